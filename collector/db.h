@@ -1,0 +1,89 @@
+/*
+ * db.h: the collector's SQLite database, DATA/pantau.db (DESIGN.md 2, 10).
+ *
+ * WAL mode, so the HTTP thread reads through its own connection while the
+ * event loop writes.  The schema is versioned: db_open() applies every
+ * migration the file lacks, each in its own transaction, and refuses a file
+ * newer than this program.  A struct db is one connection and belongs to
+ * one thread.  Every function returns 0 on success and -1 on failure with
+ * the SQLite message logged once per distinct failure.
+ *
+ * The event loop groups writes: db_begin() ... db_commit() around a batch of
+ * messages, so one fsync covers many of them.
+ */
+#ifndef PANTAU_COLLECTOR_DB_H
+#define PANTAU_COLLECTOR_DB_H
+
+#include <stdint.h>
+
+#include "common/wire.h"
+
+struct db;
+
+enum dev_state {
+	STATE_UNKNOWN = 0,
+	STATE_ONLINE,
+	STATE_OFFLINE,		/* the agent said so, or its Last Will */
+	STATE_UNREACHABLE,	/* a proxying agent cannot reach it */
+	STATE_STALE,		/* no metrics for 3 intervals */
+	STATE_NSTATES
+};
+
+const char *dev_state_name(enum dev_state s);	/* "online", ... */
+
+struct db_device {
+	char		site[NAME_ID_MAX + 1];
+	char		device[NAME_ID_MAX + 1];
+	enum dev_type	type;
+	enum dev_state	state;
+	int64_t		state_since;
+	int64_t		first_seen;
+	int64_t		last_seen;	/* time of the newest metrics (ts) */
+	unsigned	interval;
+	uint64_t	last_seq;
+};
+
+/*
+ * Opens (creating if needed) and migrates the database at 'path'.  With
+ * 'readonly' set, opens an existing file for reading only (the HTTP
+ * thread).  Returns NULL with a message in err on failure.
+ */
+struct db *db_open(const char *path, int readonly, char *err, size_t errsz);
+void	db_close(struct db *db);		/* NULL is a no-op */
+
+int	db_schema_version(struct db *db);	/* the file's version, or -1 */
+
+int	db_begin(struct db *db);
+int	db_commit(struct db *db);
+
+/*
+ * A metrics message from (site, device): creates the site and device rows
+ * on first sight, moves last_seen and last_seq forward, and replaces the
+ * latest gauges and raw counter totals when m->ts is not older than what is
+ * stored (a late message from a spool does not overwrite newer values).
+ */
+int	db_metrics_store(struct db *db, const char *site, const char *device,
+	    const struct wire_metrics *m, int64_t received);
+
+/* The newest inventory of a device (older ts than stored: ignored). */
+int	db_inventory_store(struct db *db, const char *site, const char *device,
+	    const struct wire_inventory *inv, int64_t received);
+
+/* Appends an event to the device's event history. */
+int	db_event_store(struct db *db, const char *site, const char *device,
+	    const struct wire_event *ev, int64_t received);
+
+/*
+ * Records a presence change at time 'ts': the device's state, and a row in
+ * the presence history (closing the previous one) that availability reports
+ * read.  'cause' is a short reason ("last will", "no metrics for 180 s").
+ * A call that does not change the state is a no-op.
+ */
+int	db_state_store(struct db *db, const char *site, const char *device,
+	    enum dev_type type, enum dev_state state, int64_t ts,
+	    const char *cause);
+
+/* Every known device, for rebuilding the in-memory presence table. */
+int	db_devices_load(struct db *db, struct db_device **out, size_t *n);
+
+#endif

@@ -1,0 +1,1 @@
+# collector/db.mk: database, presence, HTTP and API, and their tests.

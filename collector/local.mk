@@ -1,0 +1,1 @@
+# collector/: filled in by the collector work.
