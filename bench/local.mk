@@ -1,1 +1,2 @@
-# bench/: filled in by the bench work.
+# bench/: benchmarks, run by hand with bench/run (not part of make check).
+EXTRA_DIST += bench/run

@@ -1,1 +1,2 @@
-# docs/: filled in by the docs work.
+# docs/: design notes per area, shipped in the tarball.
+EXTRA_DIST += docs/wire.md docs/metrics.md
