@@ -14,6 +14,7 @@
 #define PANTAU_LOG_H
 
 #include <stdarg.h>
+#include <stdint.h>
 
 enum log_level {
 	LOG_LVL_ERR = 0,
@@ -44,6 +45,12 @@ int	log_level_parse(const char *s, enum log_level *out);
  * (tests use that).
  */
 void	log_set_repeat_window(unsigned seconds);
+
+/*
+ * The clock of the repeat filter (Unix seconds); NULL restores time(NULL).
+ * For tests, which step it instead of sleeping through a window.
+ */
+void	log_set_clock(int64_t (*now)(void));
 
 /* Writes pending "repeated N times" summaries (call at exit, or periodically). */
 void	log_flush_repeats(void);

@@ -139,6 +139,7 @@ int	wire_type_parse(const char *s, enum dev_type *out);
 int	wire_channel_parse(const char *s, enum wire_channel *out);
 int	wire_state_parse(const char *s, enum wire_state *out);
 int	wire_severity_parse(const char *s, enum wire_severity *out);
+int	wire_evstate_parse(const char *s, enum wire_evstate *out);
 
 /*
  * Writes the topic for (site, device, channel) into buf.  Returns 0, or -1
@@ -171,7 +172,9 @@ const struct wire_sample *wire_metrics_find(const struct wire_metrics *m,
 /*
  * Encoders.  Each returns a NUL-terminated JSON string the caller frees
  * with free(), with its length in *len (if not NULL), or NULL with errno
- * EINVAL (a field out of range or an invalid name) or ENOMEM.
+ * EINVAL (a field out of range, an invalid name, a value that is not
+ * finite, a negative counter, a name given twice, an event text that is
+ * not UTF-8), E2BIG (the payload would exceed WIRE_MAX_PAYLOAD) or ENOMEM.
  */
 char	*wire_metrics_encode(const struct wire_metrics *m, size_t *len);
 char	*wire_status_encode(const struct wire_status *s, size_t *len);
