@@ -1,1 +1,19 @@
 # agent/pc.mk: the PC samplers (pc_*.c), their fixtures and unit tests.
+# One file per source of data; agent/pc.h is the contract with the core.
+noinst_LIBRARIES += agent/libpc.a
+agent_libpc_a_SOURCES = \
+	agent/pc.h agent/pc_priv.h \
+	agent/pc.c \
+	agent/pc_cpu.c \
+	agent/pc_mem.c \
+	agent/pc_fs.c \
+	agent/pc_net.c \
+	agent/pc_disk.c \
+	agent/pc_sensors.c \
+	agent/pc_battery.c \
+	agent/pc_users.c \
+	agent/pc_smart.c \
+	agent/pc_inventory.c
+agent_libpc_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
+# What a program linking agent/libpc.a needs besides it.
+PC_LIBS = agent/libpc.a $(COMMON_LIBS)
