@@ -1,0 +1,1 @@
+# bench/agent.mk: the agent's benchmark against collectd (issue 3).
