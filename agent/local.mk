@@ -1,1 +1,51 @@
-# agent/: filled in by the agent work.
+# agent/: pantau-agent's core.  The source list reads as the data path:
+# configuration, round timer, spool, publishing; main.c wires them together.
+# Everything but main.c is a convenience library the unit tests link.
+noinst_LIBRARIES += agent/libagent-core.a
+agent_libagent_core_a_SOURCES = \
+	agent/agent.h \
+	agent/config.c \
+	agent/sched.c \
+	agent/spool.c \
+	agent/publish.c
+agent_libagent_core_a_CFLAGS = $(AM_CFLAGS) $(MOSQ_CFLAGS)
+
+AGENT_CORE_LIBS = agent/libagent-core.a $(COMMON_LIBS) $(MOSQ_LIBS)
+
+sbin_PROGRAMS += agent/pantau-agent
+agent_pantau_agent_SOURCES = agent/main.c
+agent_pantau_agent_CFLAGS = $(AM_CFLAGS) $(MOSQ_CFLAGS)
+agent_pantau_agent_LDADD = agent/libagent-core.a $(PC_LIBS) $(COMMON_LIBS) \
+	$(MOSQ_LIBS)
+
+dist_man_MANS += agent/pantau-agent.8 agent/pantau-agent.conf.5
+EXTRA_DIST += agent/pantau-agent.conf.example agent/pantau-agent.service \
+	docs/agent.md
+
+# Unit tests of the core.
+check_PROGRAMS += tests/unit/check_spool tests/unit/check_agent_config \
+	tests/unit/check_agent_sched
+TESTS += tests/unit/check_spool tests/unit/check_agent_config \
+	tests/unit/check_agent_sched
+tests_unit_check_spool_SOURCES = tests/unit/check_spool.c
+tests_unit_check_spool_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_spool_LDADD = $(AGENT_CORE_LIBS) $(CHECK_LIBS)
+tests_unit_check_agent_config_SOURCES = tests/unit/check_agent_config.c
+tests_unit_check_agent_config_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_agent_config_LDADD = $(AGENT_CORE_LIBS) $(CHECK_LIBS)
+tests_unit_check_agent_sched_SOURCES = tests/unit/check_agent_sched.c
+tests_unit_check_agent_sched_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_agent_sched_LDADD = $(AGENT_CORE_LIBS) $(CHECK_LIBS)
+
+# Golden tests: pantau-agent -n on configuration files, output compared
+# exactly; and the integration scripts with a real mosquitto.
+agent_test_scripts = \
+	tests/golden/agent-conf/run.sh \
+	tests/integration/20-agent-publish.sh \
+	tests/integration/21-agent-outage.sh \
+	tests/integration/22-agent-kill.sh \
+	tests/integration/23-agent-spool-full.sh \
+	tests/integration/24-agent-signals.sh
+TESTS += $(agent_test_scripts)
+EXTRA_DIST += $(agent_test_scripts) tests/golden/agent-conf \
+	tests/integration/agent-lib.sh
