@@ -7,6 +7,10 @@
  * agent's Last Will), unreachable when its proxying agent says so, and stale
  * when no metrics arrived for 3 intervals.  Every change is written through
  * db_state_store(), so the history survives restarts.
+ *
+ * Times: 'now' is the collector's clock when the message arrived, and is
+ * what staleness is measured on; 'ts' is the agent's, used only to order
+ * status messages (docs/database.md, presence).
  */
 #ifndef PANTAU_COLLECTOR_PRESENCE_H
 #define PANTAU_COLLECTOR_PRESENCE_H
@@ -35,5 +39,9 @@ void	presence_status(struct presence *p, const char *site,
  * Returns how many changed.  Call about once a second.
  */
 int	presence_check(struct presence *p, int64_t now);
+
+/* The current state of a device; STATE_UNKNOWN when never seen. */
+enum dev_state presence_state(const struct presence *p, const char *site,
+	    const char *device);
 
 #endif

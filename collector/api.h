@@ -1,0 +1,72 @@
+/*
+ * api.h: what an HTTP endpoint sees of a request, and the endpoints.
+ *
+ * http.c owns the server, routing and authorisation, and implements the
+ * http_req_* and http_reply_* functions below; api.c (and later
+ * alert/ticket/asset/graph endpoints) implements handlers against them
+ * without touching libmicrohttpd.  A handler runs in the HTTP thread, reads
+ * the database through http_req_db() (the thread's read-only connection),
+ * and answers exactly once with one of the http_reply_* calls.
+ */
+#ifndef PANTAU_COLLECTOR_API_H
+#define PANTAU_COLLECTOR_API_H
+
+#include <stddef.h>
+
+struct cJSON;
+struct db;
+struct http_req;
+
+/*
+ * Roles of DESIGN.md section 8, as bits: a route lists the roles allowed
+ * to use it.  HTTP_PUBLIC (no bit) means no authentication at all.
+ */
+enum http_role {
+	ROLE_ADMIN = 1 << 0,
+	ROLE_TECHNICIAN = 1 << 1,
+	ROLE_SECRETARY = 1 << 2,
+	ROLE_VIEWER = 1 << 3,
+};
+#define HTTP_PUBLIC	0u
+#define HTTP_ANY_ROLE	(ROLE_ADMIN | ROLE_TECHNICIAN | ROLE_SECRETARY | \
+			 ROLE_VIEWER)
+
+/*
+ * One entry of the route table in http.c.  'pattern' is a path whose
+ * segments are literals or ":name" placeholders, which the handler reads
+ * in order with http_req_param().  A GET route also answers HEAD.
+ */
+struct http_route {
+	const char	*method;
+	const char	*pattern;
+	unsigned	 roles;		/* HTTP_PUBLIC or a mask of enum http_role */
+	int		(*handler)(struct http_req *req);
+};
+
+/* The i-th ":name" segment of the matched route (already %-decoded). */
+const char *http_req_param(const struct http_req *req, size_t i);
+
+/* A query argument ("site" of ?site=x), or NULL when absent. */
+const char *http_req_arg(const struct http_req *req, const char *name);
+
+/* The HTTP thread's read-only database connection. */
+struct db *http_req_db(const struct http_req *req);
+
+/*
+ * Replies.  Each returns 0, or -1 when the reply could not be queued (the
+ * connection is then closed).  http_reply_json takes ownership of 'body'
+ * and frees it; http_reply_text copies 'body'.  http_reply_error sends
+ * {"error": message, "status": status}.
+ */
+int	http_reply_json(struct http_req *req, unsigned status,
+	    struct cJSON *body);
+int	http_reply_text(struct http_req *req, unsigned status,
+	    const char *content_type, const char *body, size_t len);
+int	http_reply_error(struct http_req *req, unsigned status,
+	    const char *message);
+
+/* api.c: /api/v1/ endpoints.  Each returns as the http_reply_* call. */
+int	api_devices_list(struct http_req *req);
+int	api_device_show(struct http_req *req);
+
+#endif

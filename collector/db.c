@@ -1,0 +1,922 @@
+/*
+ * db.c: the collector's SQLite database (db.h, docs/database.md).
+ *
+ * One struct db is one connection.  The event loop owns a read-write one
+ * and groups a batch of messages into a transaction (db_begin/db_commit);
+ * the HTTP thread owns a read-only one.  WAL lets the reader see the last
+ * committed batch while the writer carries on.
+ *
+ * Every statement is prepared once per connection, on first use, and kept
+ * (SQLITE_PREPARE_PERSISTENT); values are always bound, never pasted into
+ * SQL text.  Functions that write several rows wrap them in a SAVEPOINT, so
+ * a failure leaves nothing half-done whether or not the caller opened a
+ * transaction.
+ *
+ * The schema lives in collector/schema/NNN-name.sql, compiled in by db.mk as
+ * db_migrations[] (db_schema.h).  PRAGMA user_version is the number of
+ * migrations applied.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "collector/db.h"
+#include "collector/db_schema.h"
+#include "common/log.h"
+#include "common/timeutil.h"
+
+#define DB_BUSY_TIMEOUT_MS	5000
+
+enum db_stmt {
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
+	S_SITE_ENSURE,
+	S_DEVICE_ENSURE,
+	S_DEVICE_METRICS,
+	S_LATEST_UPSERT,
+	S_INVENTORY_STORE,
+	S_EVENT_STORE,
+	S_STATE_SET,
+	S_PRESENCE_CLOSE,
+	S_PRESENCE_OPEN,
+	S_DEVICES_QUERY,
+	S_DEVICE_GET,
+	S_LATEST_LOAD,
+	S_INVENTORY_LOAD,
+	S_PRESENCE_LOAD,
+	S_NSTMTS
+};
+
+/* The columns db_device_row() reads, in its order. */
+#define DEVICE_COLUMNS \
+	"s.name, d.name, d.type, d.state, d.state_since, d.first_seen, " \
+	"d.last_seen, d.last_received, d.interval, d.last_seq"
+
+#define DEVICE_ID_OF(s, d) \
+	"(SELECT d.id FROM devices d JOIN sites s ON s.id = d.site_id " \
+	"WHERE s.name = " s " AND d.name = " d ")"
+
+static const char *const db_sql[S_NSTMTS] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_SAVEPOINT] = "SAVEPOINT db_op",
+	[S_RELEASE] = "RELEASE db_op",
+	[S_ROLLBACK_TO] = "ROLLBACK TO db_op",
+	[S_SITE_ENSURE] =
+	    "INSERT INTO sites (name, first_seen) VALUES (?1, ?2) "
+	    "ON CONFLICT (name) DO NOTHING",
+	/* ?1 site ?2 device ?3 type or NULL ?4 now */
+	[S_DEVICE_ENSURE] =
+	    "INSERT INTO devices (site_id, name, type, first_seen, state_since) "
+	    "VALUES ((SELECT id FROM sites WHERE name = ?1), ?2, ?3, ?4, ?4) "
+	    "ON CONFLICT (site_id, name) DO UPDATE SET "
+	    "type = coalesce(excluded.type, devices.type) "
+	    "RETURNING id, state",
+	/*
+	 * ?1 site ?2 device ?3 type ?4 received ?5 ts ?6 seq ?7 interval.
+	 * In SET, bare column names are the old row: last_seq and interval
+	 * follow the newest ts only, so a late message leaves them alone.
+	 */
+	[S_DEVICE_METRICS] =
+	    "INSERT INTO devices (site_id, name, type, first_seen, state_since, "
+	    "last_seen, last_received, last_seq, interval) "
+	    "VALUES ((SELECT id FROM sites WHERE name = ?1), ?2, ?3, ?4, ?4, "
+	    "?5, ?4, ?6, ?7) "
+	    "ON CONFLICT (site_id, name) DO UPDATE SET "
+	    "type = excluded.type, "
+	    "last_received = max(coalesce(last_received, 0), excluded.last_received), "
+	    "last_seq = CASE WHEN last_seen IS NULL OR excluded.last_seen >= last_seen "
+	    "THEN excluded.last_seq ELSE last_seq END, "
+	    "interval = CASE WHEN last_seen IS NULL OR excluded.last_seen >= last_seen "
+	    "THEN excluded.interval ELSE interval END, "
+	    "last_seen = max(coalesce(last_seen, excluded.last_seen), excluded.last_seen) "
+	    "RETURNING id",
+	/* ?1 device id ?2 kind ?3 metric ?4 value ?5 ts */
+	[S_LATEST_UPSERT] =
+	    "INSERT INTO latest (device_id, kind, metric, value, ts) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) "
+	    "ON CONFLICT (device_id, kind, metric) DO UPDATE SET "
+	    "value = excluded.value, ts = excluded.ts "
+	    "WHERE excluded.ts >= latest.ts",
+	[S_INVENTORY_STORE] =
+	    "UPDATE devices SET inventory = ?2, inventory_ts = ?3, "
+	    "type = coalesce(?4, type) "
+	    "WHERE id = ?1 AND (inventory_ts IS NULL OR inventory_ts <= ?3)",
+	[S_EVENT_STORE] =
+	    "INSERT INTO events (device_id, ts, received, code, severity, state, text) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+	[S_STATE_SET] =
+	    "UPDATE devices SET state = ?2, state_since = ?3 WHERE id = ?1",
+	[S_PRESENCE_CLOSE] =
+	    "UPDATE presence SET until = ?2 WHERE device_id = ?1 AND until IS NULL",
+	[S_PRESENCE_OPEN] =
+	    "INSERT INTO presence (device_id, state, since, cause) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	/* ?1 site or NULL, ?2 limit (-1: none) */
+	[S_DEVICES_QUERY] =
+	    "SELECT " DEVICE_COLUMNS " FROM devices d "
+	    "JOIN sites s ON s.id = d.site_id "
+	    "WHERE ?1 IS NULL OR s.name = ?1 "
+	    "ORDER BY s.name, d.name LIMIT ?2",
+	[S_DEVICE_GET] =
+	    "SELECT " DEVICE_COLUMNS " FROM devices d "
+	    "JOIN sites s ON s.id = d.site_id "
+	    "WHERE s.name = ?1 AND d.name = ?2",
+	[S_LATEST_LOAD] =
+	    "SELECT kind, metric, value, ts FROM latest "
+	    "WHERE device_id = " DEVICE_ID_OF("?1", "?2") " "
+	    "ORDER BY kind = 'counter', metric",
+	[S_INVENTORY_LOAD] =
+	    "SELECT d.inventory, d.inventory_ts FROM devices d "
+	    "JOIN sites s ON s.id = d.site_id "
+	    "WHERE s.name = ?1 AND d.name = ?2",
+	/* ?3 from ?4 to */
+	[S_PRESENCE_LOAD] =
+	    "SELECT state, since, until, cause FROM presence "
+	    "WHERE device_id = " DEVICE_ID_OF("?1", "?2") " "
+	    "AND since < ?4 AND (until IS NULL OR until > ?3) "
+	    "ORDER BY since, id",
+};
+
+struct db {
+	sqlite3		*h;
+	int		 readonly;
+	sqlite3_stmt	*st[S_NSTMTS];
+	char		 lasterr[256];	/* the last failure logged */
+	unsigned long	 errors;
+	char		*path;
+};
+
+static const char *const dev_state_names[STATE_NSTATES] = {
+	[STATE_UNKNOWN] = "unknown",
+	[STATE_ONLINE] = "online",
+	[STATE_OFFLINE] = "offline",
+	[STATE_UNREACHABLE] = "unreachable",
+	[STATE_STALE] = "stale",
+};
+
+const char *
+dev_state_name(enum dev_state s)
+{
+	if ((unsigned)s >= STATE_NSTATES)
+		return "unknown";
+	return dev_state_names[s];
+}
+
+int
+dev_state_parse(const char *s, enum dev_state *out)
+{
+	for (int i = 0; i < STATE_NSTATES; i++) {
+		if (strcmp(s, dev_state_names[i]) == 0) {
+			*out = (enum dev_state)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+db_schema_latest(void)
+{
+	return (int)db_nmigrations;
+}
+
+unsigned long
+db_errors(const struct db *db)
+{
+	return db->errors;
+}
+
+/*
+ * Logs a failure of 'what', once per distinct message: a disk that is full
+ * fails every batch the same way, and one line says it.  db_commit() clears
+ * the memory, so the failure is told again if it comes back later.
+ */
+static void
+db_fail(struct db *db, const char *what)
+{
+	char msg[sizeof db->lasterr];
+
+	db->errors++;
+	snprintf(msg, sizeof msg, "%s: %s: %s", db->path, what,
+	    sqlite3_errmsg(db->h));
+	if (strcmp(msg, db->lasterr) == 0)
+		return;
+	log_err("database %s", msg);
+	memcpy(db->lasterr, msg, sizeof msg);
+}
+
+static sqlite3_stmt *
+db_stmt(struct db *db, enum db_stmt id)
+{
+	if (db->st[id] == NULL &&
+	    sqlite3_prepare_v3(db->h, db_sql[id], -1,
+	    SQLITE_PREPARE_PERSISTENT, &db->st[id], NULL) != SQLITE_OK) {
+		db_fail(db, "prepare");
+		return NULL;
+	}
+	return db->st[id];
+}
+
+/*
+ * Runs a prepared statement one step.  Returns SQLITE_ROW or SQLITE_DONE,
+ * or -1 (logged, statement reset).  The caller resets after the last row.
+ */
+static int
+db_step(struct db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc;
+	db_fail(db, what);
+	sqlite3_reset(st);
+	return -1;
+}
+
+/* Runs a statement that returns no rows.  0 or -1. */
+static int
+db_exec_stmt(struct db *db, enum db_stmt id, const char *what)
+{
+	sqlite3_stmt *st = db_stmt(db, id);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = db_step(db, st, what);
+	sqlite3_reset(st);
+	return rc == -1 ? -1 : 0;
+}
+
+static void
+db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+static const char *
+db_type_text(enum dev_type t)
+{
+	return (unsigned)t < DEV_NTYPES ? wire_type_name(t) : NULL;
+}
+
+static int
+db_savepoint(struct db *db)
+{
+	return db_exec_stmt(db, S_SAVEPOINT, "savepoint");
+}
+
+static int
+db_release(struct db *db)
+{
+	return db_exec_stmt(db, S_RELEASE, "release");
+}
+
+/* Undoes the work since db_savepoint() and ends the savepoint. */
+static void
+db_undo(struct db *db)
+{
+	db_exec_stmt(db, S_ROLLBACK_TO, "rollback to savepoint");
+	db_exec_stmt(db, S_RELEASE, "release");
+}
+
+int
+db_begin(struct db *db)
+{
+	return db_exec_stmt(db, S_BEGIN, "begin");
+}
+
+int
+db_commit(struct db *db)
+{
+	if (db_exec_stmt(db, S_COMMIT, "commit") == -1) {
+		/* A failed COMMIT may leave the transaction open. */
+		if (!sqlite3_get_autocommit(db->h))
+			db_exec_stmt(db, S_ROLLBACK, "rollback");
+		return -1;
+	}
+	if (db->lasterr[0] != '\0') {
+		log_info("database %s: writing again", db->path);
+		db->lasterr[0] = '\0';
+	}
+	return 0;
+}
+
+/* Runs one SQL string outside the cache (set-up, migrations). */
+static int
+db_exec(struct db *db, const char *sql, const char *what)
+{
+	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		db_fail(db, what);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+db_user_version(struct db *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK) {
+		db_fail(db, "read schema version");
+		return -1;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	else
+		db_fail(db, "read schema version");
+	sqlite3_finalize(st);
+	return v;
+}
+
+int
+db_schema_version(struct db *db)
+{
+	return db_user_version(db);
+}
+
+/*
+ * Applies migration 'i' (version i + 1) in a transaction of its own.  The
+ * version is read again inside it, so two programs opening a new file at
+ * once (the collector and pantauctl) do not apply a migration twice.
+ */
+static int
+db_migrate_one(struct db *db, size_t i, char *err, size_t errsz)
+{
+	char sql[128];
+	int v;
+
+	if (db_exec(db, "BEGIN IMMEDIATE", "begin migration") == -1)
+		goto fail;
+	if ((v = db_user_version(db)) == -1)
+		goto fail_rollback;
+	if ((size_t)v > i) {
+		db_exec(db, "ROLLBACK", "rollback");
+		return 0;
+	}
+	snprintf(sql, sizeof sql,
+	    "PRAGMA user_version = %zu; "
+	    "INSERT INTO schema_history (version, applied) VALUES (%zu, %lld)",
+	    i + 1, i + 1, (long long)time_now());
+	if (db_exec(db, db_migrations[i], "migration") == -1 ||
+	    db_exec(db, sql, "migration") == -1 ||
+	    db_exec(db, "COMMIT", "commit migration") == -1)
+		goto fail_rollback;
+	log_info("database %s: schema migrated to version %zu", db->path,
+	    i + 1);
+	return 0;
+
+fail_rollback:
+	snprintf(err, errsz, "%s: migration to schema version %zu failed: %s",
+	    db->path, i + 1, sqlite3_errmsg(db->h));
+	db_exec(db, "ROLLBACK", "rollback");
+	return -1;
+fail:
+	snprintf(err, errsz, "%s: %s", db->path, sqlite3_errmsg(db->h));
+	return -1;
+}
+
+/*
+ * Brings the schema to db_schema_latest().  A file written by a newer
+ * pantau is refused rather than guessed at; a read-only connection must
+ * find the schema exactly current (the collector migrates at start).
+ */
+static int
+db_migrate(struct db *db, char *err, size_t errsz)
+{
+	int v = db_user_version(db);
+
+	if (v == -1) {
+		snprintf(err, errsz, "%s: %s", db->path, sqlite3_errmsg(db->h));
+		return -1;
+	}
+	if ((size_t)v > db_nmigrations) {
+		snprintf(err, errsz, "%s: schema version %d is newer than this "
+		    "program's %zu: run a newer pantau, or restore a backup",
+		    db->path, v, db_nmigrations);
+		return -1;
+	}
+	if (db->readonly) {
+		if ((size_t)v < db_nmigrations) {
+			snprintf(err, errsz, "%s: schema version %d, expected "
+			    "%zu: start pantau-collector once to migrate it",
+			    db->path, v, db_nmigrations);
+			return -1;
+		}
+		return 0;
+	}
+	for (size_t i = (size_t)v; i < db_nmigrations; i++)
+		if (db_migrate_one(db, i, err, errsz) == -1)
+			return -1;
+	return 0;
+}
+
+struct db *
+db_open(const char *path, int readonly, char *err, size_t errsz)
+{
+	struct db *db;
+	int flags;
+
+	if ((db = calloc(1, sizeof *db)) == NULL ||
+	    (db->path = strdup(path)) == NULL) {
+		snprintf(err, errsz, "%s: out of memory", path);
+		goto fail;
+	}
+	db->readonly = readonly;
+	flags = readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", path,
+		    db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
+	/*
+	 * WAL is a property of the file, set by the writer; the reader
+	 * inherits it.  synchronous=NORMAL in WAL mode loses at most the last
+	 * transactions on power loss, never consistency, and saves an fsync
+	 * per commit.
+	 */
+	if ((!readonly &&
+	    db_exec(db, "PRAGMA journal_mode = WAL", "set WAL mode") == -1) ||
+	    db_exec(db, "PRAGMA synchronous = NORMAL; "
+	    "PRAGMA foreign_keys = ON", "set pragmas") == -1) {
+		snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(db->h));
+		goto fail;
+	}
+	if (db_migrate(db, err, errsz) == -1)
+		goto fail;
+	return db;
+
+fail:
+	db_close(db);
+	return NULL;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	for (int i = 0; i < S_NSTMTS; i++)
+		sqlite3_finalize(db->st[i]);
+	if (db->h != NULL && sqlite3_close(db->h) != SQLITE_OK)
+		log_err("database %s: close: %s", db->path,
+		    sqlite3_errmsg(db->h));
+	free(db->path);
+	free(db);
+}
+
+static int
+db_site_ensure(struct db *db, const char *site, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, S_SITE_ENSURE);
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, site);
+	sqlite3_bind_int64(st, 2, now);
+	if (db_step(db, st, "add site") == -1)
+		return -1;
+	sqlite3_reset(st);
+	return 0;
+}
+
+/*
+ * The id and state of (site, device), creating both rows when new.  Must
+ * run inside a savepoint or transaction.
+ */
+static int
+db_device_ensure(struct db *db, const char *site, const char *device,
+    enum dev_type type, int64_t now, int64_t *id, enum dev_state *state)
+{
+	sqlite3_stmt *st;
+	const char *s;
+
+	if (db_site_ensure(db, site, now) == -1 ||
+	    (st = db_stmt(db, S_DEVICE_ENSURE)) == NULL)
+		return -1;
+	db_bind_text(st, 1, site);
+	db_bind_text(st, 2, device);
+	db_bind_text(st, 3, db_type_text(type));
+	sqlite3_bind_int64(st, 4, now);
+	if (db_step(db, st, "add device") != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	*id = sqlite3_column_int64(st, 0);
+	s = (const char *)sqlite3_column_text(st, 1);
+	if (s == NULL || dev_state_parse(s, state) == -1)
+		*state = STATE_UNKNOWN;
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int
+db_latest_upsert(struct db *db, sqlite3_stmt *st, int64_t id,
+    const char *kind, const struct wire_sample *s, int64_t ts)
+{
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, s->name);
+	sqlite3_bind_double(st, 4, s->value);
+	sqlite3_bind_int64(st, 5, ts);
+	if (db_step(db, st, "store latest value") == -1)
+		return -1;
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+db_metrics_store(struct db *db, const char *site, const char *device,
+    const struct wire_metrics *m, int64_t received)
+{
+	sqlite3_stmt *st, *up;
+	int64_t id;
+	size_t i;
+
+	if (db_savepoint(db) == -1)
+		return -1;
+	if (db_site_ensure(db, site, received) == -1 ||
+	    (st = db_stmt(db, S_DEVICE_METRICS)) == NULL ||
+	    (up = db_stmt(db, S_LATEST_UPSERT)) == NULL)
+		goto fail;
+	db_bind_text(st, 1, site);
+	db_bind_text(st, 2, device);
+	db_bind_text(st, 3, db_type_text(m->type));
+	sqlite3_bind_int64(st, 4, received);
+	sqlite3_bind_int64(st, 5, m->ts);
+	/* SQLite integers are signed: a seq past 2^63 is kept modulo. */
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)m->seq);
+	sqlite3_bind_int64(st, 7, m->interval);
+	if (db_step(db, st, "store device") != SQLITE_ROW) {
+		sqlite3_reset(st);
+		goto fail;
+	}
+	id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	for (i = 0; i < m->ngauges; i++)
+		if (db_latest_upsert(db, up, id, "gauge", &m->gauges[i],
+		    m->ts) == -1)
+			goto fail;
+	for (i = 0; i < m->ncounters; i++)
+		if (db_latest_upsert(db, up, id, "counter", &m->counters[i],
+		    m->ts) == -1)
+			goto fail;
+	return db_release(db);
+
+fail:
+	db_undo(db);
+	return -1;
+}
+
+int
+db_inventory_store(struct db *db, const char *site, const char *device,
+    const struct wire_inventory *inv, int64_t received)
+{
+	sqlite3_stmt *st;
+	enum dev_state state;
+	int64_t id;
+
+	if (db_savepoint(db) == -1)
+		return -1;
+	if (db_device_ensure(db, site, device, inv->type, received, &id,
+	    &state) == -1 || (st = db_stmt(db, S_INVENTORY_STORE)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, inv->json);
+	sqlite3_bind_int64(st, 3, inv->ts);
+	db_bind_text(st, 4, db_type_text(inv->type));
+	if (db_step(db, st, "store inventory") == -1)
+		goto fail;
+	sqlite3_reset(st);
+	return db_release(db);
+
+fail:
+	db_undo(db);
+	return -1;
+}
+
+int
+db_event_store(struct db *db, const char *site, const char *device,
+    const struct wire_event *ev, int64_t received)
+{
+	sqlite3_stmt *st;
+	enum dev_state state;
+	int64_t id;
+
+	if (db_savepoint(db) == -1)
+		return -1;
+	if (db_device_ensure(db, site, device, DEV_NTYPES, received, &id,
+	    &state) == -1 || (st = db_stmt(db, S_EVENT_STORE)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, ev->ts);
+	sqlite3_bind_int64(st, 3, received);
+	db_bind_text(st, 4, ev->code);
+	db_bind_text(st, 5, wire_severity_name(ev->severity));
+	db_bind_text(st, 6, wire_evstate_name(ev->state));
+	db_bind_text(st, 7, ev->text);
+	if (db_step(db, st, "store event") == -1)
+		goto fail;
+	sqlite3_reset(st);
+	return db_release(db);
+
+fail:
+	db_undo(db);
+	return -1;
+}
+
+int
+db_state_store(struct db *db, const char *site, const char *device,
+    enum dev_type type, enum dev_state state, int64_t ts, const char *cause)
+{
+	sqlite3_stmt *st;
+	enum dev_state old;
+	int64_t id;
+
+	if (db_savepoint(db) == -1)
+		return -1;
+	if (db_device_ensure(db, site, device, type, ts, &id, &old) == -1)
+		goto fail;
+	if (old == state)
+		return db_release(db);
+	if ((st = db_stmt(db, S_STATE_SET)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, dev_state_name(state));
+	sqlite3_bind_int64(st, 3, ts);
+	if (db_step(db, st, "store state") == -1)
+		goto fail;
+	sqlite3_reset(st);
+	if ((st = db_stmt(db, S_PRESENCE_CLOSE)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, ts);
+	if (db_step(db, st, "close presence") == -1)
+		goto fail;
+	sqlite3_reset(st);
+	if ((st = db_stmt(db, S_PRESENCE_OPEN)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, dev_state_name(state));
+	sqlite3_bind_int64(st, 3, ts);
+	db_bind_text(st, 4, cause ? cause : "");
+	if (db_step(db, st, "open presence") == -1)
+		goto fail;
+	sqlite3_reset(st);
+	return db_release(db);
+
+fail:
+	db_undo(db);
+	return -1;
+}
+
+/* Fills 'd' from a row of DEVICE_COLUMNS. */
+static void
+db_device_row(sqlite3_stmt *st, struct db_device *d)
+{
+	const char *s;
+
+	memset(d, 0, sizeof *d);
+	if ((s = (const char *)sqlite3_column_text(st, 0)) != NULL)
+		snprintf(d->site, sizeof d->site, "%s", s);
+	if ((s = (const char *)sqlite3_column_text(st, 1)) != NULL)
+		snprintf(d->device, sizeof d->device, "%s", s);
+	s = (const char *)sqlite3_column_text(st, 2);
+	d->has_type = s != NULL && wire_type_parse(s, &d->type) == 0;
+	if (!d->has_type)
+		d->type = DEV_NTYPES;
+	s = (const char *)sqlite3_column_text(st, 3);
+	if (s == NULL || dev_state_parse(s, &d->state) == -1)
+		d->state = STATE_UNKNOWN;
+	d->state_since = sqlite3_column_int64(st, 4);
+	d->first_seen = sqlite3_column_int64(st, 5);
+	d->last_seen = sqlite3_column_int64(st, 6);
+	d->last_received = sqlite3_column_int64(st, 7);
+	d->interval = (unsigned)sqlite3_column_int64(st, 8);
+	d->last_seq = (uint64_t)sqlite3_column_int64(st, 9);
+}
+
+/*
+ * Grows a malloc'd array of 'size'-byte elements so it holds more than n.
+ * Returns the array (perhaps moved), or NULL (ENOMEM; 'arr' unchanged).
+ */
+static void *
+db_grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+	void *p;
+	size_t ncap;
+
+	if (n < *cap)
+		return arr;
+	ncap = *cap ? *cap * 2 : 16;
+	if ((p = reallocarray(arr, ncap, size)) == NULL)
+		return NULL;
+	*cap = ncap;
+	return p;
+}
+
+/* Collects every device row 'st' returns, then resets it. */
+static int
+db_device_rows(struct db *db, sqlite3_stmt *st, struct db_device **out,
+    size_t *n)
+{
+	struct db_device *arr = NULL, *grown;
+	size_t cap = 0, cnt = 0;
+	int rc;
+
+	while ((rc = db_step(db, st, "read devices")) == SQLITE_ROW) {
+		if ((grown = db_grow(arr, &cap, cnt, sizeof *arr)) == NULL) {
+			log_err("database %s: out of memory", db->path);
+			rc = -1;
+			break;
+		}
+		arr = grown;
+		db_device_row(st, &arr[cnt++]);
+	}
+	sqlite3_reset(st);
+	if (rc == -1) {
+		free(arr);
+		return -1;
+	}
+	*out = arr;
+	*n = cnt;
+	return 0;
+}
+
+int
+db_devices_query(struct db *db, const char *site, size_t limit,
+    struct db_device **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	*out = NULL;
+	*n = 0;
+	if ((st = db_stmt(db, S_DEVICES_QUERY)) == NULL)
+		return -1;
+	db_bind_text(st, 1, site);
+	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+	return db_device_rows(db, st, out, n);
+}
+
+int
+db_devices_load(struct db *db, struct db_device **out, size_t *n)
+{
+	return db_devices_query(db, NULL, 0, out, n);
+}
+
+int
+db_device_get(struct db *db, const char *site, const char *device,
+    struct db_device *out, int *found)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	if ((st = db_stmt(db, S_DEVICE_GET)) == NULL)
+		return -1;
+	db_bind_text(st, 1, site);
+	db_bind_text(st, 2, device);
+	if ((rc = db_step(db, st, "read device")) == -1)
+		return -1;
+	if (rc == SQLITE_ROW) {
+		db_device_row(st, out);
+		*found = 1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+db_latest_load(struct db *db, const char *site, const char *device,
+    struct db_value **out, size_t *n)
+{
+	struct db_value *arr = NULL, *grown, *v;
+	sqlite3_stmt *st;
+	size_t cap = 0, cnt = 0;
+	const char *s;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((st = db_stmt(db, S_LATEST_LOAD)) == NULL)
+		return -1;
+	db_bind_text(st, 1, site);
+	db_bind_text(st, 2, device);
+	while ((rc = db_step(db, st, "read latest values")) == SQLITE_ROW) {
+		if ((grown = db_grow(arr, &cap, cnt, sizeof *arr)) == NULL) {
+			log_err("database %s: out of memory", db->path);
+			rc = -1;
+			break;
+		}
+		arr = grown;
+		v = &arr[cnt++];
+		memset(v, 0, sizeof *v);
+		s = (const char *)sqlite3_column_text(st, 0);
+		v->counter = s != NULL && strcmp(s, "counter") == 0;
+		if ((s = (const char *)sqlite3_column_text(st, 1)) != NULL)
+			snprintf(v->name, sizeof v->name, "%s", s);
+		v->value = sqlite3_column_double(st, 2);
+		v->ts = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc == -1) {
+		free(arr);
+		return -1;
+	}
+	*out = arr;
+	*n = cnt;
+	return 0;
+}
+
+int
+db_inventory_load(struct db *db, const char *site, const char *device,
+    char **json, int64_t *ts)
+{
+	sqlite3_stmt *st;
+	const char *s;
+	int rc;
+
+	*json = NULL;
+	*ts = 0;
+	if ((st = db_stmt(db, S_INVENTORY_LOAD)) == NULL)
+		return -1;
+	db_bind_text(st, 1, site);
+	db_bind_text(st, 2, device);
+	if ((rc = db_step(db, st, "read inventory")) == -1)
+		return -1;
+	if (rc == SQLITE_ROW &&
+	    (s = (const char *)sqlite3_column_text(st, 0)) != NULL) {
+		if ((*json = strdup(s)) == NULL) {
+			log_err("database %s: out of memory", db->path);
+			sqlite3_reset(st);
+			return -1;
+		}
+		*ts = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+db_presence_load(struct db *db, const char *site, const char *device,
+    int64_t from, int64_t to, struct db_presence **out, size_t *n)
+{
+	struct db_presence *arr = NULL, *grown, *p;
+	sqlite3_stmt *st;
+	size_t cap = 0, cnt = 0;
+	const char *s;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((st = db_stmt(db, S_PRESENCE_LOAD)) == NULL)
+		return -1;
+	db_bind_text(st, 1, site);
+	db_bind_text(st, 2, device);
+	sqlite3_bind_int64(st, 3, from);
+	sqlite3_bind_int64(st, 4, to);
+	while ((rc = db_step(db, st, "read presence")) == SQLITE_ROW) {
+		if ((grown = db_grow(arr, &cap, cnt, sizeof *arr)) == NULL) {
+			log_err("database %s: out of memory", db->path);
+			rc = -1;
+			break;
+		}
+		arr = grown;
+		p = &arr[cnt++];
+		memset(p, 0, sizeof *p);
+		s = (const char *)sqlite3_column_text(st, 0);
+		if (s == NULL || dev_state_parse(s, &p->state) == -1)
+			p->state = STATE_UNKNOWN;
+		p->since = sqlite3_column_int64(st, 1);
+		p->until = sqlite3_column_int64(st, 2);
+		if ((s = (const char *)sqlite3_column_text(st, 3)) != NULL)
+			snprintf(p->cause, sizeof p->cause, "%s", s);
+	}
+	sqlite3_reset(st);
+	if (rc == -1) {
+		free(arr);
+		return -1;
+	}
+	*out = arr;
+	*n = cnt;
+	return 0;
+}

@@ -1,0 +1,569 @@
+/*
+ * http.c: the collector's HTTP server on libmicrohttpd (http.h, docs/api.md).
+ *
+ * libmicrohttpd runs one internal polling thread; every handler runs there,
+ * one at a time, so the thread's single read-only database connection needs
+ * no locking.  (Graph rendering may later want a thread pool: then each
+ * pool thread gets a connection of its own.)
+ *
+ * A request goes: route lookup (404, 405) -> http_authorize() against the
+ * route's roles (the one place authentication will live; today it lets
+ * everything through) -> handler -> a reply with the security headers every
+ * response carries.  Request bodies are collected up to HTTP_BODY_MAX for
+ * the POST and PATCH endpoints still to come; a larger one closes the
+ * connection.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+
+#include "collector/api.h"
+#include "collector/db.h"
+#include "collector/http.h"
+#include "collector/stats.h"
+#include "common/log.h"
+
+#define HTTP_MAX_PARAMS		4
+#define HTTP_MAX_SEGMENTS	16
+#define HTTP_PATH_MAX		1024
+#define HTTP_BODY_MAX		(1024 * 1024)
+#define HTTP_PEM_MAX		(1024 * 1024)
+#define HTTP_CONNECTIONS	64
+#define HTTP_TIMEOUT_S		30
+
+/* Every response, whatever its type, may only be shown as what it is. */
+#define HTTP_CSP_API	"default-src 'none'; frame-ancestors 'none'"
+
+static int	http_healthz(struct http_req *req);
+static int	http_metrics(struct http_req *req);
+
+/*
+ * Everything the server answers.  Roles follow DESIGN.md section 8:
+ * /healthz is public, reading is open to every signed-in role.
+ */
+static const struct http_route http_routes[] = {
+	{ "GET", "/healthz", HTTP_PUBLIC, http_healthz },
+	{ "GET", "/metrics", HTTP_ANY_ROLE, http_metrics },
+	{ "GET", "/api/v1/devices", HTTP_ANY_ROLE, api_devices_list },
+	{ "GET", "/api/v1/devices/:site/:device", HTTP_ANY_ROLE,
+	    api_device_show },
+};
+
+struct http {
+	struct MHD_Daemon	*mhd;
+	struct db		*db;
+	char			*data_dir;
+	char			*tls_cert_pem;
+	char			*tls_key_pem;
+};
+
+struct http_req {
+	struct http		*h;
+	struct MHD_Connection	*conn;
+	const char		*method;
+	char			 path[HTTP_PATH_MAX];	/* split in place */
+	const char		*params[HTTP_MAX_PARAMS];
+	size_t			 nparams;
+	char			*body;
+	size_t			 len;
+	int			 replied;
+	unsigned		 role;		/* set by http_authorize() */
+};
+
+const char *
+http_req_param(const struct http_req *req, size_t i)
+{
+	return i < req->nparams ? req->params[i] : NULL;
+}
+
+const char *
+http_req_arg(const struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+	    name);
+}
+
+struct db *
+http_req_db(const struct http_req *req)
+{
+	return req->h->db;
+}
+
+static void
+http_headers(struct MHD_Response *r, const char *content_type)
+{
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Content-Security-Policy", HTTP_CSP_API);
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+}
+
+/* Queues 'buf' (malloc'd, freed by libmicrohttpd) as the reply. */
+static int
+http_reply_buf(struct http_req *req, unsigned status,
+    const char *content_type, char *buf, size_t len, const char *allow)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+
+	if (req->replied) {
+		free(buf);
+		return -1;
+	}
+	req->replied = 1;
+	r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(buf);
+		return -1;
+	}
+	http_headers(r, content_type);
+	if (allow != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+	rc = MHD_queue_response(req->conn, status, r);
+	MHD_destroy_response(r);
+	return rc == MHD_YES ? 0 : -1;
+}
+
+int
+http_reply_json(struct http_req *req, unsigned status, cJSON *body)
+{
+	char *s;
+
+	if (body == NULL)
+		return http_reply_error(req, 500, "out of memory");
+	s = cJSON_PrintUnformatted(body);
+	cJSON_Delete(body);
+	if (s == NULL)
+		return http_reply_error(req, 500, "out of memory");
+	return http_reply_buf(req, status, "application/json", s, strlen(s),
+	    NULL);
+}
+
+int
+http_reply_text(struct http_req *req, unsigned status,
+    const char *content_type, const char *body, size_t len)
+{
+	char *copy;
+
+	if ((copy = malloc(len ? len : 1)) == NULL)
+		return -1;
+	memcpy(copy, body, len);
+	return http_reply_buf(req, status, content_type, copy, len, NULL);
+}
+
+/* An error body, built by hand so it works when cJSON cannot allocate. */
+static int
+http_reply_error_allow(struct http_req *req, unsigned status,
+    const char *message, const char *allow)
+{
+	cJSON *o;
+	char *s = NULL;
+
+	if ((o = cJSON_CreateObject()) != NULL &&
+	    cJSON_AddStringToObject(o, "error", message) != NULL &&
+	    cJSON_AddNumberToObject(o, "status", status) != NULL)
+		s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (s == NULL && (s = strdup("{\"error\":\"out of memory\"}")) == NULL)
+		return -1;
+	return http_reply_buf(req, status, "application/json", s, strlen(s),
+	    allow);
+}
+
+int
+http_reply_error(struct http_req *req, unsigned status, const char *message)
+{
+	return http_reply_error_allow(req, status, message, NULL);
+}
+
+static int
+http_healthz(struct http_req *req)
+{
+	return http_reply_text(req, 200, "text/plain; charset=utf-8", "ok\n",
+	    3);
+}
+
+static int
+http_metrics(struct http_req *req)
+{
+	char *s;
+
+	if ((s = stats_prometheus()) == NULL)
+		return http_reply_error(req, 500, "out of memory");
+	return http_reply_buf(req, 200,
+	    "text/plain; version=0.0.4; charset=utf-8", s, strlen(s), NULL);
+}
+
+/*
+ * The single authorisation hook.  With sign-in (issue 9) it will identify
+ * the caller (session cookie + CSRF token for changes, HTTP Basic, or a
+ * bearer token), answer 401 when a route needs a role and nobody signed
+ * in, 403 when the caller's role is not in route->roles, and record the
+ * caller in req for the audit log.  Until then every request passes, as
+ * if made by an admin.  Returns 0 to go on, -1 when it has replied.
+ */
+static int
+http_authorize(struct http_req *req, const struct http_route *route)
+{
+	(void)route;
+	req->role = ROLE_ADMIN;
+	return 0;
+}
+
+/*
+ * Splits req->path into segments and matches them against 'pattern',
+ * collecting the ":name" parts.  Returns 1 on a match.
+ */
+static int
+http_match(struct http_req *req, char *const *segs, size_t nsegs,
+    const char *pattern)
+{
+	char pat[HTTP_PATH_MAX], *save = NULL, *p;
+	size_t i = 0;
+
+	snprintf(pat, sizeof pat, "%s", pattern);
+	req->nparams = 0;
+	for (p = strtok_r(pat, "/", &save); p != NULL;
+	    p = strtok_r(NULL, "/", &save), i++) {
+		if (i >= nsegs)
+			return 0;
+		if (p[0] == ':') {
+			if (req->nparams == HTTP_MAX_PARAMS)
+				return 0;
+			req->params[req->nparams++] = segs[i];
+		} else if (strcmp(p, segs[i]) != 0) {
+			return 0;
+		}
+	}
+	return i == nsegs;
+}
+
+/*
+ * Splits a path on '/'.  Empty segments ("//", a trailing '/') are kept as
+ * "" so that no pattern matches them.  Returns the count, or -1 when there
+ * are too many or the path does not start with '/'.
+ */
+static int
+http_split(char *path, char **segs)
+{
+	size_t n = 0;
+	char *p = path, *slash;
+
+	if (*p++ != '/')
+		return -1;
+	if (*p == '\0')
+		return 0;
+	for (;;) {
+		if (n == HTTP_MAX_SEGMENTS)
+			return -1;
+		segs[n++] = p;
+		if ((slash = strchr(p, '/')) == NULL)
+			break;
+		*slash = '\0';
+		p = slash + 1;
+	}
+	return (int)n;
+}
+
+static int
+http_dispatch(struct http_req *req, const char *url)
+{
+	const struct http_route *route = NULL;
+	char *segs[HTTP_MAX_SEGMENTS];
+	char allow[64] = "";
+	const char *method = req->method;
+	int nsegs;
+	size_t i;
+
+	if (strlen(url) >= sizeof req->path)
+		return http_reply_error(req, 414, "URI too long");
+	snprintf(req->path, sizeof req->path, "%s", url);
+	if ((nsegs = http_split(req->path, segs)) == -1)
+		return http_reply_error(req, 404, "not found");
+	if (strcmp(method, "HEAD") == 0)
+		method = "GET";
+	for (i = 0; i < sizeof http_routes / sizeof http_routes[0]; i++) {
+		if (!http_match(req, segs, (size_t)nsegs,
+		    http_routes[i].pattern))
+			continue;
+		if (strcmp(http_routes[i].method, method) == 0) {
+			route = &http_routes[i];
+			break;
+		}
+		if (strstr(allow, http_routes[i].method) == NULL &&
+		    strlen(allow) + strlen(http_routes[i].method) + 8 <
+		    sizeof allow) {
+			if (allow[0] == '\0')
+				strcat(allow, "HEAD");
+			strcat(allow, ", ");
+			strcat(allow, http_routes[i].method);
+		}
+	}
+	if (route == NULL && allow[0] != '\0')
+		return http_reply_error_allow(req, 405, "method not allowed",
+		    allow);
+	if (route == NULL)
+		return http_reply_error(req, 404, "not found");
+	if (http_authorize(req, route) == -1)
+		return 0;
+	if (route->handler(req) == -1 && !req->replied)
+		return http_reply_error(req, 500, "internal error");
+	return 0;
+}
+
+static enum MHD_Result
+http_access(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct http_req *req = *con_cls;
+	char *p;
+
+	(void)version;
+	if (req == NULL) {
+		if ((req = calloc(1, sizeof *req)) == NULL)
+			return MHD_NO;
+		req->h = cls;
+		req->conn = conn;
+		req->method = method;
+		*con_cls = req;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		/* Too large: drop the connection rather than read on. */
+		if (req->len + *upload_size > HTTP_BODY_MAX ||
+		    (p = realloc(req->body, req->len + *upload_size + 1)) ==
+		    NULL)
+			return MHD_NO;
+		req->body = p;
+		memcpy(req->body + req->len, upload, *upload_size);
+		req->len += *upload_size;
+		req->body[req->len] = '\0';
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (req->replied)
+		return MHD_YES;
+	return http_dispatch(req, url) == 0 ? MHD_YES : MHD_NO;
+}
+
+static void
+http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_req *req = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (req == NULL)
+		return;
+	free(req->body);
+	free(req);
+	*con_cls = NULL;
+}
+
+static void
+http_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	log_vmsg(LOG_LVL_WARN, fmt, ap);
+}
+
+int
+http_listen_parse(const char *listen, void *addr, size_t addrsz,
+    unsigned *addrlen, char *err, size_t errsz)
+{
+	struct sockaddr_in *sin = addr;
+	struct sockaddr_in6 *sin6 = addr;
+	char host[64];
+	const char *colon, *h = listen;
+	size_t hlen;
+	long port;
+	char *end;
+
+	if (addrsz < sizeof(struct sockaddr_storage))
+		goto fail;
+	if (listen[0] == '[') {
+		if ((colon = strstr(listen, "]:")) == NULL)
+			goto fail;
+		h = listen + 1;
+		hlen = (size_t)(colon - h);
+		colon++;
+	} else {
+		if ((colon = strrchr(listen, ':')) == NULL)
+			goto fail;
+		hlen = (size_t)(colon - h);
+	}
+	if (hlen == 0 || hlen >= sizeof host)
+		goto fail;
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || errno || port < 0 ||
+	    port > 65535)
+		goto fail;
+	memset(addr, 0, addrsz);
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		*addrlen = sizeof *sin;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		*addrlen = sizeof *sin6;
+		return 0;
+	}
+fail:
+	snprintf(err, errsz, "listen '%s': expected ADDRESS:PORT with a "
+	    "numeric address, e.g. 127.0.0.1:8080 or [::1]:8080", listen);
+	return -1;
+}
+
+/* Reads a PEM file into a NUL-terminated malloc'd string. */
+static char *
+http_read_pem(const char *path, char *err, size_t errsz)
+{
+	FILE *f;
+	char *buf = NULL;
+	size_t n;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(HTTP_PEM_MAX + 1)) == NULL) {
+		snprintf(err, errsz, "%s: out of memory", path);
+		goto out;
+	}
+	n = fread(buf, 1, HTTP_PEM_MAX + 1, f);
+	if (ferror(f) || n == 0 || n > HTTP_PEM_MAX) {
+		snprintf(err, errsz, "%s: %s", path, ferror(f) ?
+		    strerror(errno) : n ? "too large" : "empty");
+		free(buf);
+		buf = NULL;
+		goto out;
+	}
+	buf[n] = '\0';
+out:
+	fclose(f);
+	return buf;
+}
+
+struct http *
+http_start(const struct http_config *cfg, char *err, size_t errsz)
+{
+	struct sockaddr_storage ss;
+	struct MHD_OptionItem opts[12];
+	struct http *h;
+	const char *listen = cfg->listen ? cfg->listen : HTTP_LISTEN_DEFAULT;
+	unsigned flags, addrlen, port;
+	size_t o = 0;
+
+	if (http_listen_parse(listen, &ss, sizeof ss, &addrlen, err,
+	    errsz) == -1)
+		return NULL;
+	if ((h = calloc(1, sizeof *h)) == NULL) {
+		snprintf(err, errsz, "http: out of memory");
+		return NULL;
+	}
+	if (cfg->data_dir != NULL &&
+	    (h->data_dir = strdup(cfg->data_dir)) == NULL) {
+		snprintf(err, errsz, "http: out of memory");
+		goto fail;
+	}
+	if ((h->db = db_open(cfg->db_path, 1, err, errsz)) == NULL)
+		goto fail;
+	flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
+		snprintf(err, errsz, "http: tls_cert and tls_key go together");
+		goto fail;
+	}
+	if (cfg->tls_cert != NULL) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			snprintf(err, errsz, "http: libmicrohttpd was built "
+			    "without TLS");
+			goto fail;
+		}
+		if ((h->tls_cert_pem = http_read_pem(cfg->tls_cert, err,
+		    errsz)) == NULL ||
+		    (h->tls_key_pem = http_read_pem(cfg->tls_key, err,
+		    errsz)) == NULL)
+			goto fail;
+		flags |= MHD_USE_TLS;
+		opts[o++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT,
+		    0, h->tls_cert_pem };
+		opts[o++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY,
+		    0, h->tls_key_pem };
+	}
+	opts[o++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &ss };
+	opts[o++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
+	    HTTP_CONNECTIONS, NULL };
+	opts[o++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
+	    HTTP_TIMEOUT_S, NULL };
+	opts[o++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	port = ss.ss_family == AF_INET6 ?
+	    ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
+	    ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	h->mhd = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
+	    http_access, h,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
+	    MHD_OPTION_ARRAY, opts,
+	    MHD_OPTION_END);
+	if (h->mhd == NULL) {
+		snprintf(err, errsz, "http: cannot serve on %s (address in "
+		    "use, or a bad certificate or key)", listen);
+		goto fail;
+	}
+	log_info("http: serving %s on %s", cfg->tls_cert ? "https" : "http",
+	    listen);
+	return h;
+
+fail:
+	http_stop(h);
+	return NULL;
+}
+
+void
+http_stop(struct http *h)
+{
+	if (h == NULL)
+		return;
+	if (h->mhd != NULL)
+		MHD_stop_daemon(h->mhd);
+	db_close(h->db);
+	free(h->data_dir);
+	free(h->tls_cert_pem);
+	free(h->tls_key_pem);
+	free(h);
+}
+
+unsigned
+http_port(const struct http *h)
+{
+	const union MHD_DaemonInfo *info;
+
+	if (h == NULL || h->mhd == NULL)
+		return 0;
+	info = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	return info ? info->port : 0;
+}
