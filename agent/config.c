@@ -80,7 +80,7 @@ config_check_readable(const struct conf_section *s, const char *key,
     const char *path, struct conf_err *errs)
 {
 	if (path != NULL && access(path, R_OK) != 0)
-		conf_errorf(s, key, errs, "cannot read %s '%s': %s", key,
+		conf_errorf(s, key, errs, "%s: cannot read '%s': %s", key,
 		    path, strerror(errno));
 }
 
@@ -103,8 +103,8 @@ config_agent(const struct conf_section *s, const char *hostname,
 	case 0:
 		if (name_id_from_host(hostname, cfg->device,
 		    sizeof(cfg->device)) != 0)
-			conf_errorf(s, "device", errs, "cannot make a device "
-			    "id of host name '%s'; set device", hostname);
+			conf_errorf(s, "device", errs, "device: cannot make "
+			    "an id of host name '%s'; set device", hostname);
 		break;
 	default:
 		break;
@@ -135,7 +135,7 @@ config_mqtt(const struct conf_section *s, struct agent_config *cfg,
 	conf_check_keys(s, config_mqtt_keys, errs);
 	if (config_dup(s, "host", &mq->host, errs) == 0 && mq->host != NULL &&
 	    mq->host[0] == '\0')
-		conf_errorf(s, "host", errs, "host must not be empty");
+		conf_errorf(s, "host", errs, "host: must not be empty");
 	config_dup(s, "username", &mq->username, errs);
 	config_dup(s, "password_file", &mq->password_file, errs);
 	config_dup(s, "tls_ca", &mq->tls_ca, errs);
@@ -149,7 +149,7 @@ config_mqtt(const struct conf_section *s, struct agent_config *cfg,
 
 	if (mq->password_file != NULL && mq->username == NULL)
 		conf_errorf(s, "password_file", errs,
-		    "password_file needs username");
+		    "password_file: needs username");
 	config_check_readable(s, "password_file", mq->password_file, errs);
 	config_check_readable(s, "tls_ca", mq->tls_ca, errs);
 }
@@ -206,13 +206,13 @@ config_device_v3(const struct conf_section *s, struct agent_device *d,
 		for (i = 0; config_v3_keys[i] != NULL; i++)
 			if (conf_value(s, config_v3_keys[i], NULL) != NULL)
 				conf_errorf(s, config_v3_keys[i], errs,
-				    "%s is only used with snmp_version = 3",
+				    "%s: only used with snmp_version = 3",
 				    config_v3_keys[i]);
 		return;
 	}
 	if (conf_value(s, "community", NULL) != NULL)
 		conf_errorf(s, "community", errs,
-		    "community is not used with snmp_version = 3");
+		    "community: not used with snmp_version = 3");
 	if (conf_require(s, "snmp_user", errs) == 0)
 		config_dup(s, "snmp_user", &d->snmp_user, errs);
 	if (conf_get_enum(s, "snmp_auth", config_auths, &i, errs) == 1)
@@ -224,22 +224,24 @@ config_device_v3(const struct conf_section *s, struct agent_device *d,
 
 	if ((d->snmp_auth != SNMP_AUTH_NONE) != (d->snmp_auth_pass != NULL))
 		conf_errorf(s, d->snmp_auth_pass ? "snmp_auth_pass" :
-		    "snmp_auth", errs, "snmp_auth and snmp_auth_pass go "
-		    "together");
+		    "snmp_auth", errs, "%s: needs %s", d->snmp_auth_pass ?
+		    "snmp_auth_pass" : "snmp_auth", d->snmp_auth_pass ?
+		    "snmp_auth" : "snmp_auth_pass");
 	else if (d->snmp_auth_pass != NULL &&
 	    strlen(d->snmp_auth_pass) < CONFIG_SNMP_PASS_MIN)
-		conf_errorf(s, "snmp_auth_pass", errs, "snmp_auth_pass must "
+		conf_errorf(s, "snmp_auth_pass", errs, "snmp_auth_pass: must "
 		    "have at least %d characters", CONFIG_SNMP_PASS_MIN);
 	if ((d->snmp_priv != SNMP_PRIV_NONE) != (d->snmp_priv_pass != NULL))
 		conf_errorf(s, d->snmp_priv_pass ? "snmp_priv_pass" :
-		    "snmp_priv", errs, "snmp_priv and snmp_priv_pass go "
-		    "together");
+		    "snmp_priv", errs, "%s: needs %s", d->snmp_priv_pass ?
+		    "snmp_priv_pass" : "snmp_priv", d->snmp_priv_pass ?
+		    "snmp_priv" : "snmp_priv_pass");
 	else if (d->snmp_priv_pass != NULL &&
 	    strlen(d->snmp_priv_pass) < CONFIG_SNMP_PASS_MIN)
-		conf_errorf(s, "snmp_priv_pass", errs, "snmp_priv_pass must "
+		conf_errorf(s, "snmp_priv_pass", errs, "snmp_priv_pass: must "
 		    "have at least %d characters", CONFIG_SNMP_PASS_MIN);
 	if (d->snmp_priv != SNMP_PRIV_NONE && d->snmp_auth == SNMP_AUTH_NONE)
-		conf_errorf(s, "snmp_priv", errs, "snmp_priv needs snmp_auth");
+		conf_errorf(s, "snmp_priv", errs, "snmp_priv: needs snmp_auth");
 }
 
 static void
@@ -260,9 +262,9 @@ config_device(const struct conf_section *s, struct agent_config *cfg,
 		conf_errorf(s, NULL, errs, "section [device] needs a name: "
 		    "[device NAME]");
 	else if (!name_id_valid(name))
-		conf_errorf(s, NULL, errs, "invalid device name '%s': "
-		    "expected a-z, 0-9, '_' or '-', at most %d, starting "
-		    "with a letter or digit", name, NAME_ID_MAX);
+		conf_errorf(s, NULL, errs, "device name '%s' is not a valid "
+		    "id (use a-z, 0-9, '-' and '_', at most %d characters, "
+		    "starting with a letter or digit)", name, NAME_ID_MAX);
 	else if (strcmp(name, cfg->device) == 0)
 		conf_errorf(s, NULL, errs, "device '%s' is this agent's own "
 		    "device id", name);
@@ -275,8 +277,8 @@ config_device(const struct conf_section *s, struct agent_config *cfg,
 	if (conf_require(s, "address", errs) == 0 &&
 	    conf_get_str(s, "address", &v, errs) == 1 &&
 	    config_address(v, d) != 0)
-		conf_errorf(s, "address", errs, "invalid address '%s': "
-		    "expected host, host:port or [v6-address]:port", v);
+		conf_errorf(s, "address", errs, "address: '%s' is not an "
+		    "address (use host, host:port or [v6-address]:port)", v);
 	if (conf_get_enum(s, "snmp_version", config_snmp_versions, &i,
 	    errs) == 1)
 		d->snmp_version = i + 1;
@@ -288,7 +290,7 @@ config_device(const struct conf_section *s, struct agent_config *cfg,
 	config_dup(s, "pjlink_password", &d->pjlink_password, errs);
 	if (d->pjlink_password != NULL && d->type != DEV_PROJECTOR)
 		conf_errorf(s, "pjlink_password", errs,
-		    "pjlink_password is only used with type = projector");
+		    "pjlink_password: only used with type = projector");
 	conf_get_duration(s, "interval", 1, WIRE_INTERVAL_MAX, &d->interval,
 	    errs);
 }
