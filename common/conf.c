@@ -725,9 +725,11 @@ conf_digits(const char *s, uint64_t *v)
 	if (s == NULL || *s < '0' || *s > '9')
 		return NULL;
 	for (; *s >= '0' && *s <= '9'; s++) {
-		if (n > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(*s - '0');
+
+		if (n > (UINT64_MAX - d) / 10)
 			return NULL;
-		n = n * 10 + (uint64_t)(*s - '0');
+		n = n * 10 + d;
 	}
 	*v = n;
 	return s;
