@@ -61,4 +61,12 @@ tests_unit_check_presence_SOURCES = tests/unit/check_presence.c
 tests_unit_check_presence_CFLAGS = $(DB_TEST_CFLAGS)
 tests_unit_check_presence_LDADD = $(DB_TEST_LIBS)
 
+# check_api starts the HTTP server, which reads stats.c's counters: it
+# links the whole collector library (COLLECTOR_LIBS, collector/local.mk).
+check_PROGRAMS += tests/unit/check_api
+TESTS += tests/unit/check_api
+tests_unit_check_api_SOURCES = tests/unit/check_api.c
+tests_unit_check_api_CFLAGS = $(DB_TEST_CFLAGS)
+tests_unit_check_api_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
+
 EXTRA_DIST += docs/api.md docs/database.md

@@ -375,11 +375,19 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* libmicrohttpd's messages, which end in a newline of their own. */
 static void
 http_log(void *cls, const char *fmt, va_list ap)
 {
+	char msg[512];
+	size_t n;
+
 	(void)cls;
-	log_vmsg(LOG_LVL_WARN, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	log_warn("http: %s", msg);
 }
 
 int
@@ -423,7 +431,9 @@ http_listen_parse(const char *listen, void *addr, size_t addrsz,
 		*addrlen = sizeof *sin;
 		return 0;
 	}
-	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+	/* IPv6 only in brackets, so that the last ':' is never ambiguous. */
+	if (h != listen &&
+	    inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons((uint16_t)port);
 		*addrlen = sizeof *sin6;
@@ -525,8 +535,8 @@ http_start(const struct http_config *cfg, char *err, size_t errsz)
 	    ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	h->mhd = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
 	    http_access, h,
-	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
 	    MHD_OPTION_ARRAY, opts,
 	    MHD_OPTION_END);
 	if (h->mhd == NULL) {
@@ -534,8 +544,6 @@ http_start(const struct http_config *cfg, char *err, size_t errsz)
 		    "use, or a bad certificate or key)", listen);
 		goto fail;
 	}
-	log_info("http: serving %s on %s", cfg->tls_cert ? "https" : "http",
-	    listen);
 	return h;
 
 fail:
