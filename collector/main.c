@@ -1,0 +1,380 @@
+/*
+ * main.c: pantau-collector, the one writer of the RRD files and the
+ * database of a site or a province (DESIGN.md sections 2, 7, 10).
+ *
+ * Start-up, signals and the event loop.  One poll() loop in this thread
+ * drives the MQTT session (subscribe.c); received messages go through
+ * ingest.c to the database (db.c), presence (presence.c) and the RRD write
+ * queue, whose thread (writeq.c) does the disk work.  HTTP runs in
+ * libmicrohttpd's thread (http.c).  Signals only set flags and write to a
+ * pipe the loop polls: SIGHUP reloads the configuration through the same
+ * validation as -n (a bad file is refused and the old one kept), SIGUSR1
+ * writes the counters to DATA/pantau-collector.prom, SIGTERM and SIGINT
+ * stop reading MQTT, drain the write queue, make rrdcached write its cache
+ * and exit.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mosquitto.h>
+
+#include "collector/collector.h"
+#include "collector/db.h"
+#include "collector/http.h"
+#include "collector/presence.h"
+#include "collector/stats.h"
+#include "common/timeutil.h"
+
+#define MAIN_TICK_MS	1000
+
+struct collector {
+	struct collector_conf	*cf;
+	bool			 foreground;
+	struct db		*db;
+	struct presence		*presence;
+	struct writeq		*q;
+	struct journal		*journal;
+	struct ingest		*ingest;
+	struct subscribe	*sub;
+	struct http		*http;
+	char			 prom[PATH_MAX];
+};
+
+static volatile sig_atomic_t main_quit, main_reload, main_dump;
+static int main_sigpipe[2] = { -1, -1 };
+
+static void
+main_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: pantau-collector [-dn] [-c FILE]\n"
+	    "  -c FILE    configuration (default %s)\n"
+	    "  -d         stay in the foreground and log to stderr\n"
+	    "  -n         check the configuration and exit\n"
+	    "  --help     this text\n"
+	    "  --version  the version\n", COLLECTOR_CONF_DEFAULT);
+}
+
+static void
+main_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	switch (sig) {
+	case SIGHUP:
+		main_reload = 1;
+		break;
+	case SIGUSR1:
+		main_dump = 1;
+		break;
+	default:
+		main_quit = 1;
+		break;
+	}
+	if (write(main_sigpipe[1], &c, 1) < 0) {
+		/* the pipe is full: the loop wakes up anyway */
+	}
+	errno = saved;
+}
+
+static void
+main_signals(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	struct sigaction sa;
+	size_t i;
+
+	if (pipe(main_sigpipe) != 0)
+		fatal("pipe: %s", strerror(errno));
+	for (i = 0; i < 2; i++) {
+		fcntl(main_sigpipe[i], F_SETFL, O_NONBLOCK);
+		fcntl(main_sigpipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = main_signal;
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static bool
+main_streq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * SIGHUP.  The new file goes through config_load() like -n; only a file
+ * without errors replaces the running one.  The MQTT session is always
+ * remade, so a changed [mqtt] section or password file takes effect (the
+ * broker keeps the persistent session across the reconnection, and what
+ * was in flight is sent again); where data lives and how HTTP listens
+ * need a restart, which is logged.
+ */
+static void
+main_reload_conf(struct collector *c)
+{
+	struct conf_err errs = { 0 };
+	struct collector_conf *ncf, *old = c->cf;
+	struct subscribe *ns;
+	size_t i;
+
+	if ((ncf = config_load(old->path, &errs)) == NULL) {
+		for (i = 0; conf_err_get(&errs, i) != NULL; i++)
+			log_err("%s", conf_err_get(&errs, i));
+		log_err("reload: configuration refused, keeping the running "
+		    "one");
+		conf_err_clear(&errs);
+		return;
+	}
+	log_set_level(ncf->log_level);
+	if (!main_streq(ncf->data_dir, old->data_dir) ||
+	    !main_streq(ncf->rrd_cached, old->rrd_cached) ||
+	    ncf->rrd_step != old->rrd_step ||
+	    ncf->rrd_queue_max != old->rrd_queue_max ||
+	    !main_streq(ncf->http_listen, old->http_listen) ||
+	    !main_streq(ncf->http_tls_cert, old->http_tls_cert) ||
+	    !main_streq(ncf->http_tls_key, old->http_tls_key))
+		log_warn("reload: changes to [collector] data_dir, [rrd] and "
+		    "[http] take effect at the next start");
+	if ((ns = subscribe_new(ncf, ingest_message, c->ingest)) == NULL) {
+		log_err("reload: cannot set up MQTT with the new "
+		    "configuration, keeping the running one");
+		config_free(ncf);
+		return;
+	}
+	subscribe_free(c->sub);
+	c->sub = ns;
+	c->cf = ncf;
+	config_free(old);
+	log_info("reload: configuration %s loaded", ncf->path);
+}
+
+static bool
+main_paused(void *arg)
+{
+	return writeq_full(arg);
+}
+
+static void
+main_loop(struct collector *c)
+{
+	struct pollfd pfd[3];
+	int64_t next_tick = time_mono_ms() + MAIN_TICK_MS, now;
+	int timeout;
+	char buf[64];
+	bool paused;
+
+	while (!main_quit) {
+		paused = writeq_full(c->q);
+		pfd[0].fd = subscribe_fd(c->sub);
+		pfd[0].events = subscribe_events(c->sub, paused);
+		pfd[1].fd = writeq_fd(c->q);
+		pfd[1].events = POLLIN;
+		pfd[2].fd = main_sigpipe[0];
+		pfd[2].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
+
+		now = time_mono_ms();
+		timeout = next_tick > now ? (int)(next_tick - now) : 0;
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
+			fatal("poll: %s", strerror(errno));
+
+		if (pfd[2].revents & POLLIN)
+			while (read(main_sigpipe[0], buf, sizeof(buf)) > 0)
+				;
+		if (pfd[1].revents & POLLIN)
+			writeq_clear_fd(c->q);
+		if (pfd[0].fd >= 0)
+			subscribe_handle(c->sub, pfd[0].revents, main_paused,
+			    c->q);
+		ingest_commit(c->ingest);
+		journal_release(c->journal, writeq_done(c->q));
+
+		if (main_reload) {
+			main_reload = 0;
+			main_reload_conf(c);
+		}
+		if (main_dump) {
+			main_dump = 0;
+			stats_write_file(c->prom);
+		}
+		if (time_mono_ms() >= next_tick) {
+			next_tick = time_mono_ms() + MAIN_TICK_MS;
+			subscribe_tick(c->sub);
+			if (c->presence != NULL &&
+			    presence_check(c->presence, time_now()) > 0)
+				ingest_commit(c->ingest);
+			ingest_commit(c->ingest);
+		}
+	}
+}
+
+/* Opens everything in dependency order; any failure here is fatal. */
+static void
+main_start(struct collector *c)
+{
+	struct http_config hc;
+	struct rrdstore *rs;
+	char path[PATH_MAX], err[512];
+	long n;
+
+	if (mkdir(c->cf->data_dir, 0750) != 0 && errno != EEXIST)
+		fatal("cannot create %s: %s", c->cf->data_dir,
+		    strerror(errno));
+	snprintf(c->prom, sizeof(c->prom), "%s/pantau-collector.prom",
+	    c->cf->data_dir);
+
+	snprintf(path, sizeof(path), "%s/pantau.db", c->cf->data_dir);
+	if ((c->db = db_open(path, 0, err, sizeof(err))) == NULL)
+		fatal("database %s: %s", path, err);
+	if ((c->presence = presence_new(c->db)) == NULL)
+		fatal("cannot load the device table");
+
+	if ((rs = rrdstore_new(c->cf->data_dir, c->cf->rrd_cached,
+	    c->cf->rrd_step, err, sizeof(err))) == NULL)
+		fatal("rrd: %s", err);
+	if ((c->q = writeq_new(rs, (size_t)c->cf->rrd_queue_max)) == NULL)
+		fatal("cannot start the RRD writer thread");
+
+	snprintf(path, sizeof(path), "%s/journal", c->cf->data_dir);
+	if ((c->journal = journal_open(path, err, sizeof(err))) == NULL)
+		fatal("%s", err);
+	if ((c->ingest = ingest_new(c->q, c->journal, c->db, c->presence))
+	    == NULL)
+		fatal("out of memory");
+	if ((n = journal_replay(c->journal, ingest_message, c->ingest)) < 0)
+		fatal("cannot replay the journal in %s", path);
+	if (n > 0)
+		log_info("journal: replayed %ld messages of an earlier run",
+		    n);
+	ingest_commit(c->ingest);
+
+	memset(&hc, 0, sizeof(hc));
+	hc.listen = c->cf->http_listen;
+	hc.tls_cert = c->cf->http_tls_cert;
+	hc.tls_key = c->cf->http_tls_key;
+	snprintf(path, sizeof(path), "%s/pantau.db", c->cf->data_dir);
+	hc.db_path = path;
+	hc.data_dir = c->cf->data_dir;
+	if ((c->http = http_start(&hc, err, sizeof(err))) == NULL)
+		fatal("http: %s", err);
+	log_info("http: listening on %s (port %u)", c->cf->http_listen,
+	    http_port(c->http));
+
+	if ((c->sub = subscribe_new(c->cf, ingest_message, c->ingest)) ==
+	    NULL)
+		fatal("cannot set up the MQTT client");
+}
+
+/* SIGTERM: nothing queued is lost, rrdcached has written it all. */
+static void
+main_stop(struct collector *c)
+{
+	log_info("stopping: writing %zu queued samples",
+	    writeq_depth(c->q));
+	subscribe_free(c->sub);		/* no more reading, no more acks */
+	http_stop(c->http);
+	ingest_commit(c->ingest);
+	writeq_free(c->q);		/* drains, then flushes rrdcached */
+	journal_release(c->journal, UINT64_MAX);
+	journal_close(c->journal);
+	ingest_free(c->ingest);
+	presence_free(c->presence);
+	db_close(c->db);
+	stats_write_file(c->prom);
+	log_info("stopped");
+	log_flush_repeats();
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL,	'h' },
+		{ "version",	no_argument,	NULL,	'V' },
+		{ NULL,		0,		NULL,	0 },
+	};
+	struct collector c;
+	struct conf_err errs = { 0 };
+	const char *path = COLLECTOR_CONF_DEFAULT;
+	bool check = false;
+	int ch;
+
+	memset(&c, 0, sizeof(c));
+	while ((ch = getopt_long(argc, argv, "c:dn", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'd':
+			c.foreground = true;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'h':
+			main_usage(stdout);
+			return 0;
+		case 'V':
+			printf("pantau-collector %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			main_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		main_usage(stderr);
+		return 2;
+	}
+
+	log_init("pantau-collector", 1, LOG_LVL_INFO);
+	if ((c.cf = config_load(path, &errs)) == NULL) {
+		conf_err_print(&errs, stderr);
+		conf_err_clear(&errs);
+		return 1;
+	}
+	if (check) {
+		printf("configuration OK\n");
+		config_free(c.cf);
+		return 0;
+	}
+
+	log_init("pantau-collector", c.foreground, c.cf->log_level);
+	if (!c.foreground && daemon(0, 0) != 0)
+		fatal("daemon: %s", strerror(errno));
+	main_signals();
+	mosquitto_lib_init();
+	atomic_store_explicit(&stats.start_time, time_now(),
+	    memory_order_relaxed);
+
+	main_start(&c);
+	log_info("started, pantau-collector %s, data in %s%s%s",
+	    PACKAGE_VERSION, c.cf->data_dir,
+	    c.cf->rrd_cached != NULL ? ", RRD through rrdcached at " : "",
+	    c.cf->rrd_cached != NULL ? c.cf->rrd_cached : "");
+	main_loop(&c);
+	main_stop(&c);
+
+	mosquitto_lib_cleanup();
+	config_free(c.cf);
+	return 0;
+}

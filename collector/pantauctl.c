@@ -1,0 +1,140 @@
+/*
+ * pantauctl.c: the administrator's command line over the collector's
+ * configuration, database and data directory (DESIGN.md section 9).
+ *
+ * "pantauctl [-c FILE] COMMAND [ARGS]".  Commands live in one table, sorted
+ * by name, each with its synopsis and a function that gets the arguments
+ * after the command name; later parts of pantau (users, assets, tickets,
+ * PM, reports, MQTT credentials) add rows.  A command returns the exit
+ * status: 0 done, 1 failed, 2 usage error.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector/collector.h"
+
+struct ctl {
+	const char	*conf_path;
+};
+
+struct ctl_command {
+	const char	*name;
+	const char	*synopsis;
+	const char	*help;
+	int		(*fn)(struct ctl *, int, char **);
+};
+
+static int ctl_check(struct ctl *, int, char **);
+
+static const struct ctl_command ctl_commands[] = {
+	{ "check", "check", "validate the collector configuration "
+	    "(like pantau-collector -n)", ctl_check },
+};
+
+#define CTL_NCOMMANDS	(sizeof(ctl_commands) / sizeof(ctl_commands[0]))
+
+static void
+ctl_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: pantauctl [-c FILE] COMMAND [ARGS]\n"
+	    "  -c FILE    collector configuration (default %s)\n"
+	    "  --help     this text\n"
+	    "  --version  the version\n"
+	    "commands:\n", COLLECTOR_CONF_DEFAULT);
+	for (i = 0; i < CTL_NCOMMANDS; i++)
+		fprintf(f, "  %-24s %s\n", ctl_commands[i].synopsis,
+		    ctl_commands[i].help);
+}
+
+/*
+ * Loads the configuration, printing every error.  Returns NULL on errors;
+ * the caller frees the result with config_free().
+ */
+static struct collector_conf *
+ctl_load(struct ctl *ctl)
+{
+	struct conf_err errs = { 0 };
+	struct collector_conf *cf;
+
+	if ((cf = config_load(ctl->conf_path, &errs)) == NULL)
+		conf_err_print(&errs, stderr);
+	conf_err_clear(&errs);
+	return cf;
+}
+
+static int
+ctl_check(struct ctl *ctl, int argc, char **argv)
+{
+	struct collector_conf *cf;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: pantauctl [-c FILE] check\n");
+		return 2;
+	}
+	if ((cf = ctl_load(ctl)) == NULL)
+		return 1;
+	printf("configuration OK\n");
+	config_free(cf);
+	return 0;
+}
+
+static const struct ctl_command *
+ctl_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CTL_NCOMMANDS; i++)
+		if (strcmp(ctl_commands[i].name, name) == 0)
+			return &ctl_commands[i];
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help",	no_argument,	NULL,	'h' },
+		{ "version",	no_argument,	NULL,	'V' },
+		{ NULL,		0,		NULL,	0 },
+	};
+	const struct ctl_command *cmd;
+	struct ctl ctl = { .conf_path = COLLECTOR_CONF_DEFAULT };
+	int ch;
+
+	/* "+": options end at the command; its own options are its own */
+	while ((ch = getopt_long(argc, argv, "+c:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			ctl.conf_path = optarg;
+			break;
+		case 'h':
+			ctl_usage(stdout);
+			return 0;
+		case 'V':
+			printf("pantauctl %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			ctl_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		ctl_usage(stderr);
+		return 2;
+	}
+	if ((cmd = ctl_find(argv[optind])) == NULL) {
+		fprintf(stderr, "pantauctl: unknown command '%s'\n",
+		    argv[optind]);
+		ctl_usage(stderr);
+		return 2;
+	}
+	log_init("pantauctl", 1, LOG_LVL_WARN);
+	return cmd->fn(&ctl, argc - optind, argv + optind);
+}
