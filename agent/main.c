@@ -49,6 +49,7 @@ struct agent {
 	uint64_t		 stdout_seq;
 	uint64_t		 dropped_seen;
 	bool			 overflow_raised;
+	bool			 overflow_logged;
 	bool			 stop;
 };
 
@@ -148,7 +149,13 @@ agent_inventory(struct agent *a, int64_t ts, bool force)
 	free(inv);
 }
 
-/* Reports drops by the spool's bound once per episode (raised/cleared). */
+/*
+ * Reports what the spool's bound dropped, as an event.  While the broker is
+ * away the event waits (it would be the next thing dropped in a long
+ * outage); it is spooled right after the next connect, so it reaches the
+ * collector with the surviving backlog and says how much went missing.
+ * Cleared once the backlog is down to a quarter of the bound.
+ */
 static void
 agent_overflow(struct agent *a, int64_t ts)
 {
@@ -156,12 +163,20 @@ agent_overflow(struct agent *a, int64_t ts)
 	char text[160];
 
 	if (d > a->dropped_seen) {
+		if (!a->overflow_logged) {
+			log_warn("spool full (%" PRIu64 " bytes): dropping the "
+			    "oldest messages", a->cfg->spool_max);
+			a->overflow_logged = true;
+		}
+		if (!publish_connected(a->pub))
+			return;
 		snprintf(text, sizeof(text), "spool full (%" PRIu64 " bytes): "
 		    "dropped the %" PRIu64 " oldest messages, %" PRIu64
 		    " in total", a->cfg->spool_max, d - a->dropped_seen, d);
 		log_warn("%s", text);
 		a->dropped_seen = d;
 		a->overflow_raised = true;
+		a->overflow_logged = false;
 		agent_event(a, ts, WIRE_SEV_WARNING, WIRE_EV_RAISED, text);
 		return;
 	}
@@ -222,8 +237,10 @@ static void
 agent_online(void *arg)
 {
 	struct agent *a = arg;
+	int64_t now = time_now();
 
-	agent_inventory(a, time_now(), true);
+	agent_inventory(a, now, true);
+	agent_overflow(a, now);
 	if (spool_sync(a->sp) != 0)
 		log_err("spool: cannot sync %s: %s", a->cfg->spool_dir,
 		    strerror(errno));
