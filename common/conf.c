@@ -27,48 +27,48 @@
 #include "common/names.h"
 
 struct conf_err_msg {
-	int	 line;
-	char	*text;		/* "FILE:LINE: message" */
-	int	 is_static;	/* text is the "out of memory" literal */
+	int line;
+	char *text;    /* "FILE:LINE: message" */
+	int is_static; /* text is the "out of memory" literal */
 };
 
 struct conf_kv {
-	char	*key;
-	char	*value;
-	int	 line;
+	char *key;
+	char *value;
+	int line;
 };
 
 struct conf_section {
-	const struct conf	*conf;
-	char			*type;
-	char			*name;	/* or NULL */
-	int			 line;
-	struct conf_kv		*kv;
-	size_t			 n;
-	size_t			 cap;
+	const struct conf *conf;
+	char *type;
+	char *name; /* or NULL */
+	int line;
+	struct conf_kv *kv;
+	size_t n;
+	size_t cap;
 };
 
 struct conf {
-	char			 *path;
-	struct conf_section	**secs;
-	size_t			  n;
-	size_t			  cap;
+	char *path;
+	struct conf_section **secs;
+	size_t n;
+	size_t cap;
 };
 
 /* The reader's state while inih runs over one file or string. */
 struct conf_parse {
-	struct conf		*conf;
-	struct conf_err		*errs;
-	FILE			*fp;
-	const char		*text;	/* or the string being read */
-	char			*line;	/* getline() buffer */
-	size_t			 linecap;
-	int			 lineno;
-	int			 expect_key;	/* the last line must be a key */
-	int			 handled;	/* ... and the handler saw it */
-	int			 skip_keys;	/* inside a broken section header */
-	int			 oom;
-	struct conf_section	*cur;
+	struct conf *conf;
+	struct conf_err *errs;
+	FILE *fp;
+	const char *text; /* or the string being read */
+	char *line;       /* getline() buffer */
+	size_t linecap;
+	int lineno;
+	int expect_key; /* the last line must be a key */
+	int handled;    /* ... and the handler saw it */
+	int skip_keys;  /* inside a broken section header */
+	int oom;
+	struct conf_section *cur;
 };
 
 static const char conf_oom[] = "out of memory";
@@ -100,13 +100,13 @@ conf_err_insert(struct conf_err *e, int line, char *text, int is_static)
 	e->n++;
 }
 
-static void
-conf_err_vaddf(struct conf_err *e, const char *file, int line,
-    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+static void conf_err_vaddf(struct conf_err *e, const char *file, int line,
+                           const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 static void
-conf_err_vaddf(struct conf_err *e, const char *file, int line,
-    const char *fmt, va_list ap)
+conf_err_vaddf(struct conf_err *e, const char *file, int line, const char *fmt,
+               va_list ap)
 {
 	char *msg = NULL, *text = NULL;
 	int r;
@@ -130,8 +130,8 @@ fail_oom:
 }
 
 void
-conf_err_addf(struct conf_err *e, const char *file, int line,
-    const char *fmt, ...)
+conf_err_addf(struct conf_err *e, const char *file, int line, const char *fmt,
+              ...)
 {
 	va_list ap;
 
@@ -355,14 +355,14 @@ conf_section_line_parse(struct conf_parse *p, const char *line)
 	p->skip_keys = 1;
 	if ((close = strchr(line, ']')) == NULL) {
 		conf_err_addf(p->errs, file, p->lineno,
-		    "syntax error: missing ']' in section header");
+		              "syntax error: missing ']' in section header");
 		return;
 	}
 	for (q = close + 1; conf_is_space((unsigned char)*q); q++)
 		;
 	if (*q != '\0' && *q != ';' && *q != '#') {
 		conf_err_addf(p->errs, file, p->lineno,
-		    "syntax error: text after ']' in section header");
+		              "syntax error: text after ']' in section header");
 		return;
 	}
 	n = (size_t)(close - (line + 1));
@@ -378,8 +378,8 @@ conf_section_line_parse(struct conf_parse *p, const char *line)
 		name++;
 	*end = '\0';
 	if (*name != '\0') {
-		for (end = name; *end != '\0' &&
-		     !conf_is_space((unsigned char)*end); end++)
+		for (end = name;
+		     *end != '\0' && !conf_is_space((unsigned char)*end); end++)
 			;
 		q = end;
 		while (conf_is_space((unsigned char)*q))
@@ -393,17 +393,18 @@ conf_section_line_parse(struct conf_parse *p, const char *line)
 		;
 	if (*type == '\0' || *end != '\0' || *q != '\0') {
 		snprintf(lbl, sizeof(lbl), "%.*s", (int)(close - line + 1),
-		    line);
-		conf_err_addf(p->errs, file, p->lineno,
-		    "bad section header '%s' (use [type] or [type name])",
-		    lbl);
+		         line);
+		conf_err_addf(
+		    p->errs, file, p->lineno,
+		    "bad section header '%s' (use [type] or [type name])", lbl);
 		return;
 	}
 	prev = conf_find(p->conf, type, name);
 	if (prev != NULL)
 		conf_err_addf(p->errs, file, p->lineno,
-		    "section %s given twice (first on line %d)",
-		    conf_section_label(prev, lbl, sizeof(lbl)), prev->line);
+		              "section %s given twice (first on line %d)",
+		              conf_section_label(prev, lbl, sizeof(lbl)),
+		              prev->line);
 	/* A repeated section still gets its own keys, so they are checked. */
 	if ((p->cur = conf_section_add(p, type, name)) == NULL) {
 		p->oom = 1;
@@ -461,7 +462,7 @@ conf_reader(char *str, int num, void *stream)
 
 	if (p->expect_key && !p->handled)
 		conf_err_addf(p->errs, file, p->lineno,
-		    "syntax error: expected 'key = value'");
+		              "syntax error: expected 'key = value'");
 	p->expect_key = p->handled = 0;
 	if (p->oom || (n = conf_getline(p)) < 0)
 		return NULL;
@@ -471,11 +472,11 @@ conf_reader(char *str, int num, void *stream)
 		s += 3;
 	if ((size_t)n != strlen(p->line)) {
 		conf_err_addf(p->errs, file, p->lineno,
-		    "line contains a NUL byte");
+		              "line contains a NUL byte");
 		s = "";
 	} else if (n > CONF_LINE_MAX) {
 		conf_err_addf(p->errs, file, p->lineno,
-		    "line longer than %d bytes", CONF_LINE_MAX);
+		              "line longer than %d bytes", CONF_LINE_MAX);
 		s = "";
 	}
 	while (conf_is_space((unsigned char)*s))
@@ -496,7 +497,7 @@ conf_reader(char *str, int num, void *stream)
 
 static int
 conf_handler(void *user, const char *section, const char *key,
-    const char *value)
+             const char *value)
 {
 	struct conf_parse *p = user;
 	const char *file = p->conf->path;
@@ -511,18 +512,18 @@ conf_handler(void *user, const char *section, const char *key,
 		return 1;
 	if (*key == '\0') {
 		conf_err_addf(p->errs, file, p->lineno,
-		    "syntax error: missing key before '='");
+		              "syntax error: missing key before '='");
 		return 1;
 	}
 	if (s == NULL) {
 		conf_err_addf(p->errs, file, p->lineno,
-		    "key '%s' outside any section", key);
+		              "key '%s' outside any section", key);
 		return 1;
 	}
 	if ((prev = conf_kv_find(s, key)) != NULL) {
 		conf_err_addf(p->errs, file, p->lineno,
-		    "key '%s' given twice (first on line %d)", key,
-		    prev->line);
+		              "key '%s' given twice (first on line %d)", key,
+		              prev->line);
 		return 1;
 	}
 	if (s->n == s->cap) {
@@ -591,7 +592,8 @@ conf_load(const char *path, struct conf_err *errs)
 	struct conf *c;
 
 	if ((p.fp = fopen(path, "re")) == NULL) {
-		conf_err_addf(errs, path, 0, "cannot open: %s", strerror(errno));
+		conf_err_addf(errs, path, 0, "cannot open: %s",
+		              strerror(errno));
 		return NULL;
 	}
 	if ((p.conf = conf_new(path)) == NULL) {
@@ -628,7 +630,7 @@ conf_load_string(const char *name, const char *text, struct conf_err *errs)
 
 int
 conf_check_keys(const struct conf_section *s, const char *const *known,
-    struct conf_err *errs)
+                struct conf_err *errs)
 {
 	char lbl[CONF_LINE_MAX + 8];
 	size_t i, k;
@@ -641,8 +643,8 @@ conf_check_keys(const struct conf_section *s, const char *const *known,
 		if (known[k] != NULL)
 			continue;
 		conf_err_addf(errs, s->conf->path, s->kv[i].line,
-		    "unknown key '%s' in section %s", s->kv[i].key,
-		    conf_section_label(s, lbl, sizeof(lbl)));
+		              "unknown key '%s' in section %s", s->kv[i].key,
+		              conf_section_label(s, lbl, sizeof(lbl)));
 		unknown++;
 	}
 	return unknown;
@@ -650,28 +652,28 @@ conf_check_keys(const struct conf_section *s, const char *const *known,
 
 int
 conf_require(const struct conf_section *s, const char *key,
-    struct conf_err *errs)
+             struct conf_err *errs)
 {
 	char lbl[CONF_LINE_MAX + 8];
 
 	if (conf_kv_find(s, key) != NULL)
 		return 0;
 	conf_err_addf(errs, s->conf->path, s->line,
-	    "missing required key '%s' in section %s", key,
-	    conf_section_label(s, lbl, sizeof(lbl)));
+	              "missing required key '%s' in section %s", key,
+	              conf_section_label(s, lbl, sizeof(lbl)));
 	return -1;
 }
 
 void
 conf_errorf(const struct conf_section *s, const char *key,
-    struct conf_err *errs, const char *fmt, ...)
+            struct conf_err *errs, const char *fmt, ...)
 {
 	const struct conf_kv *kv = key != NULL ? conf_kv_find(s, key) : NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
 	conf_err_vaddf(errs, s->conf->path, kv != NULL ? kv->line : s->line,
-	    fmt, ap);
+	               fmt, ap);
 	va_end(ap);
 }
 
@@ -834,7 +836,7 @@ conf_fmt_size(uint64_t v, char *buf, size_t bufsz)
 
 		if (v > 0 && v % u == 0) {
 			snprintf(buf, bufsz, "%llu%c",
-			    (unsigned long long)(v / u), units[i]);
+			         (unsigned long long)(v / u), units[i]);
 			return buf;
 		}
 	}
@@ -845,8 +847,8 @@ conf_fmt_size(uint64_t v, char *buf, size_t bufsz)
 /* Typed accessors. */
 
 int
-conf_get_str(const struct conf_section *s, const char *key,
-    const char **out, struct conf_err *errs)
+conf_get_str(const struct conf_section *s, const char *key, const char **out,
+             struct conf_err *errs)
 {
 	const char *v = conf_value(s, key, NULL);
 
@@ -858,8 +860,8 @@ conf_get_str(const struct conf_section *s, const char *key,
 }
 
 int
-conf_get_int(const struct conf_section *s, const char *key, long min,
-    long max, long *out, struct conf_err *errs)
+conf_get_int(const struct conf_section *s, const char *key, long min, long max,
+             long *out, struct conf_err *errs)
 {
 	const char *v = conf_value(s, key, NULL);
 	long n;
@@ -872,7 +874,7 @@ conf_get_int(const struct conf_section *s, const char *key, long min,
 	}
 	if (n < min || n > max) {
 		conf_errorf(s, key, errs, "%s: %ld is out of range (%ld..%ld)",
-		    key, n, min, max);
+		            key, n, min, max);
 		return -1;
 	}
 	*out = n;
@@ -881,24 +883,26 @@ conf_get_int(const struct conf_section *s, const char *key, long min,
 
 int
 conf_get_bool(const struct conf_section *s, const char *key, bool *out,
-    struct conf_err *errs)
+              struct conf_err *errs)
 {
 	const char *v = conf_value(s, key, NULL);
 
 	if (v == NULL)
 		return 0;
 	if (conf_parse_bool(v, out) == -1) {
-		conf_errorf(s, key, errs,
+		conf_errorf(
+		    s, key, errs,
 		    "%s: '%s' is not a boolean (use yes/no, true/false, "
-		    "on/off, 1/0)", key, v);
+		    "on/off, 1/0)",
+		    key, v);
 		return -1;
 	}
 	return 1;
 }
 
 int
-conf_get_duration(const struct conf_section *s, const char *key,
-    unsigned min, unsigned max, unsigned *out, struct conf_err *errs)
+conf_get_duration(const struct conf_section *s, const char *key, unsigned min,
+                  unsigned max, unsigned *out, struct conf_err *errs)
 {
 	const char *v = conf_value(s, key, NULL);
 	char a[32], b[32];
@@ -908,13 +912,14 @@ conf_get_duration(const struct conf_section *s, const char *key,
 		return 0;
 	if (conf_parse_duration(v, &n) == -1) {
 		conf_errorf(s, key, errs,
-		    "%s: '%s' is not a duration (use 60, 5m, 1h)", key, v);
+		            "%s: '%s' is not a duration (use 60, 5m, 1h)", key,
+		            v);
 		return -1;
 	}
 	if (n < min || n > max) {
 		conf_errorf(s, key, errs, "%s: '%s' is out of range (%s..%s)",
-		    key, v, conf_fmt_duration(min, a, sizeof(a)),
-		    conf_fmt_duration(max, b, sizeof(b)));
+		            key, v, conf_fmt_duration(min, a, sizeof(a)),
+		            conf_fmt_duration(max, b, sizeof(b)));
 		return -1;
 	}
 	*out = n;
@@ -923,7 +928,7 @@ conf_get_duration(const struct conf_section *s, const char *key,
 
 int
 conf_get_size(const struct conf_section *s, const char *key, uint64_t unit,
-    uint64_t min, uint64_t max, uint64_t *out, struct conf_err *errs)
+              uint64_t min, uint64_t max, uint64_t *out, struct conf_err *errs)
 {
 	const char *v = conf_value(s, key, NULL);
 	char a[32], b[32];
@@ -933,13 +938,14 @@ conf_get_size(const struct conf_section *s, const char *key, uint64_t unit,
 		return 0;
 	if (conf_parse_size(v, unit, &n) == -1) {
 		conf_errorf(s, key, errs,
-		    "%s: '%s' is not a size (use 64, 512k, 64M, 1G)", key, v);
+		            "%s: '%s' is not a size (use 64, 512k, 64M, 1G)",
+		            key, v);
 		return -1;
 	}
 	if (n < min || n > max) {
 		conf_errorf(s, key, errs, "%s: '%s' is out of range (%s..%s)",
-		    key, v, conf_fmt_size(min, a, sizeof(a)),
-		    conf_fmt_size(max, b, sizeof(b)));
+		            key, v, conf_fmt_size(min, a, sizeof(a)),
+		            conf_fmt_size(max, b, sizeof(b)));
 		return -1;
 	}
 	*out = n;
@@ -948,14 +954,15 @@ conf_get_size(const struct conf_section *s, const char *key, uint64_t unit,
 
 int
 conf_get_id(const struct conf_section *s, const char *key, const char **out,
-    struct conf_err *errs)
+            struct conf_err *errs)
 {
 	const char *v = conf_value(s, key, NULL);
 
 	if (v == NULL)
 		return 0;
 	if (!name_id_valid(v)) {
-		conf_errorf(s, key, errs,
+		conf_errorf(
+		    s, key, errs,
 		    "%s: '%s' is not a valid id (use a-z, 0-9, '-' and '_', "
 		    "at most 63 characters, starting with a letter or digit)",
 		    key, v);
@@ -967,7 +974,7 @@ conf_get_id(const struct conf_section *s, const char *key, const char **out,
 
 int
 conf_get_enum(const struct conf_section *s, const char *key,
-    const char *const *choices, int *out, struct conf_err *errs)
+              const char *const *choices, int *out, struct conf_err *errs)
 {
 	const char *v = conf_value(s, key, NULL);
 	char list[512];
@@ -985,8 +992,8 @@ conf_get_enum(const struct conf_section *s, const char *key,
 	list[0] = '\0';
 	for (i = 0; choices[i] != NULL && len < sizeof(list); i++)
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-		    i > 0 ? ", " : "", choices[i]);
+		                        i > 0 ? ", " : "", choices[i]);
 	conf_errorf(s, key, errs, "%s: '%s' is not valid (use %s)", key, v,
-	    list);
+	            list);
 	return -1;
 }

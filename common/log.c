@@ -20,7 +20,7 @@
 
 #include "common/log.h"
 
-#define LOG_MSG_MAX	1024
+#define LOG_MSG_MAX 1024
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static const char *log_ident = "pantau";
@@ -34,14 +34,14 @@ static int64_t (*log_clock)(void);
 static char log_last[LOG_MSG_MAX];
 static enum log_level log_last_level;
 static int log_have_last;
-static int64_t log_last_time;	/* when log_last was last written */
+static int64_t log_last_time; /* when log_last was last written */
 static unsigned long log_repeats;
 
 static const char *const log_level_names[] = {
-	[LOG_LVL_ERR] = "error",
-	[LOG_LVL_WARN] = "warning",
-	[LOG_LVL_INFO] = "info",
-	[LOG_LVL_DEBUG] = "debug",
+    [LOG_LVL_ERR] = "error",
+    [LOG_LVL_WARN] = "warning",
+    [LOG_LVL_INFO] = "info",
+    [LOG_LVL_DEBUG] = "debug",
 };
 
 static int64_t
@@ -127,10 +127,10 @@ static void
 log_write(enum log_level level, const char *msg)
 {
 	static const int prio[] = {
-		[LOG_LVL_ERR] = LOG_ERR,
-		[LOG_LVL_WARN] = LOG_WARNING,
-		[LOG_LVL_INFO] = LOG_INFO,
-		[LOG_LVL_DEBUG] = LOG_DEBUG,
+	    [LOG_LVL_ERR] = LOG_ERR,
+	    [LOG_LVL_WARN] = LOG_WARNING,
+	    [LOG_LVL_INFO] = LOG_INFO,
+	    [LOG_LVL_DEBUG] = LOG_DEBUG,
 	};
 	char stamp[32];
 	struct tm tm;
@@ -152,7 +152,7 @@ log_write(enum log_level level, const char *msg)
 		fprintf(stderr, "%s %s: %s\n", stamp, log_ident, msg);
 	else
 		fprintf(stderr, "%s %s: %s: %s\n", stamp, log_ident,
-		    log_level_names[level], msg);
+		        log_level_names[level], msg);
 	fflush(stderr);
 	errno = saved;
 }
@@ -166,7 +166,7 @@ log_write_repeats(void)
 	if (log_repeats == 0)
 		return;
 	snprintf(line, sizeof(line), "last message repeated %lu time%s",
-	    log_repeats, log_repeats == 1 ? "" : "s");
+	         log_repeats, log_repeats == 1 ? "" : "s");
 	log_write(log_last_level, line);
 	log_repeats = 0;
 }
@@ -213,15 +213,14 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 	errno = saved;
 }
 
-#define LOG_FN(fn, lvl)							\
-	void								\
-	fn(const char *fmt, ...)					\
-	{								\
-		va_list ap;						\
-									\
-		va_start(ap, fmt);					\
-		log_vmsg(lvl, fmt, ap);					\
-		va_end(ap);						\
+#define LOG_FN(fn, lvl)                                                        \
+	void fn(const char *fmt, ...)                                          \
+	{                                                                      \
+		va_list ap;                                                    \
+                                                                               \
+		va_start(ap, fmt);                                             \
+		log_vmsg(lvl, fmt, ap);                                        \
+		va_end(ap);                                                    \
 	}
 
 LOG_FN(log_err, LOG_LVL_ERR)

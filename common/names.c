@@ -29,8 +29,8 @@ name_id_valid(const char *s)
 	for (i = 1; s[i] != '\0'; i++) {
 		if (i >= NAME_ID_MAX)
 			return false;
-		if (!names_is_lower_alnum((unsigned char)s[i]) &&
-		    s[i] != '-' && s[i] != '_')
+		if (!names_is_lower_alnum((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '_')
 			return false;
 	}
 	return true;
@@ -58,8 +58,7 @@ name_metric_valid(const char *s)
 			continue;
 		}
 		/* '-' may appear in instance parts, not in the first one. */
-		if (names_is_lower_alnum(c) || c == '_' ||
-		    (c == '-' && !first))
+		if (names_is_lower_alnum(c) || c == '_' || (c == '-' && !first))
 			seglen++;
 		else
 			return false;

@@ -113,8 +113,9 @@ time_format_iso(int64_t t, char *buf, size_t bufsz)
 	time_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999)
 		return NULL;
-	n = snprintf(buf, bufsz, "%04d-%02u-%02uT%02d:%02d:%02dZ", (int)y, m,
-	    d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	n = snprintf(buf, bufsz, "%04d-%02u-%02uT%02d:%02d:%02dZ", (int)y, m, d,
+	             (int)(secs / 3600), (int)(secs / 60 % 60),
+	             (int)(secs % 60));
 	if (n < 0 || (size_t)n >= bufsz)
 		return NULL;
 	return buf;
@@ -145,7 +146,7 @@ int
 time_parse_iso(const char *s, int64_t *out)
 {
 	static const int mdays[12] = {31, 28, 31, 30, 31, 30,
-				      31, 31, 30, 31, 30, 31};
+	                              31, 31, 30, 31, 30, 31};
 	int y, mo, d, h = 0, mi = 0, se = 0, dim;
 	size_t len;
 
@@ -175,6 +176,6 @@ time_parse_iso(const char *s, int64_t *out)
 	if (d > dim || h > 23 || mi > 59 || se > 59)
 		return -1;
 	*out = time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-	    h * 3600 + mi * 60 + se;
+	       h * 3600 + mi * 60 + se;
 	return 0;
 }

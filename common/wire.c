@@ -29,55 +29,55 @@
 #include "common/wire.h"
 
 /* Time stamps: 1970 up to the end of year 9999. */
-#define WIRE_TS_MAX	INT64_C(253402300799)
+#define WIRE_TS_MAX INT64_C(253402300799)
 /* Sequence numbers must stay exact in a JSON (double) number. */
-#define WIRE_SEQ_MAX	(UINT64_C(1) << 53)
+#define WIRE_SEQ_MAX (UINT64_C(1) << 53)
 
 static const char *const wire_type_names[DEV_NTYPES] = {
-	[DEV_PC] = "pc",
-	[DEV_PRINTER] = "printer",
-	[DEV_SWITCH] = "switch",
-	[DEV_PROJECTOR] = "projector",
+    [DEV_PC] = "pc",
+    [DEV_PRINTER] = "printer",
+    [DEV_SWITCH] = "switch",
+    [DEV_PROJECTOR] = "projector",
 };
 
 static const char *const wire_channel_names[WIRE_NCHANNELS] = {
-	[WIRE_CH_METRICS] = "metrics",
-	[WIRE_CH_STATUS] = "status",
-	[WIRE_CH_INVENTORY] = "inventory",
-	[WIRE_CH_EVENTS] = "events",
+    [WIRE_CH_METRICS] = "metrics",
+    [WIRE_CH_STATUS] = "status",
+    [WIRE_CH_INVENTORY] = "inventory",
+    [WIRE_CH_EVENTS] = "events",
 };
 
 static const char *const wire_state_names[WIRE_NSTATES] = {
-	[WIRE_ONLINE] = "online",
-	[WIRE_OFFLINE] = "offline",
-	[WIRE_UNREACHABLE] = "unreachable",
+    [WIRE_ONLINE] = "online",
+    [WIRE_OFFLINE] = "offline",
+    [WIRE_UNREACHABLE] = "unreachable",
 };
 
 static const char *const wire_severity_names[WIRE_NSEVERITIES] = {
-	[WIRE_SEV_CRITICAL] = "critical",
-	[WIRE_SEV_WARNING] = "warning",
-	[WIRE_SEV_INFO] = "info",
+    [WIRE_SEV_CRITICAL] = "critical",
+    [WIRE_SEV_WARNING] = "warning",
+    [WIRE_SEV_INFO] = "info",
 };
 
 static const char *const wire_evstate_names[WIRE_NEVSTATES] = {
-	[WIRE_EV_RAISED] = "raised",
-	[WIRE_EV_CLEARED] = "cleared",
+    [WIRE_EV_RAISED] = "raised",
+    [WIRE_EV_CLEARED] = "cleared",
 };
 
 static const char *const wire_reason_names[WIRE_NREASONS] = {
-	[WIRE_OK] = "ok",
-	[WIRE_ETOPIC] = "bad_topic",
-	[WIRE_ETOOBIG] = "too_large",
-	[WIRE_EJSON] = "bad_json",
-	[WIRE_EVERSION] = "bad_version",
-	[WIRE_EMISSING] = "missing_field",
-	[WIRE_EFIELD] = "unknown_field",
-	[WIRE_ETYPE] = "bad_type",
-	[WIRE_ENAME] = "bad_name",
-	[WIRE_ENOTFINITE] = "not_finite",
-	[WIRE_EDUP] = "duplicate",
-	[WIRE_ETOOMANY] = "too_many",
-	[WIRE_EUTF8] = "bad_utf8",
+    [WIRE_OK] = "ok",
+    [WIRE_ETOPIC] = "bad_topic",
+    [WIRE_ETOOBIG] = "too_large",
+    [WIRE_EJSON] = "bad_json",
+    [WIRE_EVERSION] = "bad_version",
+    [WIRE_EMISSING] = "missing_field",
+    [WIRE_EFIELD] = "unknown_field",
+    [WIRE_ETYPE] = "bad_type",
+    [WIRE_ENAME] = "bad_name",
+    [WIRE_ENOTFINITE] = "not_finite",
+    [WIRE_EDUP] = "duplicate",
+    [WIRE_ETOOMANY] = "too_many",
+    [WIRE_EUTF8] = "bad_utf8",
 };
 
 static const char *
@@ -194,8 +194,8 @@ wire_evstate_parse(const char *s, enum wire_evstate *out)
  * Errors.  A detail may quote received text: wire_quote() keeps printable
  * ASCII only and cuts it short, so a hostile name cannot forge log lines.
  */
-static enum wire_reason
-wire_fail(struct wire_error *err, enum wire_reason r, const char *fmt, ...)
+static enum wire_reason wire_fail(struct wire_error *err, enum wire_reason r,
+                                  const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static enum wire_reason
@@ -233,7 +233,7 @@ wire_quote(const char *s, char *buf, size_t bufsz)
 
 int
 wire_topic(char *buf, size_t bufsz, const char *site, const char *device,
-    enum wire_channel ch)
+           enum wire_channel ch)
 {
 	const char *chn = wire_channel_name(ch);
 	int n;
@@ -243,7 +243,7 @@ wire_topic(char *buf, size_t bufsz, const char *site, const char *device,
 		return -1;
 	}
 	n = snprintf(buf, bufsz, WIRE_TOPIC_PREFIX "%s/%s/%s", site, device,
-	    chn);
+	             chn);
 	if (n < 0 || (size_t)n >= bufsz) {
 		if (bufsz > 0)
 			buf[0] = '\0';
@@ -270,7 +270,7 @@ wire_topic_level(const char **p, char *out)
 
 enum wire_reason
 wire_topic_parse(const char *topic, char *site, char *device,
-    enum wire_channel *ch, struct wire_error *err)
+                 enum wire_channel *ch, struct wire_error *err)
 {
 	char chname[NAME_ID_MAX + 1];
 	const char *p;
@@ -281,7 +281,7 @@ wire_topic_parse(const char *topic, char *site, char *device,
 		return wire_fail(err, WIRE_ETOPIC, "topic too long");
 	if (strncmp(topic, WIRE_TOPIC_PREFIX, plen) != 0)
 		return wire_fail(err, WIRE_ETOPIC, "not under %s",
-		    WIRE_TOPIC_PREFIX);
+		                 WIRE_TOPIC_PREFIX);
 	p = topic + plen;
 	if (wire_topic_level(&p, site) != 0 || !name_id_valid(site))
 		goto fail_site;
@@ -312,8 +312,7 @@ wire_metrics_list(const struct wire_metrics *m, int counter, size_t *n)
 }
 
 const struct wire_sample *
-wire_metrics_find(const struct wire_metrics *m, int counter,
-    const char *name)
+wire_metrics_find(const struct wire_metrics *m, int counter, const char *name)
 {
 	const struct wire_sample *v;
 	size_t i, n;
@@ -344,7 +343,7 @@ wire_metrics_grow(struct wire_sample **v, size_t n, size_t *cap)
 
 int
 wire_metrics_add(struct wire_metrics *m, int counter, const char *name,
-    double value)
+                 double value)
 {
 	struct wire_sample **v = counter ? &m->counters : &m->gauges;
 	size_t *n = counter ? &m->ncounters : &m->ngauges;
@@ -414,13 +413,15 @@ wire_metrics_dup(const struct wire_metrics *m, int *oom)
 	*oom = 0;
 	if (n <= 24) {
 		for (i = 0; i < n; i++) {
-			const char *a = i < m->ngauges ? m->gauges[i].name :
-			    m->counters[i - m->ngauges].name;
+			const char *a = i < m->ngauges
+			                    ? m->gauges[i].name
+			                    : m->counters[i - m->ngauges].name;
 
 			for (j = i + 1; j < n; j++) {
-				const char *b = j < m->ngauges ?
-				    m->gauges[j].name :
-				    m->counters[j - m->ngauges].name;
+				const char *b =
+				    j < m->ngauges
+				        ? m->gauges[j].name
+				        : m->counters[j - m->ngauges].name;
 
 				if (strcmp(a, b) == 0)
 					return a;
@@ -446,10 +447,10 @@ wire_metrics_dup(const struct wire_metrics *m, int *oom)
 
 /* A growing output buffer; 'oom' sticks so callers check once. */
 struct wire_buf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-	int	 oom;
+	char *p;
+	size_t len;
+	size_t cap;
+	int oom;
 };
 
 static void
@@ -482,8 +483,7 @@ wire_buf_str(struct wire_buf *b, const char *s)
 	wire_buf_put(b, s, strlen(s));
 }
 
-static void
-wire_buf_printf(struct wire_buf *b, const char *fmt, ...)
+static void wire_buf_printf(struct wire_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -497,7 +497,7 @@ wire_buf_printf(struct wire_buf *b, const char *fmt, ...)
 	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		b->oom = 1;	/* never happens with the formats used here */
+		b->oom = 1; /* never happens with the formats used here */
 		return;
 	}
 	wire_buf_put(b, tmp, (size_t)n);
@@ -549,7 +549,7 @@ wire_fmt_double(double v, char *buf, size_t bufsz)
 
 static void
 wire_buf_samples(struct wire_buf *b, const char *key,
-    const struct wire_sample *v, size_t n)
+                 const struct wire_sample *v, size_t n)
 {
 	char num[40];
 	size_t i;
@@ -603,10 +603,10 @@ wire_metrics_encode(const struct wire_metrics *m, size_t *len)
 		return NULL;
 	}
 	wire_buf_printf(&b,
-	    "{\"v\":%d,\"ts\":%" PRId64 ",\"seq\":%" PRIu64
-	    ",\"type\":\"%s\",\"interval\":%u",
-	    WIRE_VERSION, m->ts, m->seq, wire_type_name(m->type),
-	    m->interval);
+	                "{\"v\":%d,\"ts\":%" PRId64 ",\"seq\":%" PRIu64
+	                ",\"type\":\"%s\",\"interval\":%u",
+	                WIRE_VERSION, m->ts, m->seq, wire_type_name(m->type),
+	                m->interval);
 	wire_buf_samples(&b, "gauges", m->gauges, m->ngauges);
 	wire_buf_samples(&b, "counters", m->counters, m->ncounters);
 	wire_buf_put(&b, "}", 1);
@@ -624,7 +624,7 @@ wire_status_encode(const struct wire_status *s, size_t *len)
 		return NULL;
 	}
 	wire_buf_printf(&b, "{\"v\":%d,\"state\":\"%s\",\"ts\":%" PRId64 "}",
-	    WIRE_VERSION, wire_state_name(s->state), s->ts);
+	                WIRE_VERSION, wire_state_name(s->state), s->ts);
 	return wire_buf_finish(&b, len);
 }
 
@@ -731,11 +731,12 @@ wire_event_encode(const struct wire_event *e, size_t *len)
 	tlen = strnlen(e->text, sizeof(e->text));
 	if (tlen == sizeof(e->text) ||
 	    wire_utf8_check((const unsigned char *)e->text, tlen) !=
-		(size_t)-1) {
+	        (size_t)-1) {
 		errno = EINVAL;
 		return NULL;
 	}
-	wire_buf_printf(&b,
+	wire_buf_printf(
+	    &b,
 	    "{\"v\":%d,\"ts\":%" PRId64
 	    ",\"code\":\"%s\",\"severity\":\"%s\",\"state\":\"%s\",\"text\":",
 	    WIRE_VERSION, e->ts, e->code, wire_severity_name(e->severity),
@@ -757,7 +758,7 @@ wire_scan(const unsigned char *s, size_t len, struct wire_error *err)
 
 	if ((bad = wire_utf8_check(s, len)) != (size_t)-1)
 		return wire_fail(err, WIRE_EUTF8, "invalid UTF-8 at byte %zu",
-		    bad);
+		                 bad);
 	for (i = 0; i < len; i++) {
 		if (s[i] == '\0')
 			return wire_fail(err, WIRE_EJSON, "NUL byte at %zu", i);
@@ -765,16 +766,17 @@ wire_scan(const unsigned char *s, size_t len, struct wire_error *err)
 			continue;
 		/* Skip the escaped character, so "\\u0000" is text. */
 		i++;
-		if (s[i] == 'u' && len - i > 4 && memcmp(s + i + 1, "0000", 4) == 0)
+		if (s[i] == 'u' && len - i > 4 &&
+		    memcmp(s + i + 1, "0000", 4) == 0)
 			return wire_fail(err, WIRE_EJSON,
-			    "\\u0000 in a string at byte %zu", i - 1);
+			                 "\\u0000 in a string at byte %zu",
+			                 i - 1);
 	}
 	return WIRE_OK;
 }
 
 static enum wire_reason
-wire_parse(const void *buf, size_t len, cJSON **root,
-    struct wire_error *err)
+wire_parse(const void *buf, size_t len, cJSON **root, struct wire_error *err)
 {
 	const char *end = NULL, *s = buf;
 	const cJSON *v;
@@ -788,23 +790,24 @@ wire_parse(const void *buf, size_t len, cJSON **root,
 	}
 	if (len > WIRE_MAX_PAYLOAD)
 		return wire_fail(err, WIRE_ETOOBIG, "%zu bytes, limit %d", len,
-		    WIRE_MAX_PAYLOAD);
+		                 WIRE_MAX_PAYLOAD);
 	if (buf == NULL || len == 0)
 		return wire_fail(err, WIRE_EJSON, "empty payload");
 	if ((r = wire_scan(buf, len, err)) != WIRE_OK)
 		return r;
 	*root = cJSON_ParseWithLengthOpts(s, len, &end, 0);
 	if (*root == NULL) {
-		i = end != NULL && end >= s && end <= s + len ?
-		    (size_t)(end - s) : 0;
+		i = end != NULL && end >= s && end <= s + len
+		        ? (size_t)(end - s)
+		        : 0;
 		return wire_fail(err, WIRE_EJSON, "not JSON (near byte %zu)",
-		    i);
+		                 i);
 	}
 	for (i = end != NULL ? (size_t)(end - s) : len; i < len; i++) {
 		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
 		    s[i] != '\r') {
 			r = wire_fail(err, WIRE_EJSON,
-			    "data after the object at byte %zu", i);
+			              "data after the object at byte %zu", i);
 			goto fail;
 		}
 	}
@@ -835,15 +838,15 @@ fail:
  * stores each known item in 'items' by its index.
  */
 struct wire_field {
-	const char	*name;
-	int		 required;
+	const char *name;
+	int required;
 };
 
-#define WIRE_FIELDS_MAX	8
+#define WIRE_FIELDS_MAX 8
 
 static enum wire_reason
 wire_fields(const cJSON *root, const struct wire_field *fields, size_t n,
-    int open, const cJSON **items, struct wire_error *err)
+            int open, const cJSON **items, struct wire_error *err)
 {
 	const cJSON *it;
 	char q[48];
@@ -857,7 +860,8 @@ wire_fields(const cJSON *root, const struct wire_field *fields, size_t n,
 				break;
 		if (i < n && items[i] != NULL)
 			return wire_fail(err, WIRE_EDUP,
-			    "field '%s' given twice", fields[i].name);
+			                 "field '%s' given twice",
+			                 fields[i].name);
 		if (i < n) {
 			items[i] = it;
 			continue;
@@ -865,18 +869,18 @@ wire_fields(const cJSON *root, const struct wire_field *fields, size_t n,
 		if (open)
 			continue;
 		return wire_fail(err, WIRE_EFIELD, "unknown field '%s'",
-		    wire_quote(it->string, q, sizeof(q)));
+		                 wire_quote(it->string, q, sizeof(q)));
 	}
 	for (i = 0; i < n; i++)
 		if (fields[i].required && items[i] == NULL)
 			return wire_fail(err, WIRE_EMISSING, "%s: missing",
-			    fields[i].name);
+			                 fields[i].name);
 	return WIRE_OK;
 }
 
 static enum wire_reason
 wire_get_int(const cJSON *it, const char *field, int64_t min, int64_t max,
-    int64_t *out, struct wire_error *err)
+             int64_t *out, struct wire_error *err)
 {
 	double d;
 
@@ -889,8 +893,8 @@ wire_get_int(const cJSON *it, const char *field, int64_t min, int64_t max,
 		return wire_fail(err, WIRE_ETYPE, "%s: not an integer", field);
 	if (d < (double)min || d > (double)max)
 		return wire_fail(err, WIRE_ETYPE,
-		    "%s: out of range (%" PRId64 "..%" PRId64 ")", field, min,
-		    max);
+		                 "%s: out of range (%" PRId64 "..%" PRId64 ")",
+		                 field, min, max);
 	*out = (int64_t)d;
 	return WIRE_OK;
 }
@@ -898,7 +902,7 @@ wire_get_int(const cJSON *it, const char *field, int64_t min, int64_t max,
 /* A string field with one of the values in 'names'. */
 static enum wire_reason
 wire_get_enum(const cJSON *it, const char *field, const char *const *names,
-    int n, int *out, struct wire_error *err)
+              int n, int *out, struct wire_error *err)
 {
 	char q[48];
 	int i;
@@ -907,14 +911,15 @@ wire_get_enum(const cJSON *it, const char *field, const char *const *names,
 		return wire_fail(err, WIRE_ETYPE, "%s: not a string", field);
 	if ((i = wire_lookup(names, n, it->valuestring)) < 0)
 		return wire_fail(err, WIRE_ETYPE, "%s: unknown value '%s'",
-		    field, wire_quote(it->valuestring, q, sizeof(q)));
+		                 field,
+		                 wire_quote(it->valuestring, q, sizeof(q)));
 	*out = i;
 	return WIRE_OK;
 }
 
 static enum wire_reason
 wire_get_samples(const cJSON *obj, int counter, struct wire_metrics *m,
-    struct wire_error *err)
+                 struct wire_error *err)
 {
 	const char *field = counter ? "counters" : "gauges";
 	struct wire_sample *v;
@@ -927,8 +932,8 @@ wire_get_samples(const cJSON *obj, int counter, struct wire_metrics *m,
 	for (it = obj->child; it != NULL; it = it->next)
 		n++;
 	if (n + m->ngauges + m->ncounters > WIRE_MAX_SAMPLES)
-		return wire_fail(err, WIRE_ETOOMANY,
-		    "more than %d samples", WIRE_MAX_SAMPLES);
+		return wire_fail(err, WIRE_ETOOMANY, "more than %d samples",
+		                 WIRE_MAX_SAMPLES);
 	if (n == 0)
 		return WIRE_OK;
 	if ((v = calloc(n, sizeof(*v))) == NULL)
@@ -944,16 +949,18 @@ wire_get_samples(const cJSON *obj, int counter, struct wire_metrics *m,
 	for (it = obj->child; it != NULL; it = it->next) {
 		if (!name_metric_valid(it->string))
 			return wire_fail(err, WIRE_ENAME, "%s: bad name '%s'",
-			    field, wire_quote(it->string, q, sizeof(q)));
+			                 field,
+			                 wire_quote(it->string, q, sizeof(q)));
 		if (!cJSON_IsNumber(it))
 			return wire_fail(err, WIRE_ETYPE, "%s.%s: not a number",
-			    field, it->string);
+			                 field, it->string);
 		if (!isfinite(it->valuedouble))
 			return wire_fail(err, WIRE_ENOTFINITE,
-			    "%s.%s: not finite", field, it->string);
+			                 "%s.%s: not finite", field,
+			                 it->string);
 		if (counter && it->valuedouble < 0)
 			return wire_fail(err, WIRE_ETYPE, "%s.%s: negative",
-			    field, it->string);
+			                 field, it->string);
 		strcpy(v[n].name, it->string);
 		v[n].value = it->valuedouble;
 		n++;
@@ -966,23 +973,29 @@ wire_get_samples(const cJSON *obj, int counter, struct wire_metrics *m,
 }
 
 enum wire_metrics_fields {
-	WM_V, WM_TS, WM_SEQ, WM_TYPE, WM_INTERVAL, WM_GAUGES, WM_COUNTERS,
+	WM_V,
+	WM_TS,
+	WM_SEQ,
+	WM_TYPE,
+	WM_INTERVAL,
+	WM_GAUGES,
+	WM_COUNTERS,
 	WM_N
 };
 
 static const struct wire_field wire_metrics_fields[WM_N] = {
-	[WM_V] = {"v", 1},
-	[WM_TS] = {"ts", 1},
-	[WM_SEQ] = {"seq", 1},
-	[WM_TYPE] = {"type", 1},
-	[WM_INTERVAL] = {"interval", 1},
-	[WM_GAUGES] = {"gauges", 1},
-	[WM_COUNTERS] = {"counters", 1},
+    [WM_V] = {"v", 1},
+    [WM_TS] = {"ts", 1},
+    [WM_SEQ] = {"seq", 1},
+    [WM_TYPE] = {"type", 1},
+    [WM_INTERVAL] = {"interval", 1},
+    [WM_GAUGES] = {"gauges", 1},
+    [WM_COUNTERS] = {"counters", 1},
 };
 
 enum wire_reason
 wire_metrics_decode(const void *buf, size_t len, struct wire_metrics *out,
-    struct wire_error *err)
+                    struct wire_error *err)
 {
 	const cJSON *f[WIRE_FIELDS_MAX];
 	const char *dup;
@@ -997,27 +1010,28 @@ wire_metrics_decode(const void *buf, size_t len, struct wire_metrics *out,
 	if ((r = wire_fields(root, wire_metrics_fields, WM_N, 0, f, err)) !=
 	    WIRE_OK)
 		goto fail;
-	if ((r = wire_get_int(f[WM_TS], "ts", 0, WIRE_TS_MAX, &out->ts,
-	    err)) != WIRE_OK)
+	if ((r = wire_get_int(f[WM_TS], "ts", 0, WIRE_TS_MAX, &out->ts, err)) !=
+	    WIRE_OK)
 		goto fail;
 	if ((r = wire_get_int(f[WM_SEQ], "seq", 0, (int64_t)WIRE_SEQ_MAX, &i,
-	    err)) != WIRE_OK)
+	                      err)) != WIRE_OK)
 		goto fail;
 	out->seq = (uint64_t)i;
-	if ((r = wire_get_enum(f[WM_TYPE], "type", wire_type_names,
-	    DEV_NTYPES, &t, err)) != WIRE_OK)
+	if ((r = wire_get_enum(f[WM_TYPE], "type", wire_type_names, DEV_NTYPES,
+	                       &t, err)) != WIRE_OK)
 		goto fail;
 	out->type = (enum dev_type)t;
-	if ((r = wire_get_int(f[WM_INTERVAL], "interval", 1,
-	    WIRE_INTERVAL_MAX, &i, err)) != WIRE_OK)
+	if ((r = wire_get_int(f[WM_INTERVAL], "interval", 1, WIRE_INTERVAL_MAX,
+	                      &i, err)) != WIRE_OK)
 		goto fail;
 	out->interval = (unsigned)i;
 	if ((r = wire_get_samples(f[WM_GAUGES], 0, out, err)) != WIRE_OK ||
 	    (r = wire_get_samples(f[WM_COUNTERS], 1, out, err)) != WIRE_OK)
 		goto fail;
 	if ((dup = wire_metrics_dup(out, &oom)) != NULL || oom) {
-		r = oom ? wire_fail(err, WIRE_EJSON, "out of memory") :
-		    wire_fail(err, WIRE_EDUP, "metric '%s' given twice", dup);
+		r = oom ? wire_fail(err, WIRE_EJSON, "out of memory")
+		        : wire_fail(err, WIRE_EDUP, "metric '%s' given twice",
+		                    dup);
 		goto fail;
 	}
 	cJSON_Delete(root);
@@ -1032,14 +1046,14 @@ fail:
 enum wire_status_fields { WS_V, WS_STATE, WS_TS, WS_N };
 
 static const struct wire_field wire_status_fields[WS_N] = {
-	[WS_V] = {"v", 1},
-	[WS_STATE] = {"state", 1},
-	[WS_TS] = {"ts", 1},
+    [WS_V] = {"v", 1},
+    [WS_STATE] = {"state", 1},
+    [WS_TS] = {"ts", 1},
 };
 
 enum wire_reason
 wire_status_decode(const void *buf, size_t len, struct wire_status *out,
-    struct wire_error *err)
+                   struct wire_error *err)
 {
 	const cJSON *f[WIRE_FIELDS_MAX];
 	enum wire_reason r;
@@ -1050,11 +1064,11 @@ wire_status_decode(const void *buf, size_t len, struct wire_status *out,
 	if ((r = wire_parse(buf, len, &root, err)) != WIRE_OK)
 		return r;
 	if ((r = wire_fields(root, wire_status_fields, WS_N, 0, f, err)) !=
-		WIRE_OK ||
+	        WIRE_OK ||
 	    (r = wire_get_enum(f[WS_STATE], "state", wire_state_names,
-		WIRE_NSTATES, &st, err)) != WIRE_OK ||
-	    (r = wire_get_int(f[WS_TS], "ts", 0, WIRE_TS_MAX, &out->ts,
-		err)) != WIRE_OK) {
+	                       WIRE_NSTATES, &st, err)) != WIRE_OK ||
+	    (r = wire_get_int(f[WS_TS], "ts", 0, WIRE_TS_MAX, &out->ts, err)) !=
+	        WIRE_OK) {
 		cJSON_Delete(root);
 		memset(out, 0, sizeof(*out));
 		return r;
@@ -1065,55 +1079,58 @@ wire_status_decode(const void *buf, size_t len, struct wire_status *out,
 }
 
 enum wire_event_fields {
-	WE_V, WE_TS, WE_CODE, WE_SEVERITY, WE_STATE, WE_TEXT, WE_N
+	WE_V,
+	WE_TS,
+	WE_CODE,
+	WE_SEVERITY,
+	WE_STATE,
+	WE_TEXT,
+	WE_N
 };
 
 static const struct wire_field wire_event_fields[WE_N] = {
-	[WE_V] = {"v", 1},
-	[WE_TS] = {"ts", 1},
-	[WE_CODE] = {"code", 1},
-	[WE_SEVERITY] = {"severity", 1},
-	[WE_STATE] = {"state", 1},
-	[WE_TEXT] = {"text", 1},
+    [WE_V] = {"v", 1},         [WE_TS] = {"ts", 1},
+    [WE_CODE] = {"code", 1},   [WE_SEVERITY] = {"severity", 1},
+    [WE_STATE] = {"state", 1}, [WE_TEXT] = {"text", 1},
 };
 
 static enum wire_reason
-wire_event_fill(const cJSON **f, struct wire_event *out,
-    struct wire_error *err)
+wire_event_fill(const cJSON **f, struct wire_event *out, struct wire_error *err)
 {
 	enum wire_reason r;
 	char q[48];
 	int i;
 
-	if ((r = wire_get_int(f[WE_TS], "ts", 0, WIRE_TS_MAX, &out->ts,
-	    err)) != WIRE_OK)
+	if ((r = wire_get_int(f[WE_TS], "ts", 0, WIRE_TS_MAX, &out->ts, err)) !=
+	    WIRE_OK)
 		return r;
 	if (!cJSON_IsString(f[WE_CODE]))
 		return wire_fail(err, WIRE_ETYPE, "code: not a string");
 	if (!name_metric_valid(f[WE_CODE]->valuestring))
-		return wire_fail(err, WIRE_ENAME, "code: bad name '%s'",
+		return wire_fail(
+		    err, WIRE_ENAME, "code: bad name '%s'",
 		    wire_quote(f[WE_CODE]->valuestring, q, sizeof(q)));
 	strcpy(out->code, f[WE_CODE]->valuestring);
-	if ((r = wire_get_enum(f[WE_SEVERITY], "severity",
-	    wire_severity_names, WIRE_NSEVERITIES, &i, err)) != WIRE_OK)
+	if ((r = wire_get_enum(f[WE_SEVERITY], "severity", wire_severity_names,
+	                       WIRE_NSEVERITIES, &i, err)) != WIRE_OK)
 		return r;
 	out->severity = (enum wire_severity)i;
 	if ((r = wire_get_enum(f[WE_STATE], "state", wire_evstate_names,
-	    WIRE_NEVSTATES, &i, err)) != WIRE_OK)
+	                       WIRE_NEVSTATES, &i, err)) != WIRE_OK)
 		return r;
 	out->state = (enum wire_evstate)i;
 	if (!cJSON_IsString(f[WE_TEXT]))
 		return wire_fail(err, WIRE_ETYPE, "text: not a string");
 	if (strlen(f[WE_TEXT]->valuestring) >= sizeof(out->text))
 		return wire_fail(err, WIRE_ETYPE, "text: longer than %zu bytes",
-		    sizeof(out->text) - 1);
+		                 sizeof(out->text) - 1);
 	strcpy(out->text, f[WE_TEXT]->valuestring);
 	return WIRE_OK;
 }
 
 enum wire_reason
 wire_event_decode(const void *buf, size_t len, struct wire_event *out,
-    struct wire_error *err)
+                  struct wire_error *err)
 {
 	const cJSON *f[WIRE_FIELDS_MAX];
 	enum wire_reason r;
@@ -1149,52 +1166,54 @@ wire_all_finite(const cJSON *it, const char *field, struct wire_error *err)
 enum wire_inventory_fields { WI_V, WI_TS, WI_TYPE, WI_LABELS, WI_N };
 
 static const struct wire_field wire_inventory_fields[WI_N] = {
-	[WI_V] = {"v", 1},
-	[WI_TS] = {"ts", 1},
-	[WI_TYPE] = {"type", 1},
-	[WI_LABELS] = {"labels", 0},
+    [WI_V] = {"v", 1},
+    [WI_TS] = {"ts", 1},
+    [WI_TYPE] = {"type", 1},
+    [WI_LABELS] = {"labels", 0},
 };
 
 static enum wire_reason
 wire_inventory_check(const cJSON *root, const cJSON **f,
-    struct wire_inventory *out, struct wire_error *err)
+                     struct wire_inventory *out, struct wire_error *err)
 {
 	const cJSON *it;
 	enum wire_reason r;
 	char q[48];
 	int t;
 
-	if ((r = wire_get_int(f[WI_TS], "ts", 0, WIRE_TS_MAX, &out->ts,
-	    err)) != WIRE_OK)
+	if ((r = wire_get_int(f[WI_TS], "ts", 0, WIRE_TS_MAX, &out->ts, err)) !=
+	    WIRE_OK)
 		return r;
-	if ((r = wire_get_enum(f[WI_TYPE], "type", wire_type_names,
-	    DEV_NTYPES, &t, err)) != WIRE_OK)
+	if ((r = wire_get_enum(f[WI_TYPE], "type", wire_type_names, DEV_NTYPES,
+	                       &t, err)) != WIRE_OK)
 		return r;
 	out->type = (enum dev_type)t;
 	if (f[WI_LABELS] != NULL) {
 		if (!cJSON_IsObject(f[WI_LABELS]))
 			return wire_fail(err, WIRE_ETYPE,
-			    "labels: not an object");
+			                 "labels: not an object");
 		for (it = f[WI_LABELS]->child; it != NULL; it = it->next) {
 			if (!name_metric_valid(it->string))
-				return wire_fail(err, WIRE_ENAME,
-				    "labels: bad name '%s'",
+				return wire_fail(
+				    err, WIRE_ENAME, "labels: bad name '%s'",
 				    wire_quote(it->string, q, sizeof(q)));
 			if (!cJSON_IsString(it))
 				return wire_fail(err, WIRE_ETYPE,
-				    "labels.%s: not a string", it->string);
+				                 "labels.%s: not a string",
+				                 it->string);
 		}
 	}
 	for (it = root->child; it != NULL; it = it->next)
-		if ((r = wire_all_finite(it, wire_quote(it->string, q,
-		    sizeof(q)), err)) != WIRE_OK)
+		if ((r = wire_all_finite(it,
+		                         wire_quote(it->string, q, sizeof(q)),
+		                         err)) != WIRE_OK)
 			return r;
 	return WIRE_OK;
 }
 
 enum wire_reason
 wire_inventory_decode(const void *buf, size_t len, struct wire_inventory *out,
-    struct wire_error *err)
+                      struct wire_error *err)
 {
 	const cJSON *f[WIRE_FIELDS_MAX];
 	enum wire_reason r;

@@ -4,8 +4,8 @@
  *
  *   wire-tool encode-metrics --site S --device D --ts T --seq N --type pc
  *             --interval 60 [--topic] gauge:NAME=V counter:NAME=V ...
- *   wire-tool encode-status  --site S --device D --ts T --state online [--topic]
- *   wire-tool encode-event   --site S --device D --ts T --code C
+ *   wire-tool encode-status  --site S --device D --ts T --state online
+ * [--topic] wire-tool encode-event   --site S --device D --ts T --code C
  *             --severity warning --state raised [--text TEXT] [--topic]
  *   wire-tool decode CHANNEL < payload
  *   wire-tool topic TOPIC
@@ -28,33 +28,33 @@
 #include "common/wire.h"
 
 struct opts {
-	const char	*site;
-	const char	*device;
-	const char	*type;
-	const char	*state;
-	const char	*code;
-	const char	*severity;
-	const char	*text;
-	long long	 ts;
+	const char *site;
+	const char *device;
+	const char *type;
+	const char *state;
+	const char *code;
+	const char *severity;
+	const char *text;
+	long long ts;
 	unsigned long long seq;
-	unsigned long	 interval;
-	int		 topic;
+	unsigned long interval;
+	int topic;
 };
 
 static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: wire-tool encode-metrics --site S --device D --ts T "
-	    "--seq N --type TYPE --interval SECS [--topic] "
-	    "gauge:NAME=V counter:NAME=V ...\n"
-	    "       wire-tool encode-status --site S --device D --ts T "
-	    "--state STATE [--topic]\n"
-	    "       wire-tool encode-event --site S --device D --ts T "
-	    "--code C --severity SEV --state raised|cleared [--text T] "
-	    "[--topic]\n"
-	    "       wire-tool decode CHANNEL < payload\n"
-	    "       wire-tool topic TOPIC\n");
+	        "usage: wire-tool encode-metrics --site S --device D --ts T "
+	        "--seq N --type TYPE --interval SECS [--topic] "
+	        "gauge:NAME=V counter:NAME=V ...\n"
+	        "       wire-tool encode-status --site S --device D --ts T "
+	        "--state STATE [--topic]\n"
+	        "       wire-tool encode-event --site S --device D --ts T "
+	        "--code C --severity SEV --state raised|cleared [--text T] "
+	        "[--topic]\n"
+	        "       wire-tool decode CHANNEL < payload\n"
+	        "       wire-tool topic TOPIC\n");
 	exit(2);
 }
 
@@ -77,18 +77,18 @@ static int
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{"site", required_argument, NULL, 's'},
-		{"device", required_argument, NULL, 'd'},
-		{"ts", required_argument, NULL, 't'},
-		{"seq", required_argument, NULL, 'n'},
-		{"type", required_argument, NULL, 'y'},
-		{"interval", required_argument, NULL, 'i'},
-		{"state", required_argument, NULL, 'S'},
-		{"code", required_argument, NULL, 'c'},
-		{"severity", required_argument, NULL, 'v'},
-		{"text", required_argument, NULL, 'x'},
-		{"topic", no_argument, NULL, 'T'},
-		{NULL, 0, NULL, 0},
+	    {"site", required_argument, NULL, 's'},
+	    {"device", required_argument, NULL, 'd'},
+	    {"ts", required_argument, NULL, 't'},
+	    {"seq", required_argument, NULL, 'n'},
+	    {"type", required_argument, NULL, 'y'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {"state", required_argument, NULL, 'S'},
+	    {"code", required_argument, NULL, 'c'},
+	    {"severity", required_argument, NULL, 'v'},
+	    {"text", required_argument, NULL, 'x'},
+	    {"topic", no_argument, NULL, 'T'},
+	    {NULL, 0, NULL, 0},
 	};
 	int ch;
 
@@ -100,18 +100,41 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->text = "";
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 's': o->site = optarg; break;
-		case 'd': o->device = optarg; break;
-		case 't': o->ts = num(optarg); break;
-		case 'n': o->seq = (unsigned long long)num(optarg); break;
-		case 'y': o->type = optarg; break;
-		case 'i': o->interval = (unsigned long)num(optarg); break;
-		case 'S': o->state = optarg; break;
-		case 'c': o->code = optarg; break;
-		case 'v': o->severity = optarg; break;
-		case 'x': o->text = optarg; break;
-		case 'T': o->topic = 1; break;
-		default: usage();
+		case 's':
+			o->site = optarg;
+			break;
+		case 'd':
+			o->device = optarg;
+			break;
+		case 't':
+			o->ts = num(optarg);
+			break;
+		case 'n':
+			o->seq = (unsigned long long)num(optarg);
+			break;
+		case 'y':
+			o->type = optarg;
+			break;
+		case 'i':
+			o->interval = (unsigned long)num(optarg);
+			break;
+		case 'S':
+			o->state = optarg;
+			break;
+		case 'c':
+			o->code = optarg;
+			break;
+		case 'v':
+			o->severity = optarg;
+			break;
+		case 'x':
+			o->text = optarg;
+			break;
+		case 'T':
+			o->topic = 1;
+			break;
+		default:
+			usage();
 		}
 	}
 	return optind;
@@ -125,7 +148,7 @@ emit(const struct opts *o, enum wire_channel ch, char *payload)
 
 	if (payload == NULL) {
 		fprintf(stderr, "wire-tool: cannot encode: %s\n",
-		    strerror(errno));
+		        strerror(errno));
 		return 1;
 	}
 	if (o->topic) {
@@ -176,7 +199,7 @@ encode_metrics(int argc, char **argv)
 			usage();
 		if (wire_metrics_add(&m, counter, name, v) == -1) {
 			fprintf(stderr, "wire-tool: cannot add '%s': %s\n",
-			    argv[i], strerror(errno));
+			        argv[i], strerror(errno));
 			wire_metrics_clear(&m);
 			return 1;
 		}
@@ -210,7 +233,7 @@ encode_event(int argc, char **argv)
 	if (o.code == NULL || strlen(o.code) > NAME_METRIC_MAX ||
 	    strlen(o.text) >= sizeof(e.text) ||
 	    wire_severity_parse(o.severity != NULL ? o.severity : "",
-		&e.severity) == -1 ||
+	                        &e.severity) == -1 ||
 	    wire_evstate_parse(o.state != NULL ? o.state : "", &e.state) == -1)
 		usage();
 	strcpy(e.code, o.code);
@@ -265,7 +288,7 @@ decode(const char *chname)
 	}
 	if (out == NULL) {
 		fprintf(stderr, "wire-tool: cannot re-encode: %s\n",
-		    strerror(errno));
+		        strerror(errno));
 		return 1;
 	}
 	printf("%s\n", out);

@@ -61,7 +61,7 @@ captured(void)
 		ck_assert_int_eq(line[4], '-');
 		ck_assert_int_eq(line[19], ' ');
 		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s",
-		    len > 0 ? "|" : "", line + 20);
+		                        len > 0 ? "|" : "", line + 20);
 		ck_assert_uint_lt(len, sizeof(out));
 	}
 	return out;
@@ -79,8 +79,9 @@ START_TEST(test_levels)
 	log_set_level(LOG_LVL_ERR);
 	log_warn("hidden too");
 	log_err("last");
-	ck_assert_str_eq(captured(), "t: hello world|t: warning: careful|"
-	    "t: error: broken: 42|t: debug: shown|t: error: last");
+	ck_assert_str_eq(captured(),
+	                 "t: hello world|t: warning: careful|"
+	                 "t: error: broken: 42|t: debug: shown|t: error: last");
 }
 END_TEST
 
@@ -91,7 +92,9 @@ START_TEST(test_repeat_suppressed)
 	for (i = 0; i < 1000; i++)
 		log_warn("broker down");
 	log_info("broker up");
-	ck_assert_str_eq(captured(), "t: warning: broker down|"
+	ck_assert_str_eq(
+	    captured(),
+	    "t: warning: broker down|"
 	    "t: warning: last message repeated 999 times|t: broker up");
 }
 END_TEST
@@ -112,15 +115,18 @@ START_TEST(test_repeat_window)
 	log_info("tick");
 	fake_now = 1301;
 	log_info("tick");
-	ck_assert_str_eq(captured(), "t: tick|t: last message repeated 11 times|"
-	    "t: tick");
+	ck_assert_str_eq(captured(),
+	                 "t: tick|t: last message repeated 11 times|"
+	                 "t: tick");
 	log_flush_repeats();
-	ck_assert_str_eq(captured(), "t: tick|t: last message repeated 11 times|"
-	    "t: tick|t: last message repeated 1 time");
+	ck_assert_str_eq(captured(),
+	                 "t: tick|t: last message repeated 11 times|"
+	                 "t: tick|t: last message repeated 1 time");
 	/* Nothing pending: flushing again writes nothing. */
 	log_flush_repeats();
-	ck_assert_str_eq(captured(), "t: tick|t: last message repeated 11 times|"
-	    "t: tick|t: last message repeated 1 time");
+	ck_assert_str_eq(captured(),
+	                 "t: tick|t: last message repeated 11 times|"
+	                 "t: tick|t: last message repeated 1 time");
 }
 END_TEST
 
@@ -132,7 +138,7 @@ START_TEST(test_repeat_needs_same_level)
 	ck_assert_str_eq(captured(), "t: warning: x|t: error: x");
 	log_flush_repeats();
 	ck_assert_str_eq(captured(), "t: warning: x|t: error: x|"
-	    "t: error: last message repeated 1 time");
+	                             "t: error: last message repeated 1 time");
 }
 END_TEST
 
@@ -160,18 +166,14 @@ START_TEST(test_long_message)
 END_TEST
 
 static const struct {
-	const char	*s;
-	int		 ok;
-	enum log_level	 level;
+	const char *s;
+	int ok;
+	enum log_level level;
 } parse_cases[] = {
-	{"error", 1, LOG_LVL_ERR},
-	{"warning", 1, LOG_LVL_WARN},
-	{"info", 1, LOG_LVL_INFO},
-	{"debug", 1, LOG_LVL_DEBUG},
-	{"", 0, LOG_LVL_ERR},
-	{"warn", 0, LOG_LVL_ERR},
-	{"INFO", 0, LOG_LVL_ERR},
-	{"debug ", 0, LOG_LVL_ERR},
+    {"error", 1, LOG_LVL_ERR}, {"warning", 1, LOG_LVL_WARN},
+    {"info", 1, LOG_LVL_INFO}, {"debug", 1, LOG_LVL_DEBUG},
+    {"", 0, LOG_LVL_ERR},      {"warn", 0, LOG_LVL_ERR},
+    {"INFO", 0, LOG_LVL_ERR},  {"debug ", 0, LOG_LVL_ERR},
 };
 
 START_TEST(test_level_parse)
@@ -189,8 +191,8 @@ START_TEST(test_level_parse)
 }
 END_TEST
 
-#define THREADS		4
-#define PER_THREAD	500
+#define THREADS 4
+#define PER_THREAD 500
 
 static void *
 log_worker(void *arg)
@@ -214,8 +216,8 @@ START_TEST(test_threads)
 
 	for (i = 0; i < THREADS; i++) {
 		ids[i] = i;
-		ck_assert_int_eq(pthread_create(&th[i], NULL, log_worker,
-		    &ids[i]), 0);
+		ck_assert_int_eq(
+		    pthread_create(&th[i], NULL, log_worker, &ids[i]), 0);
 	}
 	for (i = 0; i < THREADS; i++)
 		pthread_join(th[i], NULL);
@@ -229,11 +231,12 @@ START_TEST(test_threads)
 			ck_assert_int_eq(b, seen[a]);
 			seen[a]++;
 		} else if (sscanf(line + 20,
-		    "t: warning: last message repeated %lu times", &n) == 1) {
+		                  "t: warning: last message repeated %lu times",
+		                  &n) == 1) {
 			repeats += n;
 		} else {
 			ck_assert_str_eq(line + 20,
-			    "t: warning: same from all\n");
+			                 "t: warning: same from all\n");
 			same++;
 		}
 	}

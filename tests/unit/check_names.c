@@ -12,40 +12,39 @@
 #include "common/names.h"
 
 static const struct {
-	const char	*s;
-	bool		 ok;
+	const char *s;
+	bool ok;
 } id_cases[] = {
-	{"asriloka", true},
-	{"pc-01", true},
-	{"printer_lobby", true},
-	{"0", true},
-	{"a", true},
-	/* 63 bytes is the limit */
-	{"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0",
-	 true},
-	{"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz01",
-	 false},
-	{"", false},
-	{"-pc", false},
-	{"_pc", false},
-	{"PC-01", false},
-	{"pc 01", false},
-	{"../x", false},
-	{"a/b", false},
-	{"+", false},
-	{"#", false},
-	{"a.b", false},
-	{"caf\xc3\xa9", false},
-	{"pc\n", false},
-	{"pc\t1", false},
-	{"a'b", false},
-	{"a;b", false},
+    {"asriloka", true},
+    {"pc-01", true},
+    {"printer_lobby", true},
+    {"0", true},
+    {"a", true},
+    /* 63 bytes is the limit */
+    {"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0", true},
+    {"abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz01", false},
+    {"", false},
+    {"-pc", false},
+    {"_pc", false},
+    {"PC-01", false},
+    {"pc 01", false},
+    {"../x", false},
+    {"a/b", false},
+    {"+", false},
+    {"#", false},
+    {"a.b", false},
+    {"caf\xc3\xa9", false},
+    {"pc\n", false},
+    {"pc\t1", false},
+    {"a'b", false},
+    {"a;b", false},
 };
 
 START_TEST(test_id_valid)
 {
 	ck_assert_msg(name_id_valid(id_cases[_i].s) == id_cases[_i].ok,
-	    "name_id_valid(\"%s\") != %d", id_cases[_i].s, id_cases[_i].ok);
+	              "name_id_valid(\"%s\") != %d", id_cases[_i].s,
+	              id_cases[_i].ok);
 }
 END_TEST
 
@@ -63,41 +62,41 @@ START_TEST(test_id_long)
 END_TEST
 
 static const struct {
-	const char	*s;
-	bool		 ok;
+	const char *s;
+	bool ok;
 } metric_cases[] = {
-	{"cpu.util", true},
-	{"load.1", true},
-	{"mem.used_pct", true},
-	{"fs.root.used_pct", true},
-	{"net.eth0.rx_bytes", true},
-	{"if.br-lan.in_bytes", true},
-	{"printer.jam", true},
-	{"_x", true},
-	{"uptime", true},
-	{"a.-", true},
-	{"", false},
-	{".cpu", false},
-	{"cpu.", false},
-	{"cpu..util", false},
-	{"cpu-x.util", false},
-	{"-cpu", false},
-	{"CPU.util", false},
-	{"cpu/util", false},
-	{"../etc", false},
-	{"cpu util", false},
-	{"cpu.+", false},
-	{"cpu.#", false},
-	{"cpu.\xc3\xa9", false},
-	{"cpu.util\n", false},
+    {"cpu.util", true},
+    {"load.1", true},
+    {"mem.used_pct", true},
+    {"fs.root.used_pct", true},
+    {"net.eth0.rx_bytes", true},
+    {"if.br-lan.in_bytes", true},
+    {"printer.jam", true},
+    {"_x", true},
+    {"uptime", true},
+    {"a.-", true},
+    {"", false},
+    {".cpu", false},
+    {"cpu.", false},
+    {"cpu..util", false},
+    {"cpu-x.util", false},
+    {"-cpu", false},
+    {"CPU.util", false},
+    {"cpu/util", false},
+    {"../etc", false},
+    {"cpu util", false},
+    {"cpu.+", false},
+    {"cpu.#", false},
+    {"cpu.\xc3\xa9", false},
+    {"cpu.util\n", false},
 };
 
 START_TEST(test_metric_valid)
 {
-	ck_assert_msg(
-	    name_metric_valid(metric_cases[_i].s) == metric_cases[_i].ok,
-	    "name_metric_valid(\"%s\") != %d", metric_cases[_i].s,
-	    metric_cases[_i].ok);
+	ck_assert_msg(name_metric_valid(metric_cases[_i].s) ==
+	                  metric_cases[_i].ok,
+	              "name_metric_valid(\"%s\") != %d", metric_cases[_i].s,
+	              metric_cases[_i].ok);
 }
 END_TEST
 
@@ -115,22 +114,22 @@ START_TEST(test_metric_length)
 END_TEST
 
 static const struct {
-	const char	*label;
-	const char	*out;	/* NULL: -1 expected */
+	const char *label;
+	const char *out; /* NULL: -1 expected */
 } sanitize_cases[] = {
-	{"eth0", "eth0"},
-	{"Black Toner Cartridge", "black_toner_cartridge"},
-	{"  Black  Toner -- (HP 85A) ", "black_toner_hp_85a"},
-	{"br-lan", "br_lan"},
-	{"GigabitEthernet0/1", "gigabitethernet0_1"},
-	{"Tray 1", "tray_1"},
-	{"caf\xc3\xa9 bar", "caf_bar"},
-	{"__x__", "x"},
-	{"../../etc/passwd", "etc_passwd"},
-	{"", NULL},
-	{"---", NULL},
-	{"\xc3\xa9\xc3\xa9", NULL},
-	{"+#/", NULL},
+    {"eth0", "eth0"},
+    {"Black Toner Cartridge", "black_toner_cartridge"},
+    {"  Black  Toner -- (HP 85A) ", "black_toner_hp_85a"},
+    {"br-lan", "br_lan"},
+    {"GigabitEthernet0/1", "gigabitethernet0_1"},
+    {"Tray 1", "tray_1"},
+    {"caf\xc3\xa9 bar", "caf_bar"},
+    {"__x__", "x"},
+    {"../../etc/passwd", "etc_passwd"},
+    {"", NULL},
+    {"---", NULL},
+    {"\xc3\xa9\xc3\xa9", NULL},
+    {"+#/", NULL},
 };
 
 START_TEST(test_sanitize)
@@ -170,23 +169,23 @@ START_TEST(test_sanitize_limits)
 	ck_assert_int_eq(name_sanitize(NULL, out, sizeof(out)), -1);
 	/* Every result is a valid metric part. */
 	ck_assert_int_gt(name_sanitize("Ünïcödé Sensor #3", out, sizeof(out)),
-	    0);
+	                 0);
 	ck_assert_str_eq(out, "n_c_d_sensor_3");
 	ck_assert(name_metric_valid(out));
 }
 END_TEST
 
 static const struct {
-	const char	*mount;
-	const char	*out;
+	const char *mount;
+	const char *out;
 } mount_cases[] = {
-	{"/", "root"},
-	{"/home", "home"},
-	{"/var/lib/x", "var_lib_x"},
-	{"/mnt/My Disk", "mnt_my_disk"},
-	{"/boot/efi/", "boot_efi"},
-	{"", NULL},
-	{"//", NULL},
+    {"/", "root"},
+    {"/home", "home"},
+    {"/var/lib/x", "var_lib_x"},
+    {"/mnt/My Disk", "mnt_my_disk"},
+    {"/boot/efi/", "boot_efi"},
+    {"", NULL},
+    {"//", NULL},
 };
 
 START_TEST(test_mount)
@@ -204,19 +203,19 @@ START_TEST(test_mount)
 END_TEST
 
 static const struct {
-	const char	*host;
-	const char	*out;
+	const char *host;
+	const char *out;
 } host_cases[] = {
-	{"PC-01", "pc-01"},
-	{"pc-01.asriloka.local", "pc-01"},
-	{"Lab PC 3", "lab-pc-3"},
-	{"-weird", "weird"},
-	{"__x", "x"},
-	{"caf\xc3\xa9", "caf--"},
-	{"", NULL},
-	{".local", NULL},
-	{"---", NULL},
-	{"+#", NULL},
+    {"PC-01", "pc-01"},
+    {"pc-01.asriloka.local", "pc-01"},
+    {"Lab PC 3", "lab-pc-3"},
+    {"-weird", "weird"},
+    {"__x", "x"},
+    {"caf\xc3\xa9", "caf--"},
+    {"", NULL},
+    {".local", NULL},
+    {"---", NULL},
+    {"+#", NULL},
 };
 
 START_TEST(test_id_from_host)

@@ -16,17 +16,17 @@
 
 #include "common/wire.h"
 
-#define GOOD_METRICS \
-	"{\"v\":1,\"ts\":1764345600,\"seq\":1842,\"type\":\"pc\"," \
-	"\"interval\":60,\"gauges\":{\"cpu.util\":12.5," \
-	"\"mem.used_pct\":43.1,\"fs.root.used_pct\":71}," \
-	"\"counters\":{\"net.eth0.rx_bytes\":9812345123," \
+#define GOOD_METRICS                                                           \
+	"{\"v\":1,\"ts\":1764345600,\"seq\":1842,\"type\":\"pc\","             \
+	"\"interval\":60,\"gauges\":{\"cpu.util\":12.5,"                       \
+	"\"mem.used_pct\":43.1,\"fs.root.used_pct\":71},"                      \
+	"\"counters\":{\"net.eth0.rx_bytes\":9812345123,"                      \
 	"\"uptime.seconds\":86400}}"
 
 /* Decodes 'len' bytes of 'p' as 'ch'; returns the reason, fills detail. */
 static enum wire_reason
 decode(enum wire_channel ch, const char *p, size_t len, char *canon,
-    size_t canonsz, struct wire_error *err)
+       size_t canonsz, struct wire_error *err)
 {
 	struct wire_metrics m;
 	struct wire_status s;
@@ -89,216 +89,244 @@ decode(enum wire_channel ch, const char *p, size_t len, char *canon,
 #define EV(f) "{\"v\":1,\"ts\":1764345600,\"code\":\"printer.jam\"," f "}"
 
 static const struct {
-	enum wire_channel	 ch;
-	const char		*payload;
-	enum wire_reason	 reason;
-	const char		*detail;	/* or, for WIRE_OK, the output */
+	enum wire_channel ch;
+	const char *payload;
+	enum wire_reason reason;
+	const char *detail; /* or, for WIRE_OK, the output */
 } cases[] = {
-	/* Good payloads, and their canonical form. */
-	{M, GOOD_METRICS, WIRE_OK, GOOD_METRICS},
-	{M, " \n" GOOD_METRICS "\r\n\t ", WIRE_OK, GOOD_METRICS},
-	{M, "{\"counters\":{},\"gauges\":{},\"interval\":1,\"type\":\"switch\","
-	    "\"seq\":0,\"ts\":0,\"v\":1}", WIRE_OK,
-	 "{\"v\":1,\"ts\":0,\"seq\":0,\"type\":\"switch\",\"interval\":1,"
-	 "\"gauges\":{},\"counters\":{}}"},
-	{M, MG("\"a\":1.0,\"b\":-0.5,\"c\":1e3,\"d\":0.1,\"e\":-7"), WIRE_OK,
-	 MG("\"a\":1,\"b\":-0.5,\"c\":1000,\"d\":0.1,\"e\":-7")},
-	{M, MPRE "\"interval\":86400,\"gauges\":{},\"counters\":{}}", WIRE_OK,
-	 MPRE "\"interval\":86400,\"gauges\":{},\"counters\":{}}"},
-	{S, "{\"v\":1,\"state\":\"online\",\"ts\":1764345600}", WIRE_OK,
-	 "{\"v\":1,\"state\":\"online\",\"ts\":1764345600}"},
-	{S, "{\"ts\":5,\"v\":1,\"state\":\"unreachable\"}", WIRE_OK,
-	 "{\"v\":1,\"state\":\"unreachable\",\"ts\":5}"},
-	{E, EV("\"severity\":\"critical\",\"state\":\"raised\","
-	    "\"text\":\"Paper jam in tray 2\""), WIRE_OK,
-	 EV("\"severity\":\"critical\",\"state\":\"raised\","
-	    "\"text\":\"Paper jam in tray 2\"")},
-	{E, EV("\"severity\":\"info\",\"state\":\"cleared\",\"text\":"
-	    "\"\\\"q\\\" \\\\ \\n\\u0001 \\u00e9 \xc3\xa9\""), WIRE_OK,
-	 EV("\"severity\":\"info\",\"state\":\"cleared\",\"text\":"
-	    "\"\\\"q\\\" \\\\ \\n\\u0001 \xc3\xa9 \xc3\xa9\"")},
-	{I, "{\"v\":1, \"ts\":1, \"type\":\"printer\", \"vendor\":\"HP\", "
-	    "\"supplies\":[{\"index\":1,\"description\":\"Black\"}], "
-	    "\"labels\":{\"printer.supply.black\":\"Black\"}}", WIRE_OK,
-	 "{\"v\":1,\"ts\":1,\"type\":\"printer\",\"vendor\":\"HP\","
-	 "\"supplies\":[{\"index\":1,\"description\":\"Black\"}],"
-	 "\"labels\":{\"printer.supply.black\":\"Black\"}}"},
-	{I, "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"ram_bytes\":17179869184,"
-	    "\"hostname\":\"Lab \xe2\x82\xac\"}", WIRE_OK,
-	 "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"ram_bytes\":17179869184,"
-	 "\"hostname\":\"Lab \xe2\x82\xac\"}"},
+    /* Good payloads, and their canonical form. */
+    {M, GOOD_METRICS, WIRE_OK, GOOD_METRICS},
+    {M, " \n" GOOD_METRICS "\r\n\t ", WIRE_OK, GOOD_METRICS},
+    {M,
+     "{\"counters\":{},\"gauges\":{},\"interval\":1,\"type\":\"switch\","
+     "\"seq\":0,\"ts\":0,\"v\":1}",
+     WIRE_OK,
+     "{\"v\":1,\"ts\":0,\"seq\":0,\"type\":\"switch\",\"interval\":1,"
+     "\"gauges\":{},\"counters\":{}}"},
+    {M, MG("\"a\":1.0,\"b\":-0.5,\"c\":1e3,\"d\":0.1,\"e\":-7"), WIRE_OK,
+     MG("\"a\":1,\"b\":-0.5,\"c\":1000,\"d\":0.1,\"e\":-7")},
+    {M, MPRE "\"interval\":86400,\"gauges\":{},\"counters\":{}}", WIRE_OK,
+     MPRE "\"interval\":86400,\"gauges\":{},\"counters\":{}}"},
+    {S, "{\"v\":1,\"state\":\"online\",\"ts\":1764345600}", WIRE_OK,
+     "{\"v\":1,\"state\":\"online\",\"ts\":1764345600}"},
+    {S, "{\"ts\":5,\"v\":1,\"state\":\"unreachable\"}", WIRE_OK,
+     "{\"v\":1,\"state\":\"unreachable\",\"ts\":5}"},
+    {E,
+     EV("\"severity\":\"critical\",\"state\":\"raised\","
+        "\"text\":\"Paper jam in tray 2\""),
+     WIRE_OK,
+     EV("\"severity\":\"critical\",\"state\":\"raised\","
+        "\"text\":\"Paper jam in tray 2\"")},
+    {E,
+     EV("\"severity\":\"info\",\"state\":\"cleared\",\"text\":"
+        "\"\\\"q\\\" \\\\ \\n\\u0001 \\u00e9 \xc3\xa9\""),
+     WIRE_OK,
+     EV("\"severity\":\"info\",\"state\":\"cleared\",\"text\":"
+        "\"\\\"q\\\" \\\\ \\n\\u0001 \xc3\xa9 \xc3\xa9\"")},
+    {I,
+     "{\"v\":1, \"ts\":1, \"type\":\"printer\", \"vendor\":\"HP\", "
+     "\"supplies\":[{\"index\":1,\"description\":\"Black\"}], "
+     "\"labels\":{\"printer.supply.black\":\"Black\"}}",
+     WIRE_OK,
+     "{\"v\":1,\"ts\":1,\"type\":\"printer\",\"vendor\":\"HP\","
+     "\"supplies\":[{\"index\":1,\"description\":\"Black\"}],"
+     "\"labels\":{\"printer.supply.black\":\"Black\"}}"},
+    {I,
+     "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"ram_bytes\":17179869184,"
+     "\"hostname\":\"Lab \xe2\x82\xac\"}",
+     WIRE_OK,
+     "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"ram_bytes\":17179869184,"
+     "\"hostname\":\"Lab \xe2\x82\xac\"}"},
 
-	/* Not JSON, not an object. */
-	{M, "", WIRE_EJSON, "empty payload"},
-	{M, "not json", WIRE_EJSON, "not JSON (near byte 0)"},
-	{M, "{\"v\":1,", WIRE_EJSON, "not JSON (near byte 6)"},
-	{M, "[1,2]", WIRE_EJSON, "not an object"},
-	{M, "1", WIRE_EJSON, "not an object"},
-	{M, GOOD_METRICS "x", WIRE_EJSON, "data after the object at byte 196"},
-	{M, GOOD_METRICS GOOD_METRICS, WIRE_EJSON,
-	 "data after the object at byte 196"},
-	{S, "{\"v\":1,\"state\":\"online\",\"ts\":1}\0", WIRE_EJSON,
-	 "NUL byte at 31"},
-	{M, MG("\"a\\u0000b\":1"), WIRE_EJSON,
-	 "\\u0000 in a string at byte 69"},
+    /* Not JSON, not an object. */
+    {M, "", WIRE_EJSON, "empty payload"},
+    {M, "not json", WIRE_EJSON, "not JSON (near byte 0)"},
+    {M, "{\"v\":1,", WIRE_EJSON, "not JSON (near byte 6)"},
+    {M, "[1,2]", WIRE_EJSON, "not an object"},
+    {M, "1", WIRE_EJSON, "not an object"},
+    {M, GOOD_METRICS "x", WIRE_EJSON, "data after the object at byte 196"},
+    {M, GOOD_METRICS GOOD_METRICS, WIRE_EJSON,
+     "data after the object at byte 196"},
+    {S, "{\"v\":1,\"state\":\"online\",\"ts\":1}\0", WIRE_EJSON,
+     "NUL byte at 31"},
+    {M, MG("\"a\\u0000b\":1"), WIRE_EJSON, "\\u0000 in a string at byte 69"},
 
-	/* Version. */
-	{M, "{\"ts\":1}", WIRE_EVERSION, "v: missing"},
-	{M, "{\"v\":2,\"whatever\":true}", WIRE_EVERSION, "v: not 1"},
-	{M, "{\"v\":\"1\"}", WIRE_EVERSION, "v: not 1"},
-	{S, "{\"v\":1.5,\"state\":\"online\",\"ts\":1}", WIRE_EVERSION,
-	 "v: not 1"},
-	{I, "{\"v\":null}", WIRE_EVERSION, "v: not 1"},
+    /* Version. */
+    {M, "{\"ts\":1}", WIRE_EVERSION, "v: missing"},
+    {M, "{\"v\":2,\"whatever\":true}", WIRE_EVERSION, "v: not 1"},
+    {M, "{\"v\":\"1\"}", WIRE_EVERSION, "v: not 1"},
+    {S, "{\"v\":1.5,\"state\":\"online\",\"ts\":1}", WIRE_EVERSION, "v: not 1"},
+    {I, "{\"v\":null}", WIRE_EVERSION, "v: not 1"},
 
-	/* Fields missing, unknown, repeated. */
-	{M, "{\"v\":1,\"seq\":1,\"type\":\"pc\",\"interval\":60,"
-	    "\"gauges\":{},\"counters\":{}}", WIRE_EMISSING, "ts: missing"},
-	{M, MPRE "\"interval\":60,\"gauges\":{}}", WIRE_EMISSING,
-	 "counters: missing"},
-	{M, MPRE "\"interval\":60,\"gauges\":{},\"counters\":{},\"x\":1}",
-	 WIRE_EFIELD, "unknown field 'x'"},
-	{M, MPRE "\"Interval\":60,\"gauges\":{},\"counters\":{}}",
-	 WIRE_EFIELD, "unknown field 'Interval'"},
-	{M, MPRE "\"interval\":60,\"gauges\":{},\"counters\":{},\"ts\":2}",
-	 WIRE_EDUP, "field 'ts' given twice"},
-	{S, "{\"v\":1,\"state\":\"online\"}", WIRE_EMISSING, "ts: missing"},
-	{S, "{\"v\":1,\"state\":\"online\",\"ts\":1,\"seq\":1}", WIRE_EFIELD,
-	 "unknown field 'seq'"},
-	{E, EV("\"severity\":\"info\",\"state\":\"raised\""), WIRE_EMISSING,
-	 "text: missing"},
-	{E, EV("\"severity\":\"info\",\"state\":\"raised\",\"text\":\"\","
-	    "\"extra\":\"\\n\""), WIRE_EFIELD, "unknown field 'extra'"},
-	{I, "{\"v\":1,\"ts\":1}", WIRE_EMISSING, "type: missing"},
-	{I, "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"ts\":2}", WIRE_EDUP,
-	 "field 'ts' given twice"},
+    /* Fields missing, unknown, repeated. */
+    {M,
+     "{\"v\":1,\"seq\":1,\"type\":\"pc\",\"interval\":60,"
+     "\"gauges\":{},\"counters\":{}}",
+     WIRE_EMISSING, "ts: missing"},
+    {M, MPRE "\"interval\":60,\"gauges\":{}}", WIRE_EMISSING,
+     "counters: missing"},
+    {M, MPRE "\"interval\":60,\"gauges\":{},\"counters\":{},\"x\":1}",
+     WIRE_EFIELD, "unknown field 'x'"},
+    {M, MPRE "\"Interval\":60,\"gauges\":{},\"counters\":{}}", WIRE_EFIELD,
+     "unknown field 'Interval'"},
+    {M, MPRE "\"interval\":60,\"gauges\":{},\"counters\":{},\"ts\":2}",
+     WIRE_EDUP, "field 'ts' given twice"},
+    {S, "{\"v\":1,\"state\":\"online\"}", WIRE_EMISSING, "ts: missing"},
+    {S, "{\"v\":1,\"state\":\"online\",\"ts\":1,\"seq\":1}", WIRE_EFIELD,
+     "unknown field 'seq'"},
+    {E, EV("\"severity\":\"info\",\"state\":\"raised\""), WIRE_EMISSING,
+     "text: missing"},
+    {E,
+     EV("\"severity\":\"info\",\"state\":\"raised\",\"text\":\"\","
+        "\"extra\":\"\\n\""),
+     WIRE_EFIELD, "unknown field 'extra'"},
+    {I, "{\"v\":1,\"ts\":1}", WIRE_EMISSING, "type: missing"},
+    {I, "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"ts\":2}", WIRE_EDUP,
+     "field 'ts' given twice"},
 
-	/* Types and ranges of the header fields. */
-	{M, "{\"v\":1,\"ts\":\"1764345600\",\"seq\":1,\"type\":\"pc\","
-	    "\"interval\":60,\"gauges\":{},\"counters\":{}}", WIRE_ETYPE,
-	 "ts: not a number"},
-	{M, "{\"v\":1,\"ts\":1764345600.5,\"seq\":1,\"type\":\"pc\","
-	    "\"interval\":60,\"gauges\":{},\"counters\":{}}", WIRE_ETYPE,
-	 "ts: not an integer"},
-	{M, "{\"v\":1,\"ts\":-1,\"seq\":1,\"type\":\"pc\","
-	    "\"interval\":60,\"gauges\":{},\"counters\":{}}", WIRE_ETYPE,
-	 "ts: out of range (0..253402300799)"},
-	{M, "{\"v\":1,\"ts\":1e999,\"seq\":1,\"type\":\"pc\","
-	    "\"interval\":60,\"gauges\":{},\"counters\":{}}", WIRE_ENOTFINITE,
-	 "ts: not finite"},
-	{M, "{\"v\":1,\"ts\":1,\"seq\":-1,\"type\":\"pc\","
-	    "\"interval\":60,\"gauges\":{},\"counters\":{}}", WIRE_ETYPE,
-	 "seq: out of range (0..9007199254740992)"},
-	{M, "{\"v\":1,\"ts\":1,\"seq\":1e16,\"type\":\"pc\","
-	    "\"interval\":60,\"gauges\":{},\"counters\":{}}", WIRE_ETYPE,
-	 "seq: out of range (0..9007199254740992)"},
-	{M, "{\"v\":1,\"ts\":1,\"seq\":true,\"type\":\"pc\","
-	    "\"interval\":60,\"gauges\":{},\"counters\":{}}", WIRE_ETYPE,
-	 "seq: not a number"},
-	{M, "{\"v\":1,\"ts\":1,\"seq\":1,\"type\":\"fax\","
-	    "\"interval\":60,\"gauges\":{},\"counters\":{}}", WIRE_ETYPE,
-	 "type: unknown value 'fax'"},
-	{M, "{\"v\":1,\"ts\":1,\"seq\":1,\"type\":\"PC\","
-	    "\"interval\":60,\"gauges\":{},\"counters\":{}}", WIRE_ETYPE,
-	 "type: unknown value 'PC'"},
-	{M, "{\"v\":1,\"ts\":1,\"seq\":1,\"type\":0,"
-	    "\"interval\":60,\"gauges\":{},\"counters\":{}}", WIRE_ETYPE,
-	 "type: not a string"},
-	{M, MPRE "\"interval\":0,\"gauges\":{},\"counters\":{}}", WIRE_ETYPE,
-	 "interval: out of range (1..86400)"},
-	{M, MPRE "\"interval\":86401,\"gauges\":{},\"counters\":{}}",
-	 WIRE_ETYPE, "interval: out of range (1..86400)"},
-	{M, MPRE "\"interval\":60.5,\"gauges\":{},\"counters\":{}}",
-	 WIRE_ETYPE, "interval: not an integer"},
-	{M, MPRE "\"interval\":60,\"gauges\":[],\"counters\":{}}", WIRE_ETYPE,
-	 "gauges: not an object"},
-	{M, MPRE "\"interval\":60,\"gauges\":{},\"counters\":null}",
-	 WIRE_ETYPE, "counters: not an object"},
+    /* Types and ranges of the header fields. */
+    {M,
+     "{\"v\":1,\"ts\":\"1764345600\",\"seq\":1,\"type\":\"pc\","
+     "\"interval\":60,\"gauges\":{},\"counters\":{}}",
+     WIRE_ETYPE, "ts: not a number"},
+    {M,
+     "{\"v\":1,\"ts\":1764345600.5,\"seq\":1,\"type\":\"pc\","
+     "\"interval\":60,\"gauges\":{},\"counters\":{}}",
+     WIRE_ETYPE, "ts: not an integer"},
+    {M,
+     "{\"v\":1,\"ts\":-1,\"seq\":1,\"type\":\"pc\","
+     "\"interval\":60,\"gauges\":{},\"counters\":{}}",
+     WIRE_ETYPE, "ts: out of range (0..253402300799)"},
+    {M,
+     "{\"v\":1,\"ts\":1e999,\"seq\":1,\"type\":\"pc\","
+     "\"interval\":60,\"gauges\":{},\"counters\":{}}",
+     WIRE_ENOTFINITE, "ts: not finite"},
+    {M,
+     "{\"v\":1,\"ts\":1,\"seq\":-1,\"type\":\"pc\","
+     "\"interval\":60,\"gauges\":{},\"counters\":{}}",
+     WIRE_ETYPE, "seq: out of range (0..9007199254740992)"},
+    {M,
+     "{\"v\":1,\"ts\":1,\"seq\":1e16,\"type\":\"pc\","
+     "\"interval\":60,\"gauges\":{},\"counters\":{}}",
+     WIRE_ETYPE, "seq: out of range (0..9007199254740992)"},
+    {M,
+     "{\"v\":1,\"ts\":1,\"seq\":true,\"type\":\"pc\","
+     "\"interval\":60,\"gauges\":{},\"counters\":{}}",
+     WIRE_ETYPE, "seq: not a number"},
+    {M,
+     "{\"v\":1,\"ts\":1,\"seq\":1,\"type\":\"fax\","
+     "\"interval\":60,\"gauges\":{},\"counters\":{}}",
+     WIRE_ETYPE, "type: unknown value 'fax'"},
+    {M,
+     "{\"v\":1,\"ts\":1,\"seq\":1,\"type\":\"PC\","
+     "\"interval\":60,\"gauges\":{},\"counters\":{}}",
+     WIRE_ETYPE, "type: unknown value 'PC'"},
+    {M,
+     "{\"v\":1,\"ts\":1,\"seq\":1,\"type\":0,"
+     "\"interval\":60,\"gauges\":{},\"counters\":{}}",
+     WIRE_ETYPE, "type: not a string"},
+    {M, MPRE "\"interval\":0,\"gauges\":{},\"counters\":{}}", WIRE_ETYPE,
+     "interval: out of range (1..86400)"},
+    {M, MPRE "\"interval\":86401,\"gauges\":{},\"counters\":{}}", WIRE_ETYPE,
+     "interval: out of range (1..86400)"},
+    {M, MPRE "\"interval\":60.5,\"gauges\":{},\"counters\":{}}", WIRE_ETYPE,
+     "interval: not an integer"},
+    {M, MPRE "\"interval\":60,\"gauges\":[],\"counters\":{}}", WIRE_ETYPE,
+     "gauges: not an object"},
+    {M, MPRE "\"interval\":60,\"gauges\":{},\"counters\":null}", WIRE_ETYPE,
+     "counters: not an object"},
 
-	/* Samples. */
-	{M, MG("\"cpu.util\":\"12\""), WIRE_ETYPE,
-	 "gauges.cpu.util: not a number"},
-	{M, MG("\"cpu.util\":null"), WIRE_ETYPE,
-	 "gauges.cpu.util: not a number"},
-	{M, MG("\"cpu.util\":true"), WIRE_ETYPE,
-	 "gauges.cpu.util: not a number"},
-	{M, MG("\"cpu.util\":{\"x\":1}"), WIRE_ETYPE,
-	 "gauges.cpu.util: not a number"},
-	{M, MG("\"cpu.util\":1e999"), WIRE_ENOTFINITE,
-	 "gauges.cpu.util: not finite"},
-	{M, MG("\"cpu.util\":-1e999"), WIRE_ENOTFINITE,
-	 "gauges.cpu.util: not finite"},
-	{M, MC("\"uptime.seconds\":-1"), WIRE_ETYPE,
-	 "counters.uptime.seconds: negative"},
-	{M, MC("\"uptime.seconds\":1e400"), WIRE_ENOTFINITE,
-	 "counters.uptime.seconds: not finite"},
-	{M, MG("\"a\":1,\"b\":2,\"a\":3"), WIRE_EDUP, "metric 'a' given twice"},
-	{M, MPRE "\"interval\":60,\"gauges\":{\"x.y\":1},"
-	    "\"counters\":{\"x.y\":2}}", WIRE_EDUP, "metric 'x.y' given twice"},
+    /* Samples. */
+    {M, MG("\"cpu.util\":\"12\""), WIRE_ETYPE, "gauges.cpu.util: not a number"},
+    {M, MG("\"cpu.util\":null"), WIRE_ETYPE, "gauges.cpu.util: not a number"},
+    {M, MG("\"cpu.util\":true"), WIRE_ETYPE, "gauges.cpu.util: not a number"},
+    {M, MG("\"cpu.util\":{\"x\":1}"), WIRE_ETYPE,
+     "gauges.cpu.util: not a number"},
+    {M, MG("\"cpu.util\":1e999"), WIRE_ENOTFINITE,
+     "gauges.cpu.util: not finite"},
+    {M, MG("\"cpu.util\":-1e999"), WIRE_ENOTFINITE,
+     "gauges.cpu.util: not finite"},
+    {M, MC("\"uptime.seconds\":-1"), WIRE_ETYPE,
+     "counters.uptime.seconds: negative"},
+    {M, MC("\"uptime.seconds\":1e400"), WIRE_ENOTFINITE,
+     "counters.uptime.seconds: not finite"},
+    {M, MG("\"a\":1,\"b\":2,\"a\":3"), WIRE_EDUP, "metric 'a' given twice"},
+    {M,
+     MPRE "\"interval\":60,\"gauges\":{\"x.y\":1},"
+          "\"counters\":{\"x.y\":2}}",
+     WIRE_EDUP, "metric 'x.y' given twice"},
 
-	/* Hostile names. */
-	{M, MG("\"../x\":1"), WIRE_ENAME, "gauges: bad name '../x'"},
-	{M, MG("\"a/b\":1"), WIRE_ENAME, "gauges: bad name 'a/b'"},
-	{M, MG("\"+\":1"), WIRE_ENAME, "gauges: bad name '+'"},
-	{M, MG("\"#\":1"), WIRE_ENAME, "gauges: bad name '#'"},
-	{M, MG("\"\":1"), WIRE_ENAME, "gauges: bad name ''"},
-	{M, MG("\"CPU.util\":1"), WIRE_ENAME, "gauges: bad name 'CPU.util'"},
-	{M, MG("\"cpu util\":1"), WIRE_ENAME, "gauges: bad name 'cpu util'"},
-	{M, MG("\"a'b\":1"), WIRE_ENAME, "gauges: bad name 'a?b'"},
-	{M, MG("\"a\\nb\":1"), WIRE_ENAME, "gauges: bad name 'a?b'"},
-	{M, MG("\"\\\\u0000\":1"), WIRE_ENAME, "gauges: bad name '\\u0000'"},
-	{M, MG("\"caf\xc3\xa9\":1"), WIRE_ENAME, "gauges: bad name 'caf?" "?'"},
-	{M, MC("\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    "aaaaaaa\":1"), WIRE_ENAME,
-	 "counters: bad name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'"},
+    /* Hostile names. */
+    {M, MG("\"../x\":1"), WIRE_ENAME, "gauges: bad name '../x'"},
+    {M, MG("\"a/b\":1"), WIRE_ENAME, "gauges: bad name 'a/b'"},
+    {M, MG("\"+\":1"), WIRE_ENAME, "gauges: bad name '+'"},
+    {M, MG("\"#\":1"), WIRE_ENAME, "gauges: bad name '#'"},
+    {M, MG("\"\":1"), WIRE_ENAME, "gauges: bad name ''"},
+    {M, MG("\"CPU.util\":1"), WIRE_ENAME, "gauges: bad name 'CPU.util'"},
+    {M, MG("\"cpu util\":1"), WIRE_ENAME, "gauges: bad name 'cpu util'"},
+    {M, MG("\"a'b\":1"), WIRE_ENAME, "gauges: bad name 'a?b'"},
+    {M, MG("\"a\\nb\":1"), WIRE_ENAME, "gauges: bad name 'a?b'"},
+    {M, MG("\"\\\\u0000\":1"), WIRE_ENAME, "gauges: bad name '\\u0000'"},
+    {M, MG("\"caf\xc3\xa9\":1"), WIRE_ENAME,
+     "gauges: bad name 'caf?"
+     "?'"},
+    {M,
+     MC("\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaa\":1"),
+     WIRE_ENAME,
+     "counters: bad name 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'"},
 
-	/* UTF-8. */
-	{M, MG("\"caf\xc3\":1"), WIRE_EUTF8, "invalid UTF-8 at byte 71"},
-	{M, MG("\"\xc0\xaf\":1"), WIRE_EUTF8, "invalid UTF-8 at byte 68"},
-	{M, MG("\"\xed\xa0\x80\":1"), WIRE_EUTF8, "invalid UTF-8 at byte 68"},
-	{M, MG("\"\xf4\x90\x80\x80\":1"), WIRE_EUTF8,
-	 "invalid UTF-8 at byte 68"},
-	{M, MG("\"\xff\":1"), WIRE_EUTF8, "invalid UTF-8 at byte 68"},
-	{E, EV("\"severity\":\"info\",\"state\":\"raised\","
-	    "\"text\":\"\\ud800\""), WIRE_EJSON, "not JSON (near byte 87)"},
+    /* UTF-8. */
+    {M, MG("\"caf\xc3\":1"), WIRE_EUTF8, "invalid UTF-8 at byte 71"},
+    {M, MG("\"\xc0\xaf\":1"), WIRE_EUTF8, "invalid UTF-8 at byte 68"},
+    {M, MG("\"\xed\xa0\x80\":1"), WIRE_EUTF8, "invalid UTF-8 at byte 68"},
+    {M, MG("\"\xf4\x90\x80\x80\":1"), WIRE_EUTF8, "invalid UTF-8 at byte 68"},
+    {M, MG("\"\xff\":1"), WIRE_EUTF8, "invalid UTF-8 at byte 68"},
+    {E,
+     EV("\"severity\":\"info\",\"state\":\"raised\","
+        "\"text\":\"\\ud800\""),
+     WIRE_EJSON, "not JSON (near byte 87)"},
 
-	/* Status. */
-	{S, "{\"v\":1,\"state\":\"sleeping\",\"ts\":1}", WIRE_ETYPE,
-	 "state: unknown value 'sleeping'"},
-	{S, "{\"v\":1,\"state\":1,\"ts\":1}", WIRE_ETYPE, "state: not a string"},
-	{S, "{\"v\":1,\"state\":\"online\",\"ts\":\"now\"}", WIRE_ETYPE,
-	 "ts: not a number"},
+    /* Status. */
+    {S, "{\"v\":1,\"state\":\"sleeping\",\"ts\":1}", WIRE_ETYPE,
+     "state: unknown value 'sleeping'"},
+    {S, "{\"v\":1,\"state\":1,\"ts\":1}", WIRE_ETYPE, "state: not a string"},
+    {S, "{\"v\":1,\"state\":\"online\",\"ts\":\"now\"}", WIRE_ETYPE,
+     "ts: not a number"},
 
-	/* Events. */
-	{E, "{\"v\":1,\"ts\":1,\"code\":\"../x\",\"severity\":\"info\","
-	    "\"state\":\"raised\",\"text\":\"\"}", WIRE_ENAME,
-	 "code: bad name '../x'"},
-	{E, "{\"v\":1,\"ts\":1,\"code\":7,\"severity\":\"info\","
-	    "\"state\":\"raised\",\"text\":\"\"}", WIRE_ETYPE,
-	 "code: not a string"},
-	{E, EV("\"severity\":\"fatal\",\"state\":\"raised\",\"text\":\"\""),
-	 WIRE_ETYPE, "severity: unknown value 'fatal'"},
-	{E, EV("\"severity\":\"info\",\"state\":\"open\",\"text\":\"\""),
-	 WIRE_ETYPE, "state: unknown value 'open'"},
-	{E, EV("\"severity\":\"info\",\"state\":\"raised\",\"text\":null"),
-	 WIRE_ETYPE, "text: not a string"},
+    /* Events. */
+    {E,
+     "{\"v\":1,\"ts\":1,\"code\":\"../x\",\"severity\":\"info\","
+     "\"state\":\"raised\",\"text\":\"\"}",
+     WIRE_ENAME, "code: bad name '../x'"},
+    {E,
+     "{\"v\":1,\"ts\":1,\"code\":7,\"severity\":\"info\","
+     "\"state\":\"raised\",\"text\":\"\"}",
+     WIRE_ETYPE, "code: not a string"},
+    {E, EV("\"severity\":\"fatal\",\"state\":\"raised\",\"text\":\"\""),
+     WIRE_ETYPE, "severity: unknown value 'fatal'"},
+    {E, EV("\"severity\":\"info\",\"state\":\"open\",\"text\":\"\""),
+     WIRE_ETYPE, "state: unknown value 'open'"},
+    {E, EV("\"severity\":\"info\",\"state\":\"raised\",\"text\":null"),
+     WIRE_ETYPE, "text: not a string"},
 
-	/* Inventory: open-ended, but typed where it matters. */
-	{I, "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"labels\":[]}", WIRE_ETYPE,
-	 "labels: not an object"},
-	{I, "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"labels\":{\"../x\":\"y\"}}",
-	 WIRE_ENAME, "labels: bad name '../x'"},
-	{I, "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"labels\":{\"fs.home\":1}}",
-	 WIRE_ETYPE, "labels.fs.home: not a string"},
-	{I, "{\"v\":1,\"ts\":1,\"type\":\"fax\"}", WIRE_ETYPE,
-	 "type: unknown value 'fax'"},
-	{I, "{\"v\":1,\"ts\":-5,\"type\":\"pc\"}", WIRE_ETYPE,
-	 "ts: out of range (0..253402300799)"},
-	{I, "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"disks\":[{\"size\":1e999}]}",
-	 WIRE_ENOTFINITE, "disks: not finite"},
-	{I, "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"hostname\":\"\xe2\x82\"}",
-	 WIRE_EUTF8, "invalid UTF-8 at byte 38"},
+    /* Inventory: open-ended, but typed where it matters. */
+    {I, "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"labels\":[]}", WIRE_ETYPE,
+     "labels: not an object"},
+    {I, "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"labels\":{\"../x\":\"y\"}}",
+     WIRE_ENAME, "labels: bad name '../x'"},
+    {I, "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"labels\":{\"fs.home\":1}}",
+     WIRE_ETYPE, "labels.fs.home: not a string"},
+    {I, "{\"v\":1,\"ts\":1,\"type\":\"fax\"}", WIRE_ETYPE,
+     "type: unknown value 'fax'"},
+    {I, "{\"v\":1,\"ts\":-5,\"type\":\"pc\"}", WIRE_ETYPE,
+     "ts: out of range (0..253402300799)"},
+    {I, "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"disks\":[{\"size\":1e999}]}",
+     WIRE_ENOTFINITE, "disks: not finite"},
+    {I, "{\"v\":1,\"ts\":1,\"type\":\"pc\",\"hostname\":\"\xe2\x82\"}",
+     WIRE_EUTF8, "invalid UTF-8 at byte 38"},
 };
 
 START_TEST(test_cases)
@@ -313,10 +341,10 @@ START_TEST(test_cases)
 	    strcmp(cases[_i].detail, "NUL byte at 31") == 0)
 		len++;
 	r = decode(cases[_i].ch, cases[_i].payload, len, canon, sizeof(canon),
-	    &err);
+	           &err);
 	ck_assert_msg(r == cases[_i].reason, "case %d: got %s (%s), want %s",
-	    _i, wire_reason_name(r), err.detail,
-	    wire_reason_name(cases[_i].reason));
+	              _i, wire_reason_name(r), err.detail,
+	              wire_reason_name(cases[_i].reason));
 	if (r == WIRE_OK)
 		ck_assert_str_eq(canon, cases[_i].detail);
 	else
@@ -336,12 +364,12 @@ START_TEST(test_length_respected)
 
 		memcpy(p, GOOD_METRICS, cut);
 		ck_assert_int_eq(wire_metrics_decode(p, cut, &m, &err),
-		    WIRE_EJSON);
+		                 WIRE_EJSON);
 		ck_assert_ptr_null(m.gauges);
 		free(p);
 	}
 	ck_assert_int_eq(wire_metrics_decode(GOOD_METRICS, len, &m, &err),
-	    WIRE_OK);
+	                 WIRE_OK);
 	ck_assert_uint_eq(m.ngauges, 3);
 	ck_assert_uint_eq(m.ncounters, 2);
 	ck_assert_int_eq(m.ts, 1764345600);
@@ -351,7 +379,7 @@ START_TEST(test_length_respected)
 	ck_assert_str_eq(m.gauges[0].name, "cpu.util");
 	ck_assert(m.gauges[0].value == 12.5);
 	ck_assert(wire_metrics_find(&m, 1, "net.eth0.rx_bytes")->value ==
-	    9812345123.0);
+	          9812345123.0);
 	ck_assert_ptr_null(wire_metrics_find(&m, 0, "net.eth0.rx_bytes"));
 	wire_metrics_clear(&m);
 	ck_assert_ptr_null(m.gauges);
@@ -400,7 +428,7 @@ START_TEST(test_too_many)
 	free(p);
 	p = many_gauges(WIRE_MAX_SAMPLES + 1);
 	ck_assert_int_eq(wire_metrics_decode(p, strlen(p), &m, &err),
-	    WIRE_ETOOMANY);
+	                 WIRE_ETOOMANY);
 	ck_assert_str_eq(err.detail, "more than 4096 samples");
 	free(p);
 }
@@ -417,17 +445,39 @@ START_TEST(test_dup_large)
 	ck_assert_ptr_nonnull(q);
 	memcpy(q, "\"g5\"  ", 6);
 	ck_assert_int_eq(wire_metrics_decode(p, strlen(p), &m, &err),
-	    WIRE_EDUP);
+	                 WIRE_EDUP);
 	ck_assert_str_eq(err.detail, "metric 'g5' given twice");
 	free(p);
 }
 END_TEST
 
 static const double roundtrip_values[] = {
-	0.0, -0.0, 1.0, -1.0, 12.5, 0.1, 1.0 / 3.0, 2.0 / 3.0, 43.1, 71.0,
-	9812345123.0, 1e15, 1e15 + 1, 9007199254740992.0, 1e17, 1e20, 1e300,
-	-1e300, 1e-300, 5e-324, DBL_MAX, -DBL_MAX, DBL_MIN, 123456789.123456789,
-	3.141592653589793, 0.30000000000000004,
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    12.5,
+    0.1,
+    1.0 / 3.0,
+    2.0 / 3.0,
+    43.1,
+    71.0,
+    9812345123.0,
+    1e15,
+    1e15 + 1,
+    9007199254740992.0,
+    1e17,
+    1e20,
+    1e300,
+    -1e300,
+    1e-300,
+    5e-324,
+    DBL_MAX,
+    -DBL_MAX,
+    DBL_MIN,
+    123456789.123456789,
+    3.141592653589793,
+    0.30000000000000004,
 };
 
 START_TEST(test_roundtrip)
@@ -444,12 +494,13 @@ START_TEST(test_roundtrip)
 	m.interval = 300;
 	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "g.v%zu", i);
-		ck_assert_int_eq(wire_metrics_add(&m, 0, name,
-		    roundtrip_values[i]), 0);
+		ck_assert_int_eq(
+		    wire_metrics_add(&m, 0, name, roundtrip_values[i]), 0);
 		if (roundtrip_values[i] >= 0) {
 			snprintf(name, sizeof(name), "c.v%zu", i);
-			ck_assert_int_eq(wire_metrics_add(&m, 1, name,
-			    roundtrip_values[i]), 0);
+			ck_assert_int_eq(
+			    wire_metrics_add(&m, 1, name, roundtrip_values[i]),
+			    0);
 		}
 	}
 	json = wire_metrics_encode(&m, &len);
@@ -468,9 +519,9 @@ START_TEST(test_roundtrip)
 	for (i = 0; i < m.ngauges; i++) {
 		ck_assert_str_eq(back.gauges[i].name, m.gauges[i].name);
 		ck_assert_msg(memcmp(&back.gauges[i].value, &m.gauges[i].value,
-		    sizeof(double)) == 0, "%s: %.17g != %.17g",
-		    m.gauges[i].name, back.gauges[i].value,
-		    m.gauges[i].value);
+		                     sizeof(double)) == 0,
+		              "%s: %.17g != %.17g", m.gauges[i].name,
+		              back.gauges[i].value, m.gauges[i].value);
 	}
 	for (i = 0; i < m.ncounters; i++)
 		ck_assert(back.counters[i].value == m.counters[i].value);
@@ -543,7 +594,7 @@ START_TEST(test_encode_errors)
 	m.seq = 1;
 	p = wire_metrics_encode(&m, NULL);
 	ck_assert_str_eq(p, "{\"v\":1,\"ts\":1,\"seq\":1,\"type\":\"pc\","
-	    "\"interval\":60,\"gauges\":{},\"counters\":{}}");
+	                    "\"interval\":60,\"gauges\":{},\"counters\":{}}");
 	free(p);
 	/* Samples filled in by hand are checked too. */
 	ck_assert_int_eq(wire_metrics_add(&m, 1, "c", 1), 0);
@@ -588,7 +639,9 @@ START_TEST(test_encode_errors)
 	ck_assert_ptr_null(wire_event_encode(&ev, NULL));
 	ev.state = WIRE_EV_CLEARED;
 	p = wire_event_encode(&ev, NULL);
-	ck_assert_str_eq(p, "{\"v\":1,\"ts\":1,\"code\":\"printer.jam\","
+	ck_assert_str_eq(
+	    p,
+	    "{\"v\":1,\"ts\":1,\"code\":\"printer.jam\","
 	    "\"severity\":\"warning\",\"state\":\"cleared\",\"text\":\"ok\"}");
 	free(p);
 }
@@ -609,7 +662,8 @@ START_TEST(test_event_text)
 	/* Every control character, quotes, backslashes and UTF-8. */
 	for (i = 1; i < 32; i++)
 		ev.text[i - 1] = (char)i;
-	strcat(ev.text, "\"\\/ Disk \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 rusak");
+	strcat(ev.text,
+	       "\"\\/ Disk \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 rusak");
 	p = wire_event_encode(&ev, &len);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(wire_event_decode(p, len, &back, &err), WIRE_OK);
@@ -621,9 +675,11 @@ START_TEST(test_event_text)
 	free(p);
 	/* 1023 bytes of text fit, 1024 do not. */
 	memset(big, 'x', sizeof(big));
-	snprintf(big, sizeof(big),
+	snprintf(
+	    big, sizeof(big),
 	    "{\"v\":1,\"ts\":1,\"code\":\"a\",\"severity\":\"info\","
-	    "\"state\":\"raised\",\"text\":\"%.*s\"}", WIRE_TEXT_MAX - 1,
+	    "\"state\":\"raised\",\"text\":\"%.*s\"}",
+	    WIRE_TEXT_MAX - 1,
 	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -641,12 +697,12 @@ START_TEST(test_event_text)
 	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 	ck_assert_int_eq(wire_event_decode(big, strlen(big), &back, &err),
-	    WIRE_OK);
+	                 WIRE_OK);
 	ck_assert_uint_eq(strlen(back.text), WIRE_TEXT_MAX - 1);
 	p = strstr(big, "\"}");
 	memcpy(p, "x\"}", 4);
 	ck_assert_int_eq(wire_event_decode(big, strlen(big), &back, &err),
-	    WIRE_ETYPE);
+	                 WIRE_ETYPE);
 	ck_assert_str_eq(err.detail, "text: longer than 1023 bytes");
 }
 END_TEST
@@ -655,62 +711,65 @@ START_TEST(test_topic)
 {
 	char buf[WIRE_TOPIC_MAX];
 
-	ck_assert_int_eq(wire_topic(buf, sizeof(buf), "asriloka", "pc-01",
-	    WIRE_CH_METRICS), 0);
+	ck_assert_int_eq(
+	    wire_topic(buf, sizeof(buf), "asriloka", "pc-01", WIRE_CH_METRICS),
+	    0);
 	ck_assert_str_eq(buf, "pantau/v1/asriloka/pc-01/metrics");
-	ck_assert_int_eq(wire_topic(buf, sizeof(buf), "a", "b",
-	    WIRE_CH_INVENTORY), 0);
+	ck_assert_int_eq(
+	    wire_topic(buf, sizeof(buf), "a", "b", WIRE_CH_INVENTORY), 0);
 	ck_assert_str_eq(buf, "pantau/v1/a/b/inventory");
-	ck_assert_int_eq(wire_topic(buf, 20, "asriloka", "pc-01",
-	    WIRE_CH_STATUS), -1);
+	ck_assert_int_eq(
+	    wire_topic(buf, 20, "asriloka", "pc-01", WIRE_CH_STATUS), -1);
 	ck_assert_int_eq(errno, ENOSPC);
-	ck_assert_int_eq(wire_topic(buf, sizeof(buf), "a/b", "pc-01",
-	    WIRE_CH_STATUS), -1);
+	ck_assert_int_eq(
+	    wire_topic(buf, sizeof(buf), "a/b", "pc-01", WIRE_CH_STATUS), -1);
 	ck_assert_int_eq(errno, EINVAL);
-	ck_assert_int_eq(wire_topic(buf, sizeof(buf), "a", "+",
-	    WIRE_CH_STATUS), -1);
+	ck_assert_int_eq(wire_topic(buf, sizeof(buf), "a", "+", WIRE_CH_STATUS),
+	                 -1);
 	ck_assert_int_eq(errno, EINVAL);
-	ck_assert_int_eq(wire_topic(buf, sizeof(buf), "a", "b",
-	    WIRE_NCHANNELS), -1);
+	ck_assert_int_eq(wire_topic(buf, sizeof(buf), "a", "b", WIRE_NCHANNELS),
+	                 -1);
 	ck_assert_int_eq(errno, EINVAL);
 }
 END_TEST
 
 static const struct {
-	const char		*topic;
-	const char		*site;	/* NULL: refused with 'detail' */
-	const char		*device;
-	enum wire_channel	 ch;
-	const char		*detail;
+	const char *topic;
+	const char *site; /* NULL: refused with 'detail' */
+	const char *device;
+	enum wire_channel ch;
+	const char *detail;
 } topic_cases[] = {
-	{"pantau/v1/asriloka/pc-01/metrics", "asriloka", "pc-01",
-	 WIRE_CH_METRICS, NULL},
-	{"pantau/v1/s/printer-lobby/status", "s", "printer-lobby",
-	 WIRE_CH_STATUS, NULL},
-	{"pantau/v1/s/d/inventory", "s", "d", WIRE_CH_INVENTORY, NULL},
-	{"pantau/v1/s/d/events", "s", "d", WIRE_CH_EVENTS, NULL},
-	{"pantau/v2/s/d/metrics", NULL, NULL, 0, "not under pantau/v1/"},
-	{"pantau/v1", NULL, NULL, 0, "not under pantau/v1/"},
-	{"", NULL, NULL, 0, "not under pantau/v1/"},
-	{"/pantau/v1/s/d/metrics", NULL, NULL, 0, "not under pantau/v1/"},
-	{"pantau/v1/S/d/metrics", NULL, NULL, 0, "bad site id"},
-	{"pantau/v1/../d/metrics", NULL, NULL, 0, "bad site id"},
-	{"pantau/v1//d/metrics", NULL, NULL, 0, "bad site id"},
-	{"pantau/v1/+/d/metrics", NULL, NULL, 0, "bad site id"},
-	{"pantau/v1/s", NULL, NULL, 0, "bad site id"},
-	{"pantau/v1/s/#", NULL, NULL, 0, "bad device id"},
-	{"pantau/v1/s/d", NULL, NULL, 0, "bad device id"},
-	{"pantau/v1/s/d\xc3\xa9/metrics", NULL, NULL, 0, "bad device id"},
-	{"pantau/v1/s/d/metric", NULL, NULL, 0, "bad channel"},
-	{"pantau/v1/s/d/", NULL, NULL, 0, "bad channel"},
-	{"pantau/v1/s/d/metrics/", NULL, NULL, 0, "bad channel"},
-	{"pantau/v1/s/d/metrics/x", NULL, NULL, 0, "bad channel"},
-	{"pantau/v1/s/d/METRICS", NULL, NULL, 0, "bad channel"},
-	{"pantau/v1/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	 "aaaa/d/metrics", NULL, NULL, 0, "bad site id"},
-	{"pantau/v1/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	 "aa/dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
-	 "dddddddddddddd/metrics", NULL, NULL, 0, "topic too long"},
+    {"pantau/v1/asriloka/pc-01/metrics", "asriloka", "pc-01", WIRE_CH_METRICS,
+     NULL},
+    {"pantau/v1/s/printer-lobby/status", "s", "printer-lobby", WIRE_CH_STATUS,
+     NULL},
+    {"pantau/v1/s/d/inventory", "s", "d", WIRE_CH_INVENTORY, NULL},
+    {"pantau/v1/s/d/events", "s", "d", WIRE_CH_EVENTS, NULL},
+    {"pantau/v2/s/d/metrics", NULL, NULL, 0, "not under pantau/v1/"},
+    {"pantau/v1", NULL, NULL, 0, "not under pantau/v1/"},
+    {"", NULL, NULL, 0, "not under pantau/v1/"},
+    {"/pantau/v1/s/d/metrics", NULL, NULL, 0, "not under pantau/v1/"},
+    {"pantau/v1/S/d/metrics", NULL, NULL, 0, "bad site id"},
+    {"pantau/v1/../d/metrics", NULL, NULL, 0, "bad site id"},
+    {"pantau/v1//d/metrics", NULL, NULL, 0, "bad site id"},
+    {"pantau/v1/+/d/metrics", NULL, NULL, 0, "bad site id"},
+    {"pantau/v1/s", NULL, NULL, 0, "bad site id"},
+    {"pantau/v1/s/#", NULL, NULL, 0, "bad device id"},
+    {"pantau/v1/s/d", NULL, NULL, 0, "bad device id"},
+    {"pantau/v1/s/d\xc3\xa9/metrics", NULL, NULL, 0, "bad device id"},
+    {"pantau/v1/s/d/metric", NULL, NULL, 0, "bad channel"},
+    {"pantau/v1/s/d/", NULL, NULL, 0, "bad channel"},
+    {"pantau/v1/s/d/metrics/", NULL, NULL, 0, "bad channel"},
+    {"pantau/v1/s/d/metrics/x", NULL, NULL, 0, "bad channel"},
+    {"pantau/v1/s/d/METRICS", NULL, NULL, 0, "bad channel"},
+    {"pantau/v1/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+     "aaaa/d/metrics",
+     NULL, NULL, 0, "bad site id"},
+    {"pantau/v1/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+     "aa/dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+     "dddddddddddddd/metrics",
+     NULL, NULL, 0, "topic too long"},
 };
 
 START_TEST(test_topic_parse)
@@ -738,10 +797,11 @@ END_TEST
 
 START_TEST(test_names)
 {
-	static const char *const reasons[WIRE_NREASONS] = {"ok", "bad_topic",
-	    "too_large", "bad_json", "bad_version", "missing_field",
-	    "unknown_field", "bad_type", "bad_name", "not_finite",
-	    "duplicate", "too_many", "bad_utf8"};
+	static const char *const reasons[WIRE_NREASONS] = {
+	    "ok",          "bad_topic",     "too_large",     "bad_json",
+	    "bad_version", "missing_field", "unknown_field", "bad_type",
+	    "bad_name",    "not_finite",    "duplicate",     "too_many",
+	    "bad_utf8"};
 	enum dev_type t;
 	enum wire_channel c;
 	enum wire_state s;
@@ -751,31 +811,38 @@ START_TEST(test_names)
 
 	for (i = 0; i < WIRE_NREASONS; i++)
 		ck_assert_str_eq(wire_reason_name((enum wire_reason)i),
-		    reasons[i]);
+		                 reasons[i]);
 	ck_assert_ptr_null(wire_reason_name(WIRE_NREASONS));
 	for (i = 0; i < DEV_NTYPES; i++) {
-		ck_assert_int_eq(wire_type_parse(
-		    wire_type_name((enum dev_type)i), &t), 0);
+		ck_assert_int_eq(
+		    wire_type_parse(wire_type_name((enum dev_type)i), &t), 0);
 		ck_assert_int_eq(t, i);
 	}
 	for (i = 0; i < WIRE_NCHANNELS; i++) {
-		ck_assert_int_eq(wire_channel_parse(
-		    wire_channel_name((enum wire_channel)i), &c), 0);
+		ck_assert_int_eq(
+		    wire_channel_parse(wire_channel_name((enum wire_channel)i),
+		                       &c),
+		    0);
 		ck_assert_int_eq(c, i);
 	}
 	for (i = 0; i < WIRE_NSTATES; i++) {
-		ck_assert_int_eq(wire_state_parse(
-		    wire_state_name((enum wire_state)i), &s), 0);
+		ck_assert_int_eq(
+		    wire_state_parse(wire_state_name((enum wire_state)i), &s),
+		    0);
 		ck_assert_int_eq(s, i);
 	}
 	for (i = 0; i < WIRE_NSEVERITIES; i++) {
-		ck_assert_int_eq(wire_severity_parse(
-		    wire_severity_name((enum wire_severity)i), &sv), 0);
+		ck_assert_int_eq(
+		    wire_severity_parse(
+		        wire_severity_name((enum wire_severity)i), &sv),
+		    0);
 		ck_assert_int_eq(sv, i);
 	}
 	for (i = 0; i < WIRE_NEVSTATES; i++) {
-		ck_assert_int_eq(wire_evstate_parse(
-		    wire_evstate_name((enum wire_evstate)i), &es), 0);
+		ck_assert_int_eq(
+		    wire_evstate_parse(wire_evstate_name((enum wire_evstate)i),
+		                       &es),
+		    0);
 		ck_assert_int_eq(es, i);
 	}
 	ck_assert_str_eq(wire_type_name(DEV_PROJECTOR), "projector");
@@ -784,7 +851,7 @@ START_TEST(test_names)
 	ck_assert_int_eq(wire_type_parse(NULL, &t), -1);
 	ck_assert_int_eq(wire_channel_parse("Metrics", &c), -1);
 	ck_assert_ptr_null(wire_type_name(DEV_NTYPES));
-	ck_assert_ptr_null(wire_channel_name((enum wire_channel)-1));
+	ck_assert_ptr_null(wire_channel_name((enum wire_channel) - 1));
 }
 END_TEST
 
