@@ -12,6 +12,10 @@
  *
  * Decoded structures own their memory; release them with the matching
  * _clear() function, which leaves them zeroed and reusable.
+ *
+ * Every function may be called from several threads at once on different
+ * structures.  Numbers are printed and parsed in the "C" numeric locale:
+ * a process that calls setlocale() keeps LC_NUMERIC at "C".
  */
 #ifndef PANTAU_WIRE_H
 #define PANTAU_WIRE_H
