@@ -14,7 +14,9 @@
  * _clear() function, which leaves them zeroed and reusable.
  *
  * Every function may be called from several threads at once on different
- * structures.  Numbers are printed and parsed in the "C" numeric locale:
+ * structures (cJSON stores its last parse error in a global that this
+ * module never reads: a benign race a thread sanitizer will report).
+ * Numbers are printed and parsed in the "C" numeric locale:
  * a process that calls setlocale() keeps LC_NUMERIC at "C".
  */
 #ifndef PANTAU_WIRE_H
