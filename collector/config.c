@@ -200,7 +200,7 @@ config_http(const struct conf_section *s, struct collector_conf *cf,
 	if (config_str(s, "listen", &cf->http_listen, errs) == 1 &&
 	    http_listen_parse(cf->http_listen, addr, sizeof(addr), &addrlen,
 	    err, sizeof(err)) != 0)
-		conf_errorf(s, "listen", errs, "listen: %s", err);
+		conf_errorf(s, "listen", errs, "%s", err);
 	config_str(s, "tls_cert", &cf->http_tls_cert, errs);
 	config_str(s, "tls_key", &cf->http_tls_key, errs);
 	if ((cf->http_tls_cert == NULL) != (cf->http_tls_key == NULL))

@@ -118,7 +118,8 @@ journal_scan(struct journal *j)
 		j->stale[j->nstale++] = num;
 	}
 	closedir(d);
-	qsort(j->stale, j->nstale, sizeof(*j->stale), journal_cmp);
+	if (j->nstale > 1)
+		qsort(j->stale, j->nstale, sizeof(*j->stale), journal_cmp);
 	return 0;
 }
 

@@ -83,11 +83,11 @@ subscribe_on_disconnect(struct mosquitto *m, void *arg, int rc)
 	struct subscribe *s = arg;
 
 	(void)m;
-	if (s->connected && rc != 0)
+	if (s->connected && rc != 0) {
 		log_warn("mqtt: lost the connection to %s:%d: %s", s->host,
 		    s->port, mosquitto_strerror(rc));
-	if (s->connected)
 		STATS_ADD(mqtt_reconnects, 1);
+	}
 	s->connected = false;
 	STATS_SET(mqtt_connected, 0);
 }
