@@ -2,7 +2,8 @@
 # Source it after lib.sh.
 #
 #   agent_conf FILE [EXTRA [AGENT-EXTRA]]  write a config: site asriloka,
-#                          device pc-01, interval 1 s, spool in $T/spool,
+#                          device pc-01, interval $AGENT_INTERVAL (1 s),
+#                          spool in $T/spool,
 #                          the broker at $MQTT_PORT; EXTRA lines go into
 #                          [mqtt], AGENT-EXTRA lines into [agent]
 #   agent_start NAME CONF  spawn pantau-agent -d (AGENT_PID)
@@ -33,7 +34,7 @@ agent_conf() {
 [agent]
 site = asriloka
 device = pc-01
-interval = 1
+interval = ${AGENT_INTERVAL:-1}
 spool_dir = $T/spool
 log_level = debug
 ${3:-}
