@@ -1,12 +1,18 @@
 /*
  * log.c: pantau's one logging facility (see log.h).
  *
- * Messages are formatted outside the lock, then compared with the last
- * message written: an identical text within the repeat window is only
- * counted.  The count is written as "last message repeated N times" before
- * the next different message, with the next occurrence after the window,
- * or by log_flush_repeats(), like syslogd does, so a fault that repeats
- * every second costs two lines per window instead of thousands.
+ * Messages are formatted outside the lock, then looked up in a small table
+ * of recently written messages: an identical text at the same level within
+ * the repeat window is only counted.  The table holds several messages, so
+ * two faults that alternate every round ("broker down", "spool full") are
+ * both suppressed, which a filter on the last line alone would not do.
+ *
+ * A count is written when it can be read in place: as "last message
+ * repeated N times" right before the next line when the repeated message
+ * is the last line written (as syslogd does), otherwise as "message
+ * repeated N times: TEXT" when the message comes back after its window,
+ * leaves the table, or at log_flush_repeats().  A fault that repeats every
+ * second thus costs two lines per window instead of thousands.
  */
 #include "config.h"
 
@@ -31,11 +37,20 @@ static unsigned log_window = 300;
 static int64_t (*log_clock)(void);
 
 /* The repeat filter's state, under log_lock. */
-static char log_last[LOG_MSG_MAX];
-static enum log_level log_last_level;
-static int log_have_last;
-static int64_t log_last_time; /* when log_last was last written */
-static unsigned long log_repeats;
+#define LOG_SLOTS 8
+
+struct log_slot {
+	char text[LOG_MSG_MAX];
+	enum log_level level;
+	int used;              /* slot holds a message */
+	int64_t written;       /* when the text was last written */
+	unsigned long repeats; /* suppressed since then */
+	unsigned long stamp;   /* last seen, for replacement */
+};
+
+static struct log_slot log_slots[LOG_SLOTS];
+static struct log_slot *log_last; /* the slot of the last line written */
+static unsigned long log_stamp;
 
 static const char *const log_level_names[] = {
     [LOG_LVL_ERR] = "error",
@@ -157,32 +172,81 @@ log_write(enum log_level level, const char *msg)
 	errno = saved;
 }
 
-/* Writes the pending summary, if any.  Called with log_lock held. */
+/*
+ * Writes the pending count of 'sl', if any: in the short form when its
+ * message is the line just above.  Called with log_lock held.
+ */
 static void
-log_write_repeats(void)
+log_write_repeats(struct log_slot *sl)
 {
-	char line[64];
+	char line[LOG_MSG_MAX + 64];
+	const char *s = sl->repeats == 1 ? "" : "s";
 
-	if (log_repeats == 0)
+	if (!sl->used || sl->repeats == 0)
 		return;
-	snprintf(line, sizeof(line), "last message repeated %lu time%s",
-	         log_repeats, log_repeats == 1 ? "" : "s");
-	log_write(log_last_level, line);
-	log_repeats = 0;
+	if (sl == log_last)
+		snprintf(line, sizeof(line), "last message repeated %lu time%s",
+		         sl->repeats, s);
+	else
+		snprintf(line, sizeof(line), "message repeated %lu time%s: %s",
+		         sl->repeats, s, sl->text);
+	log_write(sl->level, line);
+	sl->repeats = 0;
+	/* The summary is now the line above: nothing is adjacent any more. */
+	log_last = NULL;
 }
 
 void
 log_flush_repeats(void)
 {
+	size_t i;
+
 	pthread_mutex_lock(&log_lock);
-	log_write_repeats();
+	if (log_last != NULL)
+		log_write_repeats(log_last);
+	for (i = 0; i < LOG_SLOTS; i++)
+		log_write_repeats(&log_slots[i]);
 	pthread_mutex_unlock(&log_lock);
+}
+
+/* The slot of (level, msg), or NULL.  Called with log_lock held. */
+static struct log_slot *
+log_find(enum log_level level, const char *msg)
+{
+	size_t i;
+
+	for (i = 0; i < LOG_SLOTS; i++)
+		if (log_slots[i].used && log_slots[i].level == level &&
+		    strcmp(log_slots[i].text, msg) == 0)
+			return &log_slots[i];
+	return NULL;
+}
+
+/* A free slot, or the least recently seen one, emptied. */
+static struct log_slot *
+log_take_slot(void)
+{
+	struct log_slot *sl = &log_slots[0];
+	size_t i;
+
+	for (i = 0; i < LOG_SLOTS; i++) {
+		if (!log_slots[i].used)
+			return &log_slots[i];
+		if (log_slots[i].stamp < sl->stamp)
+			sl = &log_slots[i];
+	}
+	log_write_repeats(sl);
+	if (sl == log_last)
+		log_last = NULL;
+	sl->used = 0;
+	return sl;
 }
 
 void
 log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
 	char msg[LOG_MSG_MAX];
+	struct log_slot *sl;
 	int64_t now;
 	int saved = errno;
 
@@ -194,21 +258,31 @@ log_vmsg(enum log_level level, const char *fmt, va_list ap)
 
 	pthread_mutex_lock(&log_lock);
 	now = log_now();
-	if (log_window > 0 && log_have_last && level == log_last_level &&
-	    strcmp(msg, log_last) == 0) {
-		if (now - log_last_time < (int64_t)log_window) {
-			log_repeats++;
-			pthread_mutex_unlock(&log_lock);
-			errno = saved;
-			return;
-		}
+	sl = log_window > 0 ? log_find(level, msg) : NULL;
+	if (sl != NULL && now - sl->written < (int64_t)log_window) {
+		sl->repeats++;
+		sl->stamp = ++log_stamp;
+		pthread_mutex_unlock(&log_lock);
+		errno = saved;
+		return;
 	}
-	log_write_repeats();
+	/* The count of the line above goes right below it. */
+	if (log_last != NULL && log_last != sl)
+		log_write_repeats(log_last);
+	if (sl != NULL)
+		log_write_repeats(sl);
+	else if (log_window > 0)
+		sl = log_take_slot();
 	log_write(level, msg);
-	memcpy(log_last, msg, sizeof(log_last));
-	log_last_level = level;
-	log_have_last = 1;
-	log_last_time = now;
+	if (sl != NULL) {
+		memcpy(sl->text, msg, sizeof(sl->text));
+		sl->level = level;
+		sl->used = 1;
+		sl->written = now;
+		sl->repeats = 0;
+		sl->stamp = ++log_stamp;
+	}
+	log_last = sl;
 	pthread_mutex_unlock(&log_lock);
 	errno = saved;
 }

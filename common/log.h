@@ -39,9 +39,12 @@ enum log_level log_get_level(void);
 int	log_level_parse(const char *s, enum log_level *out);
 
 /*
- * Within this many seconds, an identical message is counted rather than
- * written again; the count is reported with the next occurrence after the
- * window, or by log_flush_repeats().  Default 300; 0 disables the filter
+ * Within this many seconds, an identical message (same text and level,
+ * among the last few distinct messages) is counted rather than written
+ * again.  The count is reported as "last message repeated N times" before
+ * the next line when the message is the line just written, otherwise as
+ * "message repeated N times: TEXT" with the next occurrence after the
+ * window or by log_flush_repeats().  Default 300; 0 disables the filter
  * (tests use that).
  */
 void	log_set_repeat_window(unsigned seconds);

@@ -142,6 +142,62 @@ START_TEST(test_repeat_needs_same_level)
 }
 END_TEST
 
+/* Two faults that alternate are both counted, not written every time. */
+START_TEST(test_repeat_alternating)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		fake_now++;
+		log_warn("broker down");
+		log_warn("spool full");
+	}
+	log_info("other");
+	fake_now = 1001 + 300; /* first written at 1001 */
+	log_warn("broker down");
+	ck_assert_str_eq(captured(),
+	                 "t: warning: broker down|t: warning: spool full|"
+	                 "t: warning: last message repeated 99 times|t: other|"
+	                 "t: warning: message repeated 99 times: broker down|"
+	                 "t: warning: broker down");
+	/* Nothing is pending any more. */
+	log_flush_repeats();
+	ck_assert_str_eq(captured(),
+	                 "t: warning: broker down|t: warning: spool full|"
+	                 "t: warning: last message repeated 99 times|t: other|"
+	                 "t: warning: message repeated 99 times: broker down|"
+	                 "t: warning: broker down");
+}
+END_TEST
+
+/*
+ * More distinct messages than the table holds: the oldest leaves it, and
+ * its count is written then, so no count is lost.
+ */
+START_TEST(test_repeat_evicted)
+{
+	char want[512];
+	size_t len = 0;
+	int i;
+
+	log_info("a");
+	log_info("a");
+	log_info("a");
+	for (i = 0; i < 8; i++)
+		log_info("m%d", i);
+	len += (size_t)snprintf(want + len, sizeof(want) - len,
+	                        "t: a|t: last message repeated 2 times");
+	for (i = 0; i < 7; i++)
+		len += (size_t)snprintf(want + len, sizeof(want) - len,
+		                        "|t: m%d", i);
+	/* m7 needs a slot: "a" is the least recently seen. */
+	len += (size_t)snprintf(want + len, sizeof(want) - len, "|t: m7");
+	ck_assert_str_eq(captured(), want);
+	log_info("a");
+	ck_assert_str_eq(captured() + len, "|t: a");
+}
+END_TEST
+
 START_TEST(test_window_zero)
 {
 	log_set_repeat_window(0);
@@ -231,8 +287,14 @@ START_TEST(test_threads)
 			ck_assert_int_eq(b, seen[a]);
 			seen[a]++;
 		} else if (sscanf(line + 20,
-		                  "t: warning: last message repeated %lu times",
+		                  "t: warning: last message repeated %lu time",
 		                  &n) == 1) {
+			repeats += n;
+		} else if (sscanf(line + 20,
+		                  "t: warning: message repeated %lu time",
+		                  &n) == 1) {
+			ck_assert_ptr_nonnull(
+			    strstr(line, ": same from all\n"));
 			repeats += n;
 		} else {
 			ck_assert_str_eq(line + 20,
@@ -268,6 +330,8 @@ main(void)
 	tcase_add_test(tc, test_repeat_suppressed);
 	tcase_add_test(tc, test_repeat_window);
 	tcase_add_test(tc, test_repeat_needs_same_level);
+	tcase_add_test(tc, test_repeat_alternating);
+	tcase_add_test(tc, test_repeat_evicted);
 	tcase_add_test(tc, test_window_zero);
 	tcase_add_test(tc, test_long_message);
 	tcase_add_loop_test(tc, test_level_parse, 0, N(parse_cases));
