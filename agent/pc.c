@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -373,4 +374,57 @@ pc_inst_get(struct pc_insts *set, const char *name, bool *isnew)
 	snprintf(in->name, sizeof(in->name), "%s", name);
 	*isnew = true;
 	return in;
+}
+
+static int
+pc_list_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+pc_list_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The names in directory 'rel', sorted; the caller frees each and *out. */
+size_t
+pc_list_dir(struct pc *pc, const char *rel, char ***out)
+{
+	char **v = NULL, **nv;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	*out = NULL;
+	if ((fd = pc_open(pc, rel, O_RDONLY | O_DIRECTORY)) < 0)
+		return 0;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
+				break;
+			v = nv;
+		}
+		if ((v[n] = strdup(de->d_name)) == NULL)
+			break;
+		n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), pc_list_cmp);
+	*out = v;
+	return n;
 }

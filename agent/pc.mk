@@ -17,3 +17,13 @@ agent_libpc_a_SOURCES = \
 agent_libpc_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 # What a program linking agent/libpc.a needs besides it.
 PC_LIBS = agent/libpc.a $(COMMON_LIBS)
+
+# Unit tests: every sampler against the fixture trees (tests/fixtures/pc/:
+# desktop, laptop, vm, their <name>-round2/ second snapshots, and smart/
+# with smartctl JSON per disk).
+check_PROGRAMS += tests/unit/check_pc
+TESTS += tests/unit/check_pc
+tests_unit_check_pc_SOURCES = tests/unit/check_pc.c
+tests_unit_check_pc_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_check_pc_LDADD = $(PC_LIBS) $(CHECK_LIBS)
+EXTRA_DIST += tests/fixtures/pc

@@ -14,8 +14,9 @@
  * means "users cannot write".
  *
  * Fixture trees cannot be statvfs()ed: when ROOT/.pantau-statvfs exists,
- * its lines "MOUNTPOINT FRSIZE BLOCKS BFREE BAVAIL FILES FFREE" stand in
- * for the system call (docs/metrics.md).
+ * its lines "MOUNTPOINT FRSIZE BLOCKS BFREE BAVAIL FILES FFREE" (the mount
+ * point escaped as in the mount table, "\040" for a space) stand in for
+ * the system call (docs/metrics.md).
  */
 #include "config.h"
 
@@ -82,8 +83,10 @@ pc_fs_fake(struct pc *pc, const char *mnt, struct statvfs *st)
 		if (next != NULL)
 			*next++ = '\0';
 		if (sscanf(line, "%255s %llu %llu %llu %llu %llu %llu", path,
-		    &fr, &bl, &bf, &ba, &fi, &ff) != 7 ||
-		    strcmp(path, mnt) != 0)
+		    &fr, &bl, &bf, &ba, &fi, &ff) != 7)
+			continue;
+		pc_fs_unescape(path);
+		if (strcmp(path, mnt) != 0)
 			continue;
 		memset(st, 0, sizeof(*st));
 		st->f_frsize = st->f_bsize = fr;

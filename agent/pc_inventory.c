@@ -189,59 +189,6 @@ pc_inv_ram(struct pc *pc, cJSON *o)
 	    0 : -1;
 }
 
-static int
-pc_inv_strcmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void
-pc_inv_dir_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* The names in directory 'rel', sorted; the caller frees each and *out. */
-static size_t
-pc_inv_dir(struct pc *pc, const char *rel, char ***out)
-{
-	char **v = NULL, **nv;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *d;
-	int fd;
-
-	*out = NULL;
-	if ((fd = pc_open(pc, rel, O_RDONLY | O_DIRECTORY)) < 0)
-		return 0;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return 0;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
-				break;
-			v = nv;
-		}
-		if ((v[n] = strdup(de->d_name)) == NULL)
-			break;
-		n++;
-	}
-	closedir(d);
-	if (n > 1)
-		qsort(v, n, sizeof(*v), pc_inv_strcmp);
-	*out = v;
-	return n;
-}
-
 /* E:KEY=value from the udev database entry of block device 'dev'. */
 static void
 pc_inv_udev(struct pc *pc, const char *dev, const char *key, char *out,
@@ -338,11 +285,11 @@ pc_inv_disks(struct pc *pc, cJSON *o)
 
 	if ((arr = cJSON_AddArrayToObject(o, "disks")) == NULL)
 		return -1;
-	n = pc_inv_dir(pc, "sys/block", &v);
+	n = pc_list_dir(pc, "sys/block", &v);
 	for (i = 0; i < n && rc == 0; i++)
 		if (pc_disk_wanted(pc, v[i]))
 			rc = pc_inv_disk(pc, arr, v[i]);
-	pc_inv_dir_free(v, n);
+	pc_list_free(v, n);
 	return rc;
 }
 
@@ -357,7 +304,7 @@ pc_inv_interfaces(struct pc *pc, cJSON *o)
 
 	if ((arr = cJSON_AddArrayToObject(o, "interfaces")) == NULL)
 		return -1;
-	n = pc_inv_dir(pc, "sys/class/net", &v);
+	n = pc_list_dir(pc, "sys/class/net", &v);
 	for (i = 0; i < n && rc == 0; i++) {
 		if (!pc_net_wanted(pc, v[i]))
 			continue;
@@ -374,7 +321,7 @@ pc_inv_interfaces(struct pc *pc, cJSON *o)
 		    pc_inv_clean(mac)) == NULL)
 			rc = -1;
 	}
-	pc_inv_dir_free(v, n);
+	pc_list_free(v, n);
 	return rc;
 }
 

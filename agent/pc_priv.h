@@ -133,6 +133,13 @@ ssize_t	pc_read_small(struct pc *pc, const char *rel, char *out, size_t outsz);
 /* Like pc_read_small(), then parses one integer.  Returns 0 or -1. */
 int	pc_read_int(struct pc *pc, const char *rel, long long *out);
 
+/*
+ * The entries of directory 'rel' (no dot files), sorted.  Returns their
+ * number and sets *out (free with pc_list_free()); 0 when unreadable.
+ */
+size_t	pc_list_dir(struct pc *pc, const char *rel, char ***out);
+void	pc_list_free(char **v, size_t n);
+
 /* True when 'rel' exists under the root. */
 bool	pc_exists(struct pc *pc, const char *rel);
 

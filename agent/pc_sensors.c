@@ -16,8 +16,9 @@
  * "<chip>_temp<K>" without a label; a chip name that repeats (two NVMe
  * drives) gets "_2", "_3" in the order of hwmonN.
  *
- * Absent rather than wrong: a temperature outside -40..126 degrees is a
- * disconnected input (many Super I/O chips show -128 or 127), and a fan
+ * Absent rather than wrong: a temperature outside -40..126 degrees, or
+ * exactly 0, is a disconnected input (Super I/O chips show -128 or 127,
+ * ThinkPads 0 for the sensors a model lacks), and a fan
  * is published only once it has been seen turning, so unused fan headers
  * (always 0) stay absent while a fan that stops is reported as 0 rpm.
  */
@@ -257,7 +258,7 @@ pc_sensors_sample(struct pc *pc, struct wire_metrics *m)
 			    s->part) < 0)
 				return -1;
 		} else {
-			if (v < -40000 || v >= 127000)
+			if (v == 0 || v < -40000 || v >= 127000)
 				continue;
 			if (pc_addf(m, 0, (double)v / 1000.0,
 			    "temp.%s.celsius", s->part) < 0)
