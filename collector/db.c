@@ -331,6 +331,12 @@ db_commit(struct db *db)
 	return 0;
 }
 
+int
+db_in_transaction(const struct db *db)
+{
+	return !sqlite3_get_autocommit(db->h);
+}
+
 /* Runs one SQL string outside the cache (set-up, migrations). */
 static int
 db_exec(struct db *db, const char *sql, const char *what)

@@ -79,6 +79,7 @@ unsigned long db_errors(const struct db *db);
 
 int	db_begin(struct db *db);
 int	db_commit(struct db *db);
+int	db_in_transaction(const struct db *db);	/* 1 between begin and commit */
 
 /*
  * A metrics message from (site, device): creates the site and device rows

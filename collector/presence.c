@@ -41,6 +41,7 @@ struct pdev {
 	unsigned	 interval;	/* 0: not known, never goes stale */
 	int64_t		 last_alive;	/* collector clock: metrics or online */
 	int64_t		 status_ts;	/* agent's ts of the newest status */
+	int		 pending;	/* made stale in an uncommitted check */
 };
 
 struct presence {
@@ -250,6 +251,25 @@ presence_status(struct presence *p, const char *site, const char *device,
 }
 
 /*
+ * Ends the transaction of presence_check(): on failure the database still
+ * says online, so the entries marked pending follow it, to be retried at
+ * the next check.
+ */
+static void
+presence_settle(struct presence *p, int committed)
+{
+	struct pdev *e;
+
+	for (size_t i = 0; i < p->nbuckets; i++) {
+		for (e = p->buckets[i]; e != NULL; e = e->next) {
+			if (e->pending && !committed)
+				e->state = STATE_ONLINE;
+			e->pending = 0;
+		}
+	}
+}
+
+/*
  * The first check after start counts as a sign of life for every device
  * loaded from the database: the collector was not listening before, and
  * the messages queued for it in the broker are still arriving.
@@ -260,7 +280,7 @@ presence_check(struct presence *p, int64_t now)
 	struct pdev *e;
 	char cause[64];
 	int64_t alive, limit;
-	int changed = 0;
+	int changed = 0, own = 0;
 
 	if (p->first_check == 0)
 		p->first_check = now;
@@ -275,9 +295,21 @@ presence_check(struct presence *p, int64_t now)
 				continue;
 			snprintf(cause, sizeof cause,
 			    "no metrics for %lld s", (long long)(now - alive));
-			changed += presence_set(p, e, STATE_STALE, now, cause);
+			/*
+			 * After an outage many devices go stale at once: one
+			 * transaction for all of them, unless the caller
+			 * has one open already.
+			 */
+			if (!own && !db_in_transaction(p->db))
+				own = db_begin(p->db) == 0;
+			if (presence_set(p, e, STATE_STALE, now, cause)) {
+				e->pending = 1;
+				changed++;
+			}
 		}
 	}
+	if (own)
+		presence_settle(p, db_commit(p->db) == 0);
 	return changed;
 }
 
