@@ -69,4 +69,9 @@ tests_unit_check_api_SOURCES = tests/unit/check_api.c
 tests_unit_check_api_CFLAGS = $(DB_TEST_CFLAGS)
 tests_unit_check_api_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
 
+# Integration: the whole collector with a real mosquitto.
+db_test_scripts = tests/integration/40-collector-presence.sh
+TESTS += $(db_test_scripts)
+EXTRA_DIST += $(db_test_scripts)
+
 EXTRA_DIST += docs/api.md docs/database.md
