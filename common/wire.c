@@ -748,29 +748,111 @@ wire_event_encode(const struct wire_event *e, size_t *len)
 
 /*
  * Decoding.  wire_parse() does what every decoder needs first: size,
- * UTF-8, NUL bytes and \u0000 escapes, JSON syntax, nothing but white
+ * UTF-8 and a lexical pass (wire_scan()), JSON syntax, nothing but white
  * space after the object, and the version.
+ */
+
+static int
+wire_is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * The length of the JSON number at 's' (RFC 8259:
+ * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?), or 0 when it is not
+ * one.  cJSON hands anything made of number characters to strtod(), which
+ * also takes "01" and "1.".
+ */
+static size_t
+wire_number_len(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	if (i < len && s[i] == '-')
+		i++;
+	if (i < len && s[i] == '0')
+		i++;
+	else if (i < len && wire_is_digit(s[i]))
+		while (i < len && wire_is_digit(s[i]))
+			i++;
+	else
+		return 0;
+	if (i < len && s[i] == '.') {
+		if (++i >= len || !wire_is_digit(s[i]))
+			return 0;
+		while (i < len && wire_is_digit(s[i]))
+			i++;
+	}
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= len || !wire_is_digit(s[i]))
+			return 0;
+		while (i < len && wire_is_digit(s[i]))
+			i++;
+	}
+	/* "01", "1.", "1e5e3": the token goes on where it must not. */
+	if (i < len && (wire_is_digit(s[i]) || s[i] == '.' || s[i] == 'e' ||
+	                s[i] == 'E' || s[i] == '+' || s[i] == '-'))
+		return 0;
+	return i;
+}
+
+/*
+ * What cJSON lets through but JSON does not, and what it would mangle:
+ * NUL bytes, control characters (raw in strings, or between tokens other
+ * than white space), sloppy numbers, and the escape \u0000, which would cut
+ * a string short.  Brackets and the rest of the syntax are cJSON's job.
  */
 static enum wire_reason
 wire_scan(const unsigned char *s, size_t len, struct wire_error *err)
 {
-	size_t i, bad;
+	size_t i, n, bad;
+	int in_str = 0;
 
 	if ((bad = wire_utf8_check(s, len)) != (size_t)-1)
 		return wire_fail(err, WIRE_EUTF8, "invalid UTF-8 at byte %zu",
 		                 bad);
 	for (i = 0; i < len; i++) {
-		if (s[i] == '\0')
+		unsigned char c = s[i];
+
+		if (c == '\0')
 			return wire_fail(err, WIRE_EJSON, "NUL byte at %zu", i);
-		if (s[i] != '\\' || i + 1 >= len)
+		if (in_str) {
+			if (c == '"') {
+				in_str = 0;
+			} else if (c == '\\') {
+				/* Skip the escaped character: "\\u0000" is
+				 * text. */
+				if (len - i > 5 &&
+				    memcmp(s + i + 1, "u0000", 5) == 0)
+					return wire_fail(
+					    err, WIRE_EJSON,
+					    "\\u0000 in a string at byte %zu",
+					    i);
+				i++;
+			} else if (c < 0x20) {
+				return wire_fail(
+				    err, WIRE_EJSON,
+				    "control character in a string at byte %zu",
+				    i);
+			}
 			continue;
-		/* Skip the escaped character, so "\\u0000" is text. */
-		i++;
-		if (s[i] == 'u' && len - i > 4 &&
-		    memcmp(s + i + 1, "0000", 4) == 0)
+		}
+		if (c == '"') {
+			in_str = 1;
+		} else if (c < 0x20 && c != ' ' && c != '\t' && c != '\n' &&
+		           c != '\r') {
 			return wire_fail(err, WIRE_EJSON,
-			                 "\\u0000 in a string at byte %zu",
-			                 i - 1);
+			                 "control character at byte %zu", i);
+		} else if (c == '-' || wire_is_digit(c)) {
+			if ((n = wire_number_len(s + i, len - i)) == 0)
+				return wire_fail(err, WIRE_EJSON,
+				                 "bad number at byte %zu", i);
+			i += n - 1;
+		}
 	}
 	return WIRE_OK;
 }
