@@ -188,6 +188,15 @@ publish_down(struct publish *p, const char *why, int64_t now)
 {
 	const struct agent_mqtt *mq = &p->cfg->mqtt;
 	unsigned delay, max = mq->reconnect_max * 1000;
+	char reason[128];
+	size_t n;
+
+	/* libmosquitto's texts end in a full stop; ours go on after them. */
+	snprintf(reason, sizeof(reason), "%s", why);
+	n = strlen(reason);
+	if (n > 0 && reason[n - 1] == '.')
+		reason[n - 1] = '\0';
+	why = reason;
 
 	if (p->state == PUBLISH_CONNECTED) {
 		log_warn("lost the broker %s:%u: %s; spooling until it is back",
