@@ -25,17 +25,13 @@
 
 /* Paths of the files read every round, relative to the root. */
 static const char *const pc_src_paths[PC_NSRC] = {
-	[PC_SRC_STAT] = "proc/stat",
-	[PC_SRC_LOADAVG] = "proc/loadavg",
-	[PC_SRC_UPTIME] = "proc/uptime",
-	[PC_SRC_MEMINFO] = "proc/meminfo",
-	[PC_SRC_MOUNTS] = "proc/self/mounts",
-	[PC_SRC_NETDEV] = "proc/net/dev",
-	[PC_SRC_DISKSTATS] = "proc/diskstats",
-	[PC_SRC_UTMP] = "var/run/utmp",
+    [PC_SRC_STAT] = "proc/stat",           [PC_SRC_LOADAVG] = "proc/loadavg",
+    [PC_SRC_UPTIME] = "proc/uptime",       [PC_SRC_MEMINFO] = "proc/meminfo",
+    [PC_SRC_MOUNTS] = "proc/self/mounts",  [PC_SRC_NETDEV] = "proc/net/dev",
+    [PC_SRC_DISKSTATS] = "proc/diskstats", [PC_SRC_UTMP] = "var/run/utmp",
 };
 
-#define PC_BUF_INITIAL	4096
+#define PC_BUF_INITIAL 4096
 
 struct pc *
 pc_new(const struct pc_options *opt)
@@ -239,7 +235,7 @@ pc_read_small(struct pc *pc, const char *rel, char *out, size_t outsz)
 	if (n < 0)
 		return -1;
 	while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' ' ||
-	    out[n - 1] == '\t' || out[n - 1] == '\r'))
+	                 out[n - 1] == '\t' || out[n - 1] == '\r'))
 		n--;
 	out[n] = '\0';
 	return n;
@@ -274,8 +270,7 @@ pc_add(struct wire_metrics *m, int counter, const char *name, double value)
 }
 
 int
-pc_addf(struct wire_metrics *m, int counter, double value, const char *fmt,
-    ...)
+pc_addf(struct wire_metrics *m, int counter, double value, const char *fmt, ...)
 {
 	char name[NAME_METRIC_MAX + 2];
 	va_list ap;
@@ -285,7 +280,7 @@ pc_addf(struct wire_metrics *m, int counter, double value, const char *fmt,
 	n = vsnprintf(name, sizeof(name), fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(name) - 1)
-		return 0;	/* too long: never a valid name */
+		return 0; /* too long: never a valid name */
 	return pc_add(m, counter, name, value);
 }
 
@@ -307,16 +302,16 @@ pc_label_find(struct pc *pc, const char *prefix)
 }
 
 int
-pc_label_part(struct pc *pc, const char *kind, const char *label,
-    bool mount, char *out)
+pc_label_part(struct pc *pc, const char *kind, const char *label, bool mount,
+              char *out)
 {
 	char base[NAME_PART_MAX + 1], prefix[NAME_METRIC_MAX + 1];
 	struct pc_label *l;
 	unsigned k;
 	int n;
 
-	n = mount ? name_mount_part(label, base, sizeof(base)) :
-	    name_sanitize(label, base, sizeof(base));
+	n = mount ? name_mount_part(label, base, sizeof(base))
+	          : name_sanitize(label, base, sizeof(base));
 	if (n < 0)
 		return -1;
 	for (k = 1; k < 100; k++) {
@@ -324,7 +319,7 @@ pc_label_part(struct pc *pc, const char *kind, const char *label,
 			snprintf(out, NAME_PART_MAX + 1, "%s", base);
 		else
 			snprintf(out, NAME_PART_MAX + 1, "%.*s_%u",
-			    NAME_PART_MAX - 4, base, k);
+			         NAME_PART_MAX - 4, base, k);
 		snprintf(prefix, sizeof(prefix), "%s.%s", kind, out);
 		if ((l = pc_label_find(pc, prefix)) == NULL)
 			break;

@@ -23,10 +23,10 @@
 struct pc;
 
 struct pc_options {
-	const char	*root;		/* "/" or a fixture tree; copied */
-	const char	*smartctl;	/* path of smartctl or the helper; NULL: none */
-	unsigned	 smart_interval;	/* seconds between SMART refreshes */
-	unsigned	 smart_timeout;		/* seconds before a smartctl run is killed */
+	const char *root;     /* "/" or a fixture tree; copied */
+	const char *smartctl; /* path of smartctl or the helper; NULL: none */
+	unsigned smart_interval; /* seconds between SMART refreshes */
+	unsigned smart_timeout;  /* seconds before a smartctl run is killed */
 };
 
 /*
@@ -35,7 +35,7 @@ struct pc_options {
  * are simply absent.
  */
 struct pc *pc_new(const struct pc_options *opt);
-void	pc_free(struct pc *pc);		/* pc_free(NULL) is a no-op */
+void pc_free(struct pc *pc); /* pc_free(NULL) is a no-op */
 
 /*
  * One sampling round at time 'ts': appends the PC's gauges and counters to
@@ -44,13 +44,13 @@ void	pc_free(struct pc *pc);		/* pc_free(NULL) is a no-op */
  * when 'm' could not take a sample (ENOMEM, E2BIG); sources that fail are
  * skipped and logged once per state change.
  */
-int	pc_sample(struct pc *pc, int64_t ts, struct wire_metrics *m);
+int pc_sample(struct pc *pc, int64_t ts, struct wire_metrics *m);
 
 /*
  * The inventory object of DESIGN.md section 5 as compact JSON, including
  * "labels" for every sanitized metric part seen so far.  Returns a string
  * the caller frees, or NULL with errno set.
  */
-char	*pc_inventory(struct pc *pc, int64_t ts);
+char *pc_inventory(struct pc *pc, int64_t ts);
 
 #endif

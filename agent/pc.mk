@@ -27,3 +27,8 @@ tests_unit_check_pc_SOURCES = tests/unit/check_pc.c
 tests_unit_check_pc_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_check_pc_LDADD = $(PC_LIBS) $(CHECK_LIBS)
 EXTRA_DIST += tests/fixtures/pc
+
+# SMART for an unprivileged agent: the helper it runs through sudo
+# (docs/smart.md).
+dist_pkglibexec_SCRIPTS = agent/pantau-smart-helper
+EXTRA_DIST += docs/smart.md

@@ -23,8 +23,8 @@
 #include "agent/pc_priv.h"
 
 struct pc_battery {
-	int	fd;		/* BATn/uevent, or -1 */
-	int	ac_fd;		/* ACn/online, or -1 */
+	int fd;    /* BATn/uevent, or -1 */
+	int ac_fd; /* ACn/online, or -1 */
 };
 
 static int
@@ -48,7 +48,7 @@ pc_battery_init(struct pc *pc)
 	b->fd = b->ac_fd = -1;
 	pc->battery = b;
 	if ((fd = pc_open(pc, "sys/class/power_supply",
-	    O_RDONLY | O_DIRECTORY)) < 0)
+	                  O_RDONLY | O_DIRECTORY)) < 0)
 		return 0;
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);
@@ -65,21 +65,21 @@ pc_battery_init(struct pc *pc)
 	qsort(names, n, sizeof(names[0]), pc_battery_cmp);
 	for (i = 0; i < n; i++) {
 		snprintf(rel, sizeof(rel), "sys/class/power_supply/%s/type",
-		    names[i]);
+		         names[i]);
 		if (pc_read_small(pc, rel, type, sizeof(type)) <= 0)
 			continue;
 		snprintf(rel, sizeof(rel), "sys/class/power_supply/%s/scope",
-		    names[i]);
+		         names[i]);
 		if (pc_read_small(pc, rel, scope, sizeof(scope)) > 0 &&
 		    strcmp(scope, "Device") == 0)
 			continue;
 		if (strcmp(type, "Battery") == 0 && b->fd < 0) {
 			snprintf(rel, sizeof(rel),
-			    "sys/class/power_supply/%s/uevent", names[i]);
+			         "sys/class/power_supply/%s/uevent", names[i]);
 			b->fd = pc_open(pc, rel, O_RDONLY);
 		} else if (strcmp(type, "Mains") == 0 && b->ac_fd < 0) {
 			snprintf(rel, sizeof(rel),
-			    "sys/class/power_supply/%s/online", names[i]);
+			         "sys/class/power_supply/%s/online", names[i]);
 			b->ac_fd = pc_open(pc, rel, O_RDONLY);
 		}
 	}
@@ -143,8 +143,9 @@ pc_battery_sample(struct pc *pc, struct wire_metrics *m)
 		full = pc_battery_key(pc->buf, "CHARGE_FULL");
 		design = pc_battery_key(pc->buf, "CHARGE_FULL_DESIGN");
 	}
-	if (full > 0 && design > 0 && pc_add(m, 0, "battery.health_pct",
-	    pc_round2(100.0 * (double)full / (double)design)) < 0)
+	if (full > 0 && design > 0 &&
+	    pc_add(m, 0, "battery.health_pct",
+	           pc_round2(100.0 * (double)full / (double)design)) < 0)
 		return -1;
 	/* Many batteries report cycle_count 0 meaning "not supported". */
 	if ((cycles = pc_battery_key(pc->buf, "CYCLE_COUNT")) > 0 &&

@@ -19,12 +19,12 @@
 #include "agent/pc_priv.h"
 
 /* The "cpu " line comes first and is short; the rest is not needed. */
-#define PC_STAT_HEAD	512
+#define PC_STAT_HEAD 512
 
 int
 pc_cpu_sample(struct pc *pc, struct wire_metrics *m)
 {
-	unsigned long long v[8] = { 0 };
+	unsigned long long v[8] = {0};
 	uint64_t total, busy, idle, dt;
 	struct pc_cpu *c = &pc->cpu;
 	int n;
@@ -32,7 +32,7 @@ pc_cpu_sample(struct pc *pc, struct wire_metrics *m)
 	if (pc_src_read(pc, PC_SRC_STAT, PC_STAT_HEAD) < 0)
 		return 0;
 	n = sscanf(pc->buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
-	    &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	           &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
 	if (n < 4)
 		return 0;
 	/* user nice system idle iowait irq softirq steal */
@@ -43,14 +43,19 @@ pc_cpu_sample(struct pc *pc, struct wire_metrics *m)
 	if (c->have && total > c->prev_total && busy >= c->prev_busy &&
 	    v[4] >= c->prev_iowait && v[7] >= c->prev_steal) {
 		dt = total - c->prev_total;
-		if (pc_add(m, 0, "cpu.util", pc_round2(100.0 *
-		    (double)(busy - c->prev_busy) / (double)dt)) < 0)
+		if (pc_add(m, 0, "cpu.util",
+		           pc_round2(100.0 * (double)(busy - c->prev_busy) /
+		                     (double)dt)) < 0)
 			return -1;
-		if (n >= 5 && pc_add(m, 0, "cpu.iowait_pct", pc_round2(100.0 *
-		    (double)(v[4] - c->prev_iowait) / (double)dt)) < 0)
+		if (n >= 5 &&
+		    pc_add(m, 0, "cpu.iowait_pct",
+		           pc_round2(100.0 * (double)(v[4] - c->prev_iowait) /
+		                     (double)dt)) < 0)
 			return -1;
-		if (n >= 8 && pc_add(m, 0, "cpu.steal_pct", pc_round2(100.0 *
-		    (double)(v[7] - c->prev_steal) / (double)dt)) < 0)
+		if (n >= 8 &&
+		    pc_add(m, 0, "cpu.steal_pct",
+		           pc_round2(100.0 * (double)(v[7] - c->prev_steal) /
+		                     (double)dt)) < 0)
 			return -1;
 	}
 	c->have = true;

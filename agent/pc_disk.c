@@ -48,9 +48,11 @@ pc_disk_sample(struct pc *pc, struct wire_metrics *m)
 		next = strchr(line, '\n');
 		if (next != NULL)
 			*next++ = '\0';
-		if (sscanf(line, "%u %u %31s %llu %llu %llu %llu %llu %llu "
-		    "%llu %llu %llu %llu", &maj, &min, name, &rd, &rdm, &rsec,
-		    &rms, &wr, &wrm, &wsec, &wms, &infl, &ioms) != 13)
+		if (sscanf(line,
+		           "%u %u %31s %llu %llu %llu %llu %llu %llu "
+		           "%llu %llu %llu %llu",
+		           &maj, &min, name, &rd, &rdm, &rsec, &rms, &wr, &wrm,
+		           &wsec, &wms, &infl, &ioms) != 13)
 			continue;
 		if ((in = pc_inst_get(&pc->disks, name, &isnew)) == NULL)
 			return -1;
@@ -60,9 +62,9 @@ pc_disk_sample(struct pc *pc, struct wire_metrics *m)
 		if (in->part[0] == '\0')
 			continue;
 		if (pc_addf(m, 1, (double)rsec * 512.0, "disk.%s.read_bytes",
-		    in->part) < 0 ||
+		            in->part) < 0 ||
 		    pc_addf(m, 1, (double)wsec * 512.0, "disk.%s.write_bytes",
-		    in->part) < 0 ||
+		            in->part) < 0 ||
 		    pc_addf(m, 1, (double)ioms, "disk.%s.io_ms", in->part) < 0)
 			return -1;
 	}

@@ -29,13 +29,17 @@
 
 /* Sorted for bsearch(). */
 static const char *const pc_fs_skip[] = {
-	"9p", "afs", "autofs", "binfmt_misc", "bpf", "ceph", "cgroup",
-	"cgroup2", "cifs", "configfs", "debugfs", "devpts", "devtmpfs",
-	"efivarfs", "fuse", "fuse.gvfsd-fuse", "fuse.lxcfs", "fuse.portal",
-	"fuse.sshfs", "fusectl", "hugetlbfs", "iso9660", "mqueue", "ncpfs",
-	"nfs", "nfs4", "nfsd", "nsfs", "overlay", "proc", "pstore", "ramfs",
-	"rpc_pipefs", "securityfs", "selinuxfs", "smb3", "smbfs", "squashfs",
-	"sysfs", "tmpfs", "tracefs", "udf",
+    "9p",         "afs",         "autofs",     "binfmt_misc",
+    "bpf",        "ceph",        "cgroup",     "cgroup2",
+    "cifs",       "configfs",    "debugfs",    "devpts",
+    "devtmpfs",   "efivarfs",    "fuse",       "fuse.gvfsd-fuse",
+    "fuse.lxcfs", "fuse.portal", "fuse.sshfs", "fusectl",
+    "hugetlbfs",  "iso9660",     "mqueue",     "ncpfs",
+    "nfs",        "nfs4",        "nfsd",       "nsfs",
+    "overlay",    "proc",        "pstore",     "ramfs",
+    "rpc_pipefs", "securityfs",  "selinuxfs",  "smb3",
+    "smbfs",      "squashfs",    "sysfs",      "tmpfs",
+    "tracefs",    "udf",
 };
 
 static int
@@ -47,8 +51,9 @@ pc_fs_cmp(const void *a, const void *b)
 static bool
 pc_fs_skipped(const char *type)
 {
-	return bsearch(&type, pc_fs_skip, sizeof(pc_fs_skip) /
-	    sizeof(pc_fs_skip[0]), sizeof(pc_fs_skip[0]), pc_fs_cmp) != NULL;
+	return bsearch(&type, pc_fs_skip,
+	               sizeof(pc_fs_skip) / sizeof(pc_fs_skip[0]),
+	               sizeof(pc_fs_skip[0]), pc_fs_cmp) != NULL;
 }
 
 /* The mount table escapes space, tab, newline and '\' as \ooo. */
@@ -58,10 +63,10 @@ pc_fs_unescape(char *s)
 	char *o = s;
 
 	while (*s != '\0') {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
 			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
-			    (s[3] - '0'));
+			              (s[3] - '0'));
 			s += 4;
 		} else
 			*o++ = *s++;
@@ -83,7 +88,7 @@ pc_fs_fake(struct pc *pc, const char *mnt, struct statvfs *st)
 		if (next != NULL)
 			*next++ = '\0';
 		if (sscanf(line, "%255s %llu %llu %llu %llu %llu %llu", path,
-		    &fr, &bl, &bf, &ba, &fi, &ff) != 7)
+		           &fr, &bl, &bf, &ba, &fi, &ff) != 7)
 			continue;
 		pc_fs_unescape(path);
 		if (strcmp(path, mnt) != 0)
@@ -129,15 +134,17 @@ pc_fs_one(struct pc *pc, const char *mnt, struct wire_metrics *m)
 		return 0;
 	used = (double)(st.f_blocks - st.f_bfree) * (double)st.f_frsize;
 	avail = (double)st.f_bavail * (double)st.f_frsize;
-	if (used + avail > 0 && pc_addf(m, 0, pc_round2(100.0 * used /
-	    (used + avail)), "fs.%s.used_pct", part) < 0)
+	if (used + avail > 0 &&
+	    pc_addf(m, 0, pc_round2(100.0 * used / (used + avail)),
+	            "fs.%s.used_pct", part) < 0)
 		return -1;
 	if (pc_addf(m, 0, avail, "fs.%s.free_bytes", part) < 0)
 		return -1;
 	if (st.f_files > 0 && st.f_ffree <= st.f_files &&
-	    pc_addf(m, 0, pc_round2(100.0 * (double)(st.f_files -
-	    st.f_ffree) / (double)st.f_files), "fs.%s.inodes_used_pct",
-	    part) < 0)
+	    pc_addf(m, 0,
+	            pc_round2(100.0 * (double)(st.f_files - st.f_ffree) /
+	                      (double)st.f_files),
+	            "fs.%s.inodes_used_pct", part) < 0)
 		return -1;
 	return 0;
 }

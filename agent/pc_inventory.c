@@ -52,10 +52,18 @@ static bool
 pc_inv_placeholder(const char *s)
 {
 	static const char *const junk[] = {
-		"", "To Be Filled By O.E.M.", "To be filled by O.E.M.",
-		"Default string", "System Product Name", "System Serial Number",
-		"System manufacturer", "Not Specified", "Not Applicable",
-		"None", "0123456789", "Unknown",
+	    "",
+	    "To Be Filled By O.E.M.",
+	    "To be filled by O.E.M.",
+	    "Default string",
+	    "System Product Name",
+	    "System Serial Number",
+	    "System manufacturer",
+	    "Not Specified",
+	    "Not Applicable",
+	    "None",
+	    "0123456789",
+	    "Unknown",
 	};
 	size_t i;
 
@@ -86,8 +94,8 @@ pc_inv_os(struct pc *pc, cJSON *o)
 	if (pc_read_small(pc, "etc/os-release", b, sizeof(b)) < 0 &&
 	    pc_read_small(pc, "usr/lib/os-release", b, sizeof(b)) < 0)
 		return 0;
-	for (p = b; p != NULL; p = strchr(p, '\n') ? strchr(p, '\n') + 1 :
-	    NULL) {
+	for (p = b; p != NULL;
+	     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
 		if (strncmp(p, "PRETTY_NAME=", 12) != 0)
 			continue;
 		p += 12;
@@ -96,7 +104,7 @@ pc_inv_os(struct pc *pc, cJSON *o)
 		if (*p == '"' || *p == '\'') {
 			p++;
 			if (*p != '\0' && (p[strlen(p) - 1] == '"' ||
-			    p[strlen(p) - 1] == '\''))
+			                   p[strlen(p) - 1] == '\''))
 				p[strlen(p) - 1] = '\0';
 		}
 		pc_inv_clean(p);
@@ -139,15 +147,15 @@ pc_inv_cpu(struct pc *pc, cJSON *o)
 		    (line[9] == '\t' || line[9] == ' '))
 			threads++;
 		else if (strncmp(line, "model name", 10) == 0 &&
-		    model[0] == '\0')
+		         model[0] == '\0')
 			snprintf(model, sizeof(model), "%s", v);
 		else if (strncmp(line, "Hardware", 8) == 0 && model[0] == '\0')
 			snprintf(model, sizeof(model), "%s", v);
 		else if (strncmp(line, "physical id", 11) == 0)
 			phys = (unsigned)strtoul(v, NULL, 10);
 		else if (strncmp(line, "core id", 7) == 0) {
-			unsigned key = phys << 16 | (unsigned)strtoul(v, NULL,
-			    10);
+			unsigned key =
+			    phys << 16 | (unsigned)strtoul(v, NULL, 10);
 
 			for (i = 0; i < cores; i++)
 				if (pairs[i] == key)
@@ -162,8 +170,8 @@ pc_inv_cpu(struct pc *pc, cJSON *o)
 		cores = threads;
 	if ((c = cJSON_AddObjectToObject(o, "cpu")) == NULL)
 		return -1;
-	if (model[0] != '\0' && cJSON_AddStringToObject(c, "model",
-	    pc_inv_clean(model)) == NULL)
+	if (model[0] != '\0' &&
+	    cJSON_AddStringToObject(c, "model", pc_inv_clean(model)) == NULL)
 		return -1;
 	if (cJSON_AddNumberToObject(c, "cores", cores) == NULL ||
 	    cJSON_AddNumberToObject(c, "threads", threads) == NULL)
@@ -185,14 +193,15 @@ pc_inv_ram(struct pc *pc, cJSON *o)
 		return 0;
 	}
 	close(fd);
-	return cJSON_AddNumberToObject(o, "ram_bytes", (double)kb * 1024.0) ?
-	    0 : -1;
+	return cJSON_AddNumberToObject(o, "ram_bytes", (double)kb * 1024.0)
+	           ? 0
+	           : -1;
 }
 
 /* E:KEY=value from the udev database entry of block device 'dev'. */
 static void
 pc_inv_udev(struct pc *pc, const char *dev, const char *key, char *out,
-    size_t outsz)
+            size_t outsz)
 {
 	char rel[128], num[32], b[4096], pat[64], *p, *end;
 
@@ -226,7 +235,7 @@ pc_inv_disk(struct pc *pc, cJSON *arr, const char *dev)
 {
 	char rel[128], model[128], serial[128];
 	const char *sm;
-	long long sectors;
+	long long sectors, rot;
 	cJSON *d;
 
 	if ((d = cJSON_CreateObject()) == NULL)
@@ -258,8 +267,7 @@ pc_inv_disk(struct pc *pc, cJSON *arr, const char *dev)
 		pc_inv_clean(serial);
 	}
 	if (serial[0] == '\0')
-		pc_inv_udev(pc, dev, "ID_SERIAL_SHORT", serial,
-		    sizeof(serial));
+		pc_inv_udev(pc, dev, "ID_SERIAL_SHORT", serial, sizeof(serial));
 
 	if (model[0] != '\0' &&
 	    cJSON_AddStringToObject(d, "model", model) == NULL)
@@ -269,8 +277,13 @@ pc_inv_disk(struct pc *pc, cJSON *arr, const char *dev)
 		return -1;
 	snprintf(rel, sizeof(rel), "sys/block/%s/size", dev);
 	if (pc_read_int(pc, rel, &sectors) == 0 && sectors > 0 &&
-	    cJSON_AddNumberToObject(d, "size_bytes",
-	    (double)sectors * 512.0) == NULL)
+	    cJSON_AddNumberToObject(d, "size_bytes", (double)sectors * 512.0) ==
+	        NULL)
+		return -1;
+	/* A spinning disk (1) or not (0): what wears out, and how. */
+	snprintf(rel, sizeof(rel), "sys/block/%s/queue/rotational", dev);
+	if (pc_read_int(pc, rel, &rot) == 0 && (rot == 0 || rot == 1) &&
+	    cJSON_AddBoolToObject(d, "rotational", (int)rot) == NULL)
 		return -1;
 	return 0;
 }
@@ -317,8 +330,8 @@ pc_inv_interfaces(struct pc *pc, cJSON *o)
 			rc = -1;
 		snprintf(rel, sizeof(rel), "sys/class/net/%s/address", v[i]);
 		if (rc == 0 && pc_read_small(pc, rel, mac, sizeof(mac)) > 0 &&
-		    cJSON_AddStringToObject(i_o, "mac",
-		    pc_inv_clean(mac)) == NULL)
+		    cJSON_AddStringToObject(i_o, "mac", pc_inv_clean(mac)) ==
+		        NULL)
 			rc = -1;
 	}
 	pc_list_free(v, n);
@@ -334,13 +347,15 @@ pc_inv_dmi(struct pc *pc, cJSON *o)
 		return 0;
 	if ((d = cJSON_AddObjectToObject(o, "dmi")) == NULL)
 		return -1;
-	/* product_serial is root-only (0400): absent for an unprivileged agent. */
+	/* product_serial is root-only (0400): absent for an unprivileged agent.
+	 */
 	if (pc_inv_file(pc, d, "vendor", "sys/class/dmi/id/sys_vendor") < 0 ||
-	    pc_inv_file(pc, d, "product",
-	    "sys/class/dmi/id/product_name") < 0 ||
-	    pc_inv_file(pc, d, "serial",
-	    "sys/class/dmi/id/product_serial") < 0 ||
-	    pc_inv_file(pc, d, "bios", "sys/class/dmi/id/bios_version") < 0)
+	    pc_inv_file(pc, d, "product", "sys/class/dmi/id/product_name") <
+	        0 ||
+	    pc_inv_file(pc, d, "serial", "sys/class/dmi/id/product_serial") <
+	        0 ||
+	    pc_inv_file(pc, d, "bios_version",
+	                "sys/class/dmi/id/bios_version") < 0)
 		return -1;
 	return 0;
 }
@@ -355,15 +370,15 @@ pc_inv_static(struct pc *pc)
 		return NULL;
 	if ((pc_inv_file(pc, o, "hostname", "proc/sys/kernel/hostname") < 0) ||
 	    (!cJSON_HasObjectItem(o, "hostname") &&
-	    pc_inv_file(pc, o, "hostname", "etc/hostname") < 0) ||
+	     pc_inv_file(pc, o, "hostname", "etc/hostname") < 0) ||
 	    pc_inv_os(pc, o) < 0 ||
 	    pc_inv_file(pc, o, "kernel", "proc/sys/kernel/osrelease") < 0 ||
 	    pc_inv_cpu(pc, o) < 0 || pc_inv_ram(pc, o) < 0 ||
 	    pc_inv_disks(pc, o) < 0 || pc_inv_interfaces(pc, o) < 0 ||
 	    pc_inv_dmi(pc, o) < 0 ||
 	    pc_inv_file(pc, o, "machine_id", "etc/machine-id") < 0 ||
-	    cJSON_AddStringToObject(o, "agent_version",
-	    PACKAGE_VERSION) == NULL) {
+	    cJSON_AddStringToObject(o, "agent_version", PACKAGE_VERSION) ==
+	        NULL) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -405,7 +420,7 @@ pc_inventory(struct pc *pc, int64_t ts)
 		goto fail_o;
 	for (i = 0; i < pc->nlabels; i++)
 		if (cJSON_AddStringToObject(labels, pc->labels[i].prefix,
-		    pc->labels[i].label) == NULL)
+		                            pc->labels[i].label) == NULL)
 			goto fail_o;
 	if (pc_smart_inventory(pc, o) < 0)
 		goto fail_o;

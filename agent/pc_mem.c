@@ -27,18 +27,18 @@ enum {
 };
 
 static const char *const pc_mem_keys[MI_N] = {
-	"MemTotal:", "MemAvailable:", "MemFree:", "Buffers:", "Cached:",
-	"SwapTotal:", "SwapFree:",
+    "MemTotal:", "MemAvailable:", "MemFree:",  "Buffers:",
+    "Cached:",   "SwapTotal:",    "SwapFree:",
 };
 
 /* The keys needed sit in the first 20 lines (~1 KiB); read a little more. */
-#define PC_MEMINFO_HEAD	2048
+#define PC_MEMINFO_HEAD 2048
 
 int
 pc_mem_sample(struct pc *pc, struct wire_metrics *m)
 {
 	unsigned long long kb[MI_N];
-	bool have[MI_N] = { false };
+	bool have[MI_N] = {false};
 	double total, used, avail;
 	char *line, *next;
 	size_t i;
@@ -53,8 +53,8 @@ pc_mem_sample(struct pc *pc, struct wire_metrics *m)
 			size_t kl = strlen(pc_mem_keys[i]);
 
 			if (strncmp(line, pc_mem_keys[i], kl) == 0) {
-				have[i] = sscanf(line + kl, "%llu",
-				    &kb[i]) == 1;
+				have[i] =
+				    sscanf(line + kl, "%llu", &kb[i]) == 1;
 				break;
 			}
 		}
@@ -65,13 +65,14 @@ pc_mem_sample(struct pc *pc, struct wire_metrics *m)
 			avail = (double)kb[MI_AVAIL] * 1024.0;
 		else if (have[MI_FREE] && have[MI_BUFFERS] && have[MI_CACHED])
 			avail = (double)(kb[MI_FREE] + kb[MI_BUFFERS] +
-			    kb[MI_CACHED]) * 1024.0;
+			                 kb[MI_CACHED]) *
+			        1024.0;
 		else
 			avail = -1;
 		if (avail >= 0 && avail <= total) {
 			used = total - avail;
 			if (pc_add(m, 0, "mem.used_pct",
-			    pc_round2(100.0 * used / total)) < 0 ||
+			           pc_round2(100.0 * used / total)) < 0 ||
 			    pc_add(m, 0, "mem.used_bytes", used) < 0 ||
 			    pc_add(m, 0, "mem.available_bytes", avail) < 0)
 				return -1;
@@ -82,7 +83,7 @@ pc_mem_sample(struct pc *pc, struct wire_metrics *m)
 		total = (double)kb[MI_SWAPTOTAL] * 1024.0;
 		used = (double)(kb[MI_SWAPTOTAL] - kb[MI_SWAPFREE]) * 1024.0;
 		if (pc_add(m, 0, "swap.used_pct",
-		    pc_round2(100.0 * used / total)) < 0 ||
+		           pc_round2(100.0 * used / total)) < 0 ||
 		    pc_add(m, 0, "swap.used_bytes", used) < 0)
 			return -1;
 	}

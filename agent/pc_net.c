@@ -67,9 +67,11 @@ pc_net_sample(struct pc *pc, struct wire_metrics *m)
 		if (pc_net_line(line, &name, &rest) < 0 ||
 		    strlen(name) >= sizeof(in->name))
 			continue;
-		if (sscanf(rest, "%llu %llu %llu %llu %llu %llu %llu %llu "
-		    "%llu %llu %llu", &rxb, &rxp, &rxe, &skip, &skip, &skip,
-		    &skip, &skip, &txb, &txp, &txe) != 11)
+		if (sscanf(rest,
+		           "%llu %llu %llu %llu %llu %llu %llu %llu "
+		           "%llu %llu %llu",
+		           &rxb, &rxp, &rxe, &skip, &skip, &skip, &skip, &skip,
+		           &txb, &txp, &txe) != 11)
 			continue;
 		if ((in = pc_inst_get(&pc->nets, name, &isnew)) == NULL)
 			return -1;
@@ -78,10 +80,14 @@ pc_net_sample(struct pc *pc, struct wire_metrics *m)
 			in->part[0] = '\0';
 		if (in->part[0] == '\0')
 			continue;
-		if (pc_addf(m, 1, (double)rxb, "net.%s.rx_bytes", in->part) < 0 ||
-		    pc_addf(m, 1, (double)txb, "net.%s.tx_bytes", in->part) < 0 ||
-		    pc_addf(m, 1, (double)rxe, "net.%s.rx_errors", in->part) < 0 ||
-		    pc_addf(m, 1, (double)txe, "net.%s.tx_errors", in->part) < 0)
+		if (pc_addf(m, 1, (double)rxb, "net.%s.rx_bytes", in->part) <
+		        0 ||
+		    pc_addf(m, 1, (double)txb, "net.%s.tx_bytes", in->part) <
+		        0 ||
+		    pc_addf(m, 1, (double)rxe, "net.%s.rx_errors", in->part) <
+		        0 ||
+		    pc_addf(m, 1, (double)txe, "net.%s.tx_errors", in->part) <
+		        0)
 			return -1;
 	}
 	return 0;

@@ -35,14 +35,14 @@
 #include "agent/pc_priv.h"
 
 struct pc_sensor {
-	int	fd;
-	bool	fan;
-	bool	spun;				/* fan seen above 0 rpm */
-	char	part[NAME_PART_MAX + 1];
+	int fd;
+	bool fan;
+	bool spun; /* fan seen above 0 rpm */
+	char part[NAME_PART_MAX + 1];
 };
 
-#define PC_MAX_SENSORS	128
-#define PC_MAX_CHIPS	64
+#define PC_MAX_SENSORS 128
+#define PC_MAX_CHIPS 64
 
 static int
 pc_sensors_cmp(const void *a, const void *b)
@@ -57,7 +57,7 @@ pc_sensors_cmp(const void *a, const void *b)
  */
 static size_t
 pc_sensors_list(struct pc *pc, const char *rel, const char *prefix,
-    const char *suffix, int *out, size_t max)
+                const char *suffix, int *out, size_t max)
 {
 	size_t n = 0, pl = strlen(prefix);
 	struct dirent *de;
@@ -77,8 +77,8 @@ pc_sensors_list(struct pc *pc, const char *rel, const char *prefix,
 		if (strncmp(de->d_name, prefix, pl) != 0)
 			continue;
 		k = strtol(de->d_name + pl, &end, 10);
-		if (end == de->d_name + pl || strcmp(end, suffix) != 0 || k < 0 ||
-		    k > 100000)
+		if (end == de->d_name + pl || strcmp(end, suffix) != 0 ||
+		    k < 0 || k > 100000)
 			continue;
 		out[n++] = (int)k;
 	}
@@ -101,8 +101,8 @@ pc_sensors_add(struct pc *pc, const char *rel, bool fan, const char *label)
 	memset(s, 0, sizeof(*s));
 	s->fd = fd;
 	s->fan = fan;
-	if (pc_label_part(pc, fan ? "fan" : "temp", label, false,
-	    s->part) < 0) {
+	if (pc_label_part(pc, fan ? "fan" : "temp", label, false, s->part) <
+	    0) {
 		close(fd);
 		return 0;
 	}
@@ -114,25 +114,25 @@ pc_sensors_add(struct pc *pc, const char *rel, bool fan, const char *label)
 static int
 pc_sensors_chip(struct pc *pc, const char *dir, const char *chip)
 {
-	static const char *const kinds[] = { "temp", "fan" };
+	static const char *const kinds[] = {"temp", "fan"};
 	char rel[160], lab[96], label[160];
 	int idx[PC_MAX_SENSORS];
 	size_t k, i, n;
 
 	for (k = 0; k < 2; k++) {
 		n = pc_sensors_list(pc, dir, kinds[k], "_input", idx,
-		    PC_MAX_SENSORS);
+		                    PC_MAX_SENSORS);
 		for (i = 0; i < n; i++) {
 			snprintf(rel, sizeof(rel), "%s/%s%d_label", dir,
-			    kinds[k], idx[i]);
+			         kinds[k], idx[i]);
 			if (pc_read_small(pc, rel, lab, sizeof(lab)) > 0)
 				snprintf(label, sizeof(label), "%s %s", chip,
-				    lab);
+				         lab);
 			else
 				snprintf(label, sizeof(label), "%s %s%d", chip,
-				    kinds[k], idx[i]);
+				         kinds[k], idx[i]);
 			snprintf(rel, sizeof(rel), "%s/%s%d_input", dir,
-			    kinds[k], idx[i]);
+			         kinds[k], idx[i]);
 			if (pc_sensors_add(pc, rel, k == 1, label) < 0)
 				return -1;
 		}
@@ -166,21 +166,21 @@ pc_sensors_init(struct pc *pc)
 	if (pc->sensors == NULL)
 		return -1;
 	n = pc_sensors_list(pc, "sys/class/hwmon", "hwmon", "", nums,
-	    PC_MAX_CHIPS);
+	                    PC_MAX_CHIPS);
 	for (i = 0; i < n; i++) {
 		snprintf(dir, sizeof(dir), "sys/class/hwmon/hwmon%d", nums[i]);
 		snprintf(rel, sizeof(rel), "%s/name", dir);
 		if (pc_read_small(pc, rel, names[i], sizeof(names[i])) <= 0) {
 			snprintf(rel, sizeof(rel), "%s/device/name", dir);
 			if (pc_read_small(pc, rel, names[i],
-			    sizeof(names[i])) <= 0)
+			                  sizeof(names[i])) <= 0)
 				snprintf(names[i], sizeof(names[i]), "hwmon%d",
-				    nums[i]);
+				         nums[i]);
 		}
 		rep = pc_sensors_repeats(names, i);
 		if (rep > 0)
 			snprintf(chip, sizeof(chip), "%.31s_%u", names[i],
-			    rep + 1);
+			         rep + 1);
 		else
 			snprintf(chip, sizeof(chip), "%.31s", names[i]);
 		snprintf(rel, sizeof(rel), "%s/temp1_input", dir);
@@ -196,12 +196,11 @@ pc_sensors_init(struct pc *pc)
 			return -1;
 	}
 
-	nz = pc_sensors_list(pc, "sys/class/thermal", "thermal_zone", "",
-	    zones,
-	    PC_MAX_CHIPS);
+	nz = pc_sensors_list(pc, "sys/class/thermal", "thermal_zone", "", zones,
+	                     PC_MAX_CHIPS);
 	for (i = 0; i < nz; i++) {
 		snprintf(rel, sizeof(rel),
-		    "sys/class/thermal/thermal_zone%d/type", zones[i]);
+		         "sys/class/thermal/thermal_zone%d/type", zones[i]);
 		if (pc_read_small(pc, rel, type, sizeof(type)) <= 0)
 			continue;
 		for (j = 0; j < n; j++)
@@ -210,7 +209,7 @@ pc_sensors_init(struct pc *pc)
 		if (j < n)
 			continue;
 		snprintf(rel, sizeof(rel),
-		    "sys/class/thermal/thermal_zone%d/temp", zones[i]);
+		         "sys/class/thermal/thermal_zone%d/temp", zones[i]);
 		if (pc_sensors_add(pc, rel, false, type) < 0)
 			return -1;
 	}
@@ -254,14 +253,14 @@ pc_sensors_sample(struct pc *pc, struct wire_metrics *m)
 				continue;
 			if (v > 0)
 				s->spun = true;
-			if (s->spun && pc_addf(m, 0, (double)v, "fan.%s.rpm",
-			    s->part) < 0)
+			if (s->spun &&
+			    pc_addf(m, 0, (double)v, "fan.%s.rpm", s->part) < 0)
 				return -1;
 		} else {
 			if (v == 0 || v < -40000 || v >= 127000)
 				continue;
-			if (pc_addf(m, 0, (double)v / 1000.0,
-			    "temp.%s.celsius", s->part) < 0)
+			if (pc_addf(m, 0, (double)v / 1000.0, "temp.%s.celsius",
+			            s->part) < 0)
 				return -1;
 		}
 	}

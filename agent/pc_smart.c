@@ -41,8 +41,8 @@
 
 extern char **environ;
 
-#define PC_SMART_DISKS	16
-#define PC_SMART_OUTMAX	(512 * 1024)	/* bytes of JSON; more is not smartctl */
+#define PC_SMART_DISKS 16
+#define PC_SMART_OUTMAX (512 * 1024) /* bytes of JSON; more is not smartctl */
 
 /* Which cached values a disk has. */
 enum {
@@ -56,27 +56,27 @@ enum {
 };
 
 struct pc_smart_disk {
-	char	 dev[32];
-	char	 part[NAME_PART_MAX + 1];
-	pid_t	 pid;			/* running or unreaped child, or 0 */
-	int	 fd;			/* its pipe, or -1 */
-	bool	 done;			/* EOF seen, output parsed */
-	double	 started;		/* monotonic seconds */
-	char	*out;
-	size_t	 len, cap;
+	char dev[32];
+	char part[NAME_PART_MAX + 1];
+	pid_t pid;      /* running or unreaped child, or 0 */
+	int fd;         /* its pipe, or -1 */
+	bool done;      /* EOF seen, output parsed */
+	double started; /* monotonic seconds */
+	char *out;
+	size_t len, cap;
 
-	unsigned have;			/* SM_* */
-	double	 ok, temp, hours, realloc, pending, wear, media;
-	char	 model[128], serial[128];
-	char	 reason[160];		/* why the last run gave nothing */
+	unsigned have; /* SM_* */
+	double ok, temp, hours, realloc, pending, wear, media;
+	char model[128], serial[128];
+	char reason[160]; /* why the last run gave nothing */
 };
 
 struct pc_smart {
-	struct pc_smart_disk	disks[PC_SMART_DISKS];
-	size_t			ndisks;
-	double			next_run;	/* monotonic seconds */
-	bool			ran;		/* a run was started */
-	unsigned		gen;
+	struct pc_smart_disk disks[PC_SMART_DISKS];
+	size_t ndisks;
+	double next_run; /* monotonic seconds */
+	bool ran;        /* a run was started */
+	unsigned gen;
 };
 
 static double
@@ -111,8 +111,8 @@ pc_smart_init(struct pc *pc)
 			d = &s->disks[s->ndisks];
 			snprintf(d->dev, sizeof(d->dev), "%s", names[k]);
 			d->fd = -1;
-			if (pc_label_part(pc, "disk", d->dev, false,
-			    d->part) == 0)
+			if (pc_label_part(pc, "disk", d->dev, false, d->part) ==
+			    0)
 				s->ndisks++;
 		}
 	}
@@ -165,8 +165,9 @@ static int
 pc_smart_spawn(struct pc *pc, struct pc_smart_disk *d, double now)
 {
 	char path[48];
-	char *argv[] = { pc->smartctl, (char *)"-j", (char *)"-a",
-		(char *)"-n", (char *)"standby", path, NULL };
+	char *argv[] = {pc->smartctl, (char *)"-j",      (char *)"-a",
+	                (char *)"-n", (char *)"standby", path,
+	                NULL};
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none, all;
@@ -178,7 +179,7 @@ pc_smart_spawn(struct pc *pc, struct pc_smart_disk *d, double now)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
-	    O_RDONLY, 0);
+	                                 O_RDONLY, 0);
 	/* None of the agent's sockets or spool files. */
 	posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
 	posix_spawnattr_init(&at);
@@ -192,7 +193,8 @@ pc_smart_spawn(struct pc *pc, struct pc_smart_disk *d, double now)
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setsigdefault(&at, &all);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
-	    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	                                  POSIX_SPAWN_SETSIGMASK |
+	                                  POSIX_SPAWN_SETSIGDEF);
 	rc = posix_spawn(&d->pid, pc->smartctl, &fa, &at, argv, environ);
 	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
@@ -201,7 +203,7 @@ pc_smart_spawn(struct pc *pc, struct pc_smart_disk *d, double now)
 		close(p[0]);
 		d->pid = 0;
 		snprintf(d->reason, sizeof(d->reason), "cannot run %s: %s",
-		    pc->smartctl, strerror(rc));
+		         pc->smartctl, strerror(rc));
 		return -1;
 	}
 	d->fd = p[0];
@@ -219,7 +221,8 @@ pc_smart_message(cJSON *root, char *out, size_t outsz)
 
 	msgs = cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(root, "smartctl"), "messages");
-	cJSON_ArrayForEach(m, msgs) {
+	cJSON_ArrayForEach(m, msgs)
+	{
 		str = cJSON_GetObjectItemCaseSensitive(m, "string");
 		if (cJSON_IsString(str)) {
 			snprintf(out, outsz, "%s", str->valuestring);
@@ -250,20 +253,21 @@ pc_smart_attr(cJSON *root, int id, double *out)
 	tab = cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(root, "ata_smart_attributes"),
 	    "table");
-	cJSON_ArrayForEach(a, tab) {
+	cJSON_ArrayForEach(a, tab)
+	{
 		cJSON *i = cJSON_GetObjectItemCaseSensitive(a, "id");
 
 		if (cJSON_IsNumber(i) && i->valueint == id)
 			return pc_smart_num(
-			    cJSON_GetObjectItemCaseSensitive(a, "raw"),
-			    "value", NULL, out);
+			    cJSON_GetObjectItemCaseSensitive(a, "raw"), "value",
+			    NULL, out);
 	}
 	return false;
 }
 
 static void
 pc_smart_string(cJSON *root, const char *key, char *out, size_t outsz,
-    bool *changed)
+                bool *changed)
 {
 	cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
 	char b[128];
@@ -295,7 +299,7 @@ pc_smart_parse(struct pc_smart *s, struct pc_smart_disk *d)
 	root = cJSON_ParseWithLength(d->out != NULL ? d->out : "", d->len);
 	if (root == NULL) {
 		snprintf(d->reason, sizeof(d->reason),
-		    "smartctl gave no JSON (too old? -j needs 7.0)");
+		         "smartctl gave no JSON (too old? -j needs 7.0)");
 		d->have = 0;
 		return;
 	}
@@ -308,7 +312,7 @@ pc_smart_parse(struct pc_smart *s, struct pc_smart_disk *d)
 		pc_smart_message(root, d->reason, sizeof(d->reason));
 		if (d->reason[0] == '\0')
 			snprintf(d->reason, sizeof(d->reason),
-			    "smartctl exit status %d", bits);
+			         "smartctl exit status %d", bits);
 		if (strstr(d->reason, "STANDBY") == NULL &&
 		    strstr(d->reason, "SLEEP") == NULL)
 			d->have = 0;
@@ -326,8 +330,8 @@ pc_smart_parse(struct pc_smart *s, struct pc_smart_disk *d)
 		d->have |= SM_REALLOC;
 	if (pc_smart_attr(root, 197, &d->pending))
 		d->have |= SM_PENDING;
-	nv = cJSON_GetObjectItemCaseSensitive(root,
-	    "nvme_smart_health_information_log");
+	nv = cJSON_GetObjectItemCaseSensitive(
+	    root, "nvme_smart_health_information_log");
 	if (pc_smart_num(nv, "percentage_used", NULL, &d->wear))
 		d->have |= SM_WEAR;
 	if (pc_smart_num(nv, "media_errors", NULL, &d->media))
@@ -338,9 +342,9 @@ pc_smart_parse(struct pc_smart *s, struct pc_smart_disk *d)
 		d->have |= SM_HOURS;
 	}
 	pc_smart_string(root, "model_name", d->model, sizeof(d->model),
-	    &changed);
+	                &changed);
 	pc_smart_string(root, "serial_number", d->serial, sizeof(d->serial),
-	    &changed);
+	                &changed);
 	if (changed)
 		s->gen++;
 	cJSON_Delete(root);
@@ -357,10 +361,10 @@ pc_smart_collect(struct pc *pc, struct pc_smart_disk *d, double now)
 			size_t cap = d->cap ? d->cap * 2 : 16384;
 			char *p;
 
-			if (cap > PC_SMART_OUTMAX || (p = realloc(d->out,
-			    cap)) == NULL) {
+			if (cap > PC_SMART_OUTMAX ||
+			    (p = realloc(d->out, cap)) == NULL) {
 				snprintf(d->reason, sizeof(d->reason),
-				    "smartctl output too large");
+				         "smartctl output too large");
 				d->have = 0;
 				pc_smart_stop(d, true);
 				return;
@@ -378,11 +382,12 @@ pc_smart_collect(struct pc *pc, struct pc_smart_disk *d, double now)
 		if (n < 0 && errno == EAGAIN) {
 			if (now - d->started >= pc->smart_timeout) {
 				snprintf(d->reason, sizeof(d->reason),
-				    "smartctl timed out after %u s",
-				    pc->smart_timeout);
+				         "smartctl timed out after %u s",
+				         pc->smart_timeout);
 				d->have = 0;
 				log_warn("pc: smartctl for %s timed out after "
-				    "%u s, killed", d->dev, pc->smart_timeout);
+				         "%u s, killed",
+				         d->dev, pc->smart_timeout);
 				pc_smart_stop(d, true);
 			}
 			return;
@@ -412,7 +417,7 @@ pc_smart_sample(struct pc *pc, struct wire_metrics *m)
 		if (d->fd >= 0)
 			pc_smart_collect(pc, d, now);
 		else if (d->pid > 0)
-			pc_smart_stop(d, true);	/* reap a late one */
+			pc_smart_stop(d, true); /* reap a late one */
 		if (d->fd >= 0 || d->pid > 0)
 			busy = true;
 	}
@@ -424,20 +429,25 @@ pc_smart_sample(struct pc *pc, struct wire_metrics *m)
 	}
 	for (i = 0; i < s->ndisks; i++) {
 		d = &s->disks[i];
-		if (((d->have & SM_OK) && pc_addf(m, 0, d->ok,
-		    "disk.%s.smart_ok", d->part) < 0) ||
-		    ((d->have & SM_TEMP) && pc_addf(m, 0, d->temp,
-		    "disk.%s.temp_celsius", d->part) < 0) ||
-		    ((d->have & SM_HOURS) && pc_addf(m, 1, d->hours,
-		    "disk.%s.power_on_hours", d->part) < 0) ||
-		    ((d->have & SM_REALLOC) && pc_addf(m, 0, d->realloc,
-		    "disk.%s.reallocated_sectors", d->part) < 0) ||
-		    ((d->have & SM_PENDING) && pc_addf(m, 0, d->pending,
-		    "disk.%s.pending_sectors", d->part) < 0) ||
-		    ((d->have & SM_WEAR) && pc_addf(m, 0, d->wear,
-		    "disk.%s.wear_pct", d->part) < 0) ||
-		    ((d->have & SM_MEDIA) && pc_addf(m, 1, d->media,
-		    "disk.%s.media_errors", d->part) < 0))
+		if (((d->have & SM_OK) &&
+		     pc_addf(m, 0, d->ok, "disk.%s.smart_ok", d->part) < 0) ||
+		    ((d->have & SM_TEMP) &&
+		     pc_addf(m, 0, d->temp, "disk.%s.temp_celsius", d->part) <
+		         0) ||
+		    ((d->have & SM_HOURS) &&
+		     pc_addf(m, 1, d->hours, "disk.%s.power_on_hours",
+		             d->part) < 0) ||
+		    ((d->have & SM_REALLOC) &&
+		     pc_addf(m, 0, d->realloc, "disk.%s.reallocated_sectors",
+		             d->part) < 0) ||
+		    ((d->have & SM_PENDING) &&
+		     pc_addf(m, 0, d->pending, "disk.%s.pending_sectors",
+		             d->part) < 0) ||
+		    ((d->have & SM_WEAR) &&
+		     pc_addf(m, 0, d->wear, "disk.%s.wear_pct", d->part) < 0) ||
+		    ((d->have & SM_MEDIA) &&
+		     pc_addf(m, 1, d->media, "disk.%s.media_errors", d->part) <
+		         0))
 			return -1;
 	}
 	return 0;
@@ -472,8 +482,8 @@ pc_smart_inventory(struct pc *pc, struct cJSON *inv)
 		reason = s->ran ? "smartctl running" : "not run yet";
 	if ((o = cJSON_AddObjectToObject(inv, "smart")) == NULL ||
 	    cJSON_AddBoolToObject(o, "available", avail) == NULL ||
-	    (reason != NULL && cJSON_AddStringToObject(o, "reason",
-	    reason) == NULL))
+	    (reason != NULL &&
+	     cJSON_AddStringToObject(o, "reason", reason) == NULL))
 		return -1;
 	return 0;
 }

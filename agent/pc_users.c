@@ -29,7 +29,7 @@
 #include "agent/pc_priv.h"
 
 /* utmp is at most a few dozen records; bigger files are not utmp. */
-#define PC_UTMP_MAX	(256 * sizeof(struct utmpx))
+#define PC_UTMP_MAX (256 * sizeof(struct utmpx))
 
 int
 pc_users_sample(struct pc *pc, int64_t ts, struct wire_metrics *m)

@@ -33,13 +33,12 @@
 #include "agent/pc.h"
 #include "common/log.h"
 
-#define TS0	1764345600LL	/* a round's time, aligned to 60 s */
+#define TS0 1764345600LL /* a round's time, aligned to 60 s */
 
-static char fixdir[1024];	/* $top_srcdir/tests/fixtures/pc */
-static char tmpbase[1024];	/* this run's temp dir */
+static char fixdir[1024];  /* $top_srcdir/tests/fixtures/pc */
+static char tmpbase[1024]; /* this run's temp dir */
 
-static void
-run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void
 run(const char *fmt, ...)
@@ -72,7 +71,7 @@ copy_fixture(const char *name)
 
 	/* Check forks each test: the pid keeps the copies apart. */
 	snprintf(dst, sizeof(dst), "%s/%s.%ld.%u", tmpbase, name,
-	    (long)getpid(), n++);
+	         (long)getpid(), n++);
 	run("cp -R '%s/%s' '%s' && chmod -R u+w '%s'", fixdir, name, dst, dst);
 	return dst;
 }
@@ -92,7 +91,7 @@ link_fixture(const char *name)
 	DIR *d;
 
 	snprintf(dst, sizeof(dst), "%s/%s.l%ld.%u", tmpbase, name,
-	    (long)getpid(), n++);
+	         (long)getpid(), n++);
 	snprintf(src, sizeof(src), "%s/%s", fixdir, name);
 	ck_assert_int_eq(mkdir(dst, 0755), 0);
 	ck_assert_ptr_nonnull(d = opendir(src));
@@ -147,10 +146,10 @@ static struct pc *
 new_pc(const char *root, const char *smartctl, unsigned timeout)
 {
 	struct pc_options o = {
-		.root = root,
-		.smartctl = smartctl,
-		.smart_interval = 3600,
-		.smart_timeout = timeout,
+	    .root = root,
+	    .smartctl = smartctl,
+	    .smart_interval = 3600,
+	    .smart_timeout = timeout,
 	};
 	struct pc *pc = pc_new(&o);
 
@@ -187,151 +186,152 @@ two_rounds(const char *name, struct wire_metrics *m)
 }
 
 struct expect {
-	const char	*fixture;
-	int		 counter;
-	const char	*name;
-	double		 value;
+	const char *fixture;
+	int counter;
+	const char *name;
+	double value;
 };
 
 static const struct expect expects[] = {
-	/* desktop: cpu deltas user 600 system 150 idle 5000 iowait 200 softirq 50 */
-	{ "desktop", 0, "cpu.util", 13.33 },
-	{ "desktop", 0, "cpu.iowait_pct", 3.33 },
-	{ "desktop", 0, "cpu.steal_pct", 0 },
-	{ "desktop", 0, "load.1", 0.52 },
-	{ "desktop", 0, "load.5", 0.58 },
-	{ "desktop", 0, "load.15", 0.59 },
-	{ "desktop", 1, "uptime.seconds", 86400 },
-	{ "desktop", 0, "mem.used_pct", 32.65 },
-	{ "desktop", 0, "mem.used_bytes", 2691801088.0 },
-	{ "desktop", 0, "mem.available_bytes", 5553573888.0 },
-	{ "desktop", 0, "swap.used_pct", 12.5 },
-	{ "desktop", 0, "swap.used_bytes", 268435456.0 },
-	{ "desktop", 0, "fs.root.used_pct", 61.34 },
-	{ "desktop", 0, "fs.root.free_bytes", 90575994880.0 },
-	{ "desktop", 0, "fs.root.inodes_used_pct", 6.27 },
-	{ "desktop", 0, "fs.boot_efi.used_pct", 1.91 },
-	{ "desktop", 0, "fs.home.used_pct", 52.68 },
-	{ "desktop", 0, "fs.home.free_bytes", 442201276416.0 },
-	{ "desktop", 0, "fs.srv_data_share.used_pct", 100 },
-	{ "desktop", 0, "fs.srv_data_share.free_bytes", 0 },
-	{ "desktop", 1, "net.enp3s0.rx_bytes", 18234567890.0 },
-	{ "desktop", 1, "net.enp3s0.tx_bytes", 2345678901.0 },
-	{ "desktop", 1, "net.enp3s0.rx_errors", 3 },
-	{ "desktop", 1, "net.enp3s0.tx_errors", 0 },
-	{ "desktop", 1, "disk.sda.read_bytes", 6320987136.0 },
-	{ "desktop", 1, "disk.sda.write_bytes", 5056790016.0 },
-	{ "desktop", 1, "disk.sda.io_ms", 345678 },
-	{ "desktop", 1, "disk.sdb.read_bytes", 1769875968.0 },
-	{ "desktop", 1, "disk.sdb.write_bytes", 1200987136.0 },
-	{ "desktop", 0, "temp.coretemp_package_id_0.celsius", 45 },
-	{ "desktop", 0, "temp.coretemp_core_3.celsius", 42 },
-	{ "desktop", 0, "temp.acpitz_temp1.celsius", 27.8 },
-	{ "desktop", 0, "temp.nct6776_systin.celsius", 36 },
-	{ "desktop", 0, "temp.nct6776_peci_agent_0.celsius", 38.5 },
-	{ "desktop", 0, "temp.x86_pkg_temp.celsius", 46 },
-	{ "desktop", 0, "fan.nct6776_fan2.rpm", 1054 },
-	{ "desktop", 0, "users.sessions", 2 },
-	{ "desktop", 1, "usage.session_seconds", 60 },
+    /* desktop: cpu deltas user 600 system 150 idle 5000 iowait 200 softirq 50
+     */
+    {"desktop", 0, "cpu.util", 13.33},
+    {"desktop", 0, "cpu.iowait_pct", 3.33},
+    {"desktop", 0, "cpu.steal_pct", 0},
+    {"desktop", 0, "load.1", 0.52},
+    {"desktop", 0, "load.5", 0.58},
+    {"desktop", 0, "load.15", 0.59},
+    {"desktop", 1, "uptime.seconds", 86400},
+    {"desktop", 0, "mem.used_pct", 32.65},
+    {"desktop", 0, "mem.used_bytes", 2691801088.0},
+    {"desktop", 0, "mem.available_bytes", 5553573888.0},
+    {"desktop", 0, "swap.used_pct", 12.5},
+    {"desktop", 0, "swap.used_bytes", 268435456.0},
+    {"desktop", 0, "fs.root.used_pct", 61.34},
+    {"desktop", 0, "fs.root.free_bytes", 90575994880.0},
+    {"desktop", 0, "fs.root.inodes_used_pct", 6.27},
+    {"desktop", 0, "fs.boot_efi.used_pct", 1.91},
+    {"desktop", 0, "fs.home.used_pct", 52.68},
+    {"desktop", 0, "fs.home.free_bytes", 442201276416.0},
+    {"desktop", 0, "fs.srv_data_share.used_pct", 100},
+    {"desktop", 0, "fs.srv_data_share.free_bytes", 0},
+    {"desktop", 1, "net.enp3s0.rx_bytes", 18234567890.0},
+    {"desktop", 1, "net.enp3s0.tx_bytes", 2345678901.0},
+    {"desktop", 1, "net.enp3s0.rx_errors", 3},
+    {"desktop", 1, "net.enp3s0.tx_errors", 0},
+    {"desktop", 1, "disk.sda.read_bytes", 6320987136.0},
+    {"desktop", 1, "disk.sda.write_bytes", 5056790016.0},
+    {"desktop", 1, "disk.sda.io_ms", 345678},
+    {"desktop", 1, "disk.sdb.read_bytes", 1769875968.0},
+    {"desktop", 1, "disk.sdb.write_bytes", 1200987136.0},
+    {"desktop", 0, "temp.coretemp_package_id_0.celsius", 45},
+    {"desktop", 0, "temp.coretemp_core_3.celsius", 42},
+    {"desktop", 0, "temp.acpitz_temp1.celsius", 27.8},
+    {"desktop", 0, "temp.nct6776_systin.celsius", 36},
+    {"desktop", 0, "temp.nct6776_peci_agent_0.celsius", 38.5},
+    {"desktop", 0, "temp.x86_pkg_temp.celsius", 46},
+    {"desktop", 0, "fan.nct6776_fan2.rpm", 1054},
+    {"desktop", 0, "users.sessions", 2},
+    {"desktop", 1, "usage.session_seconds", 60},
 
-	/* laptop: 8 threads; deltas user 1200 nice 30 system 400 idle 10000
-	 * iowait 120 softirq 50 */
-	{ "laptop", 0, "cpu.util", 14.24 },
-	{ "laptop", 0, "cpu.iowait_pct", 1.02 },
-	{ "laptop", 0, "load.1", 1.24 },
-	{ "laptop", 1, "uptime.seconds", 45296 },
-	{ "laptop", 0, "mem.used_pct", 37.01 },
-	{ "laptop", 0, "swap.used_pct", 0 },
-	{ "laptop", 0, "swap.used_bytes", 0 },
-	{ "laptop", 0, "fs.root.used_pct", 81.07 },
-	{ "laptop", 0, "fs.root.free_bytes", 45043613696.0 },
-	{ "laptop", 0, "fs.root.inodes_used_pct", 6.8 },
-	{ "laptop", 1, "net.wlp2s0.rx_bytes", 4567890123.0 },
-	{ "laptop", 1, "net.wlp2s0.tx_bytes", 345678901.0 },
-	{ "laptop", 1, "net.wlp2s0.rx_errors", 12 },
-	{ "laptop", 1, "disk.nvme0n1.read_bytes", 12009875968.0 },
-	{ "laptop", 1, "disk.nvme0n1.write_bytes", 17698759680.0 },
-	{ "laptop", 0, "temp.nvme_composite.celsius", 35.85 },
-	{ "laptop", 0, "temp.nvme_sensor_2.celsius", 38.85 },
-	{ "laptop", 0, "temp.coretemp_package_id_0.celsius", 52 },
-	{ "laptop", 0, "temp.thinkpad_temp1.celsius", 50 },
-	{ "laptop", 0, "temp.x86_pkg_temp.celsius", 52 },
-	{ "laptop", 0, "fan.thinkpad_fan1.rpm", 2712 },
-	{ "laptop", 0, "battery.capacity_pct", 71 },
-	{ "laptop", 0, "battery.health_pct", 77.43 },
-	{ "laptop", 0, "battery.cycles", 412 },
-	{ "laptop", 0, "power.ac_online", 0 },
-	{ "laptop", 0, "users.sessions", 1 },
-	{ "laptop", 1, "usage.session_seconds", 60 },
+    /* laptop: 8 threads; deltas user 1200 nice 30 system 400 idle 10000
+     * iowait 120 softirq 50 */
+    {"laptop", 0, "cpu.util", 14.24},
+    {"laptop", 0, "cpu.iowait_pct", 1.02},
+    {"laptop", 0, "load.1", 1.24},
+    {"laptop", 1, "uptime.seconds", 45296},
+    {"laptop", 0, "mem.used_pct", 37.01},
+    {"laptop", 0, "swap.used_pct", 0},
+    {"laptop", 0, "swap.used_bytes", 0},
+    {"laptop", 0, "fs.root.used_pct", 81.07},
+    {"laptop", 0, "fs.root.free_bytes", 45043613696.0},
+    {"laptop", 0, "fs.root.inodes_used_pct", 6.8},
+    {"laptop", 1, "net.wlp2s0.rx_bytes", 4567890123.0},
+    {"laptop", 1, "net.wlp2s0.tx_bytes", 345678901.0},
+    {"laptop", 1, "net.wlp2s0.rx_errors", 12},
+    {"laptop", 1, "disk.nvme0n1.read_bytes", 12009875968.0},
+    {"laptop", 1, "disk.nvme0n1.write_bytes", 17698759680.0},
+    {"laptop", 0, "temp.nvme_composite.celsius", 35.85},
+    {"laptop", 0, "temp.nvme_sensor_2.celsius", 38.85},
+    {"laptop", 0, "temp.coretemp_package_id_0.celsius", 52},
+    {"laptop", 0, "temp.thinkpad_temp1.celsius", 50},
+    {"laptop", 0, "temp.x86_pkg_temp.celsius", 52},
+    {"laptop", 0, "fan.thinkpad_fan1.rpm", 2712},
+    {"laptop", 0, "battery.capacity_pct", 71},
+    {"laptop", 0, "battery.health_pct", 77.43},
+    {"laptop", 0, "battery.cycles", 412},
+    {"laptop", 0, "power.ac_online", 0},
+    {"laptop", 0, "users.sessions", 1},
+    {"laptop", 1, "usage.session_seconds", 60},
 
-	/* vm: deltas user 300 system 100 idle 1500 iowait 20 softirq 5
-	 * steal 75 */
-	{ "vm", 0, "cpu.util", 24 },
-	{ "vm", 0, "cpu.iowait_pct", 1 },
-	{ "vm", 0, "cpu.steal_pct", 3.75 },
-	{ "vm", 0, "load.15", 0.01 },
-	{ "vm", 1, "uptime.seconds", 604800 },
-	{ "vm", 0, "mem.used_pct", 17.87 },
-	{ "vm", 0, "fs.root.used_pct", 34.34 },
-	{ "vm", 0, "fs.root.free_bytes", 13085265920.0 },
-	{ "vm", 0, "fs.boot_efi.used_pct", 5.09 },
-	{ "vm", 0, "fs.boot_efi.free_bytes", 122880000 },
-	{ "vm", 1, "net.ens3.rx_bytes", 987654321 },
-	{ "vm", 1, "net.ens3.tx_errors", 1 },
-	{ "vm", 1, "disk.vda.read_bytes", 1200987136.0 },
-	{ "vm", 1, "disk.vda.write_bytes", 1769875968.0 },
-	{ "vm", 1, "disk.vda.io_ms", 45678 },
+    /* vm: deltas user 300 system 100 idle 1500 iowait 20 softirq 5
+     * steal 75 */
+    {"vm", 0, "cpu.util", 24},
+    {"vm", 0, "cpu.iowait_pct", 1},
+    {"vm", 0, "cpu.steal_pct", 3.75},
+    {"vm", 0, "load.15", 0.01},
+    {"vm", 1, "uptime.seconds", 604800},
+    {"vm", 0, "mem.used_pct", 17.87},
+    {"vm", 0, "fs.root.used_pct", 34.34},
+    {"vm", 0, "fs.root.free_bytes", 13085265920.0},
+    {"vm", 0, "fs.boot_efi.used_pct", 5.09},
+    {"vm", 0, "fs.boot_efi.free_bytes", 122880000},
+    {"vm", 1, "net.ens3.rx_bytes", 987654321},
+    {"vm", 1, "net.ens3.tx_errors", 1},
+    {"vm", 1, "disk.vda.read_bytes", 1200987136.0},
+    {"vm", 1, "disk.vda.write_bytes", 1769875968.0},
+    {"vm", 1, "disk.vda.io_ms", 45678},
 };
 
 struct absent {
-	const char	*fixture;
-	const char	*name;		/* as gauge and as counter */
+	const char *fixture;
+	const char *name; /* as gauge and as counter */
 };
 
 static const struct absent absents[] = {
-	/* pseudo, image and network file systems */
-	{ "desktop", "fs.run.used_pct" },
-	{ "desktop", "fs.dev.used_pct" },
-	{ "desktop", "fs.snap_core22_1380.used_pct" },
-	{ "desktop", "fs.media_lab_dvd_rom.used_pct" },
-	{ "desktop", "fs.sys_fs_cgroup.used_pct" },
-	{ "desktop", "fs.boot_efi.inodes_used_pct" },	/* vfat: no inodes */
-	{ "laptop", "fs.mnt_share.used_pct" },		/* cifs */
-	{ "laptop", "fs.snap_firefox_4173.used_pct" },
-	/* loopback and virtual interfaces */
-	{ "desktop", "net.lo.rx_bytes" },
-	{ "desktop", "net.docker0.rx_bytes" },
-	{ "desktop", "net.veth1a2b3c4.rx_bytes" },
-	{ "laptop", "net.tun0.rx_bytes" },
-	/* partitions, loop devices, removable media */
-	{ "desktop", "disk.sda1.read_bytes" },
-	{ "desktop", "disk.sr0.read_bytes" },
-	{ "desktop", "disk.loop0.read_bytes" },
-	{ "laptop", "disk.nvme0n1p2.read_bytes" },
-	{ "laptop", "disk.sda.read_bytes" },		/* USB stick */
-	{ "laptop", "disk.loop1.read_bytes" },
-	/* disconnected sensors, unused fan headers, duplicate zones */
-	{ "desktop", "temp.nct6776_auxtin.celsius" },
-	{ "desktop", "fan.nct6776_fan1.rpm" },
-	{ "desktop", "fan.nct6776_fan3.rpm" },
-	{ "desktop", "temp.acpitz.celsius" },
-	{ "laptop", "temp.thinkpad_temp2.celsius" },
-	{ "laptop", "temp.int3400_thermal.celsius" },
-	{ "laptop", "temp.acpitz.celsius" },
-	/* what the machine does not have */
-	{ "desktop", "battery.capacity_pct" },
-	{ "desktop", "power.ac_online" },
-	{ "desktop", "disk.sda.smart_ok" },		/* no smartctl given */
-	{ "vm", "swap.used_pct" },
-	{ "vm", "swap.used_bytes" },
-	{ "vm", "battery.capacity_pct" },
-	{ "vm", "users.sessions" },
-	{ "vm", "usage.session_seconds" },
-	{ "vm", "temp.acpitz_temp1.celsius" },
-	{ "vm", "disk.vda.smart_ok" },
+    /* pseudo, image and network file systems */
+    {"desktop", "fs.run.used_pct"},
+    {"desktop", "fs.dev.used_pct"},
+    {"desktop", "fs.snap_core22_1380.used_pct"},
+    {"desktop", "fs.media_lab_dvd_rom.used_pct"},
+    {"desktop", "fs.sys_fs_cgroup.used_pct"},
+    {"desktop", "fs.boot_efi.inodes_used_pct"}, /* vfat: no inodes */
+    {"laptop", "fs.mnt_share.used_pct"},        /* cifs */
+    {"laptop", "fs.snap_firefox_4173.used_pct"},
+    /* loopback and virtual interfaces */
+    {"desktop", "net.lo.rx_bytes"},
+    {"desktop", "net.docker0.rx_bytes"},
+    {"desktop", "net.veth1a2b3c4.rx_bytes"},
+    {"laptop", "net.tun0.rx_bytes"},
+    /* partitions, loop devices, removable media */
+    {"desktop", "disk.sda1.read_bytes"},
+    {"desktop", "disk.sr0.read_bytes"},
+    {"desktop", "disk.loop0.read_bytes"},
+    {"laptop", "disk.nvme0n1p2.read_bytes"},
+    {"laptop", "disk.sda.read_bytes"}, /* USB stick */
+    {"laptop", "disk.loop1.read_bytes"},
+    /* disconnected sensors, unused fan headers, duplicate zones */
+    {"desktop", "temp.nct6776_auxtin.celsius"},
+    {"desktop", "fan.nct6776_fan1.rpm"},
+    {"desktop", "fan.nct6776_fan3.rpm"},
+    {"desktop", "temp.acpitz.celsius"},
+    {"laptop", "temp.thinkpad_temp2.celsius"},
+    {"laptop", "temp.int3400_thermal.celsius"},
+    {"laptop", "temp.acpitz.celsius"},
+    /* what the machine does not have */
+    {"desktop", "battery.capacity_pct"},
+    {"desktop", "power.ac_online"},
+    {"desktop", "disk.sda.smart_ok"}, /* no smartctl given */
+    {"vm", "swap.used_pct"},
+    {"vm", "swap.used_bytes"},
+    {"vm", "battery.capacity_pct"},
+    {"vm", "users.sessions"},
+    {"vm", "usage.session_seconds"},
+    {"vm", "temp.acpitz_temp1.celsius"},
+    {"vm", "disk.vda.smart_ok"},
 };
 
-static const char *const fixtures[] = { "desktop", "laptop", "vm" };
+static const char *const fixtures[] = {"desktop", "laptop", "vm"};
 #define NFIXTURES (sizeof(fixtures) / sizeof(fixtures[0]))
 
 /*
@@ -357,11 +357,11 @@ START_TEST(test_expect)
 		s = wire_metrics_find(&m, e->counter, e->name);
 		if (s == NULL) {
 			fprintf(stderr, "%s: %s %s missing\n", fx,
-			    e->counter ? "counter" : "gauge", e->name);
+			        e->counter ? "counter" : "gauge", e->name);
 			bad++;
 		} else if (fabs(s->value - e->value) >= 1e-9) {
-			fprintf(stderr, "%s: %s = %.17g, expected %.17g\n",
-			    fx, e->name, s->value, e->value);
+			fprintf(stderr, "%s: %s = %.17g, expected %.17g\n", fx,
+			        e->name, s->value, e->value);
 			bad++;
 		}
 	}
@@ -390,9 +390,9 @@ START_TEST(test_counts)
 		const char *fixture;
 		size_t gauges, counters;
 	} c[] = {
-		{ "desktop", 33, 12 },
-		{ "laptop", 33, 9 },
-		{ "vm", 14, 8 },
+	    {"desktop", 33, 12},
+	    {"laptop", 33, 9},
+	    {"vm", 14, 8},
 	};
 	struct wire_metrics m;
 
@@ -433,9 +433,10 @@ START_TEST(test_empty_root)
 	inv = pc_inventory(pc, TS0);
 	ck_assert_ptr_nonnull(inv);
 	ck_assert_str_eq(inv, "{\"v\":1,\"ts\":1764345600,\"type\":\"pc\","
-	    "\"disks\":[],\"interfaces\":[],\"agent_version\":\""
-	    PACKAGE_VERSION "\",\"labels\":{},\"smart\":{\"available\":false,"
-	    "\"reason\":\"no smartctl configured\"}}");
+	                      "\"disks\":[],\"interfaces\":[],\"agent_"
+	                      "version\":\"" PACKAGE_VERSION
+	                      "\",\"labels\":{},\"smart\":{\"available\":false,"
+	                      "\"reason\":\"no smartctl configured\"}}");
 	free(inv);
 	pc_free(pc);
 }
@@ -480,7 +481,7 @@ START_TEST(test_session_seconds)
 	struct wire_metrics m;
 	char path[2048];
 
-	put_utmp(root, "siswa", TS0 - 600);	/* an old, empty file */
+	put_utmp(root, "siswa", TS0 - 600); /* an old, empty file */
 	snprintf(path, sizeof(path), "%s/var/run/utmp", root);
 	ck_assert_int_eq(truncate(path, 0), 0);
 	sample(pc, TS0, &m);
@@ -490,8 +491,8 @@ START_TEST(test_session_seconds)
 
 	put_utmp(root, "siswa", TS0 + 30);
 	sample(pc, TS0 + 60, &m);
-	ck_assert_ptr_nonnull(s = wire_metrics_find(&m, 1,
-	    "usage.session_seconds"));
+	ck_assert_ptr_nonnull(
+	    s = wire_metrics_find(&m, 1, "usage.session_seconds"));
 	ck_assert_double_eq(s->value, 30);
 	wire_metrics_clear(&m);
 
@@ -499,15 +500,15 @@ START_TEST(test_session_seconds)
 	s = wire_metrics_find(&m, 1, "usage.session_seconds");
 	ck_assert_double_eq(s->value, 90);
 	ck_assert_double_eq(wire_metrics_find(&m, 0, "users.sessions")->value,
-	    1);
+	                    1);
 	wire_metrics_clear(&m);
 
 	ck_assert_int_eq(truncate(path, 0), 0);
 	sample(pc, TS0 + 180, &m);
-	ck_assert_double_eq(wire_metrics_find(&m, 1,
-	    "usage.session_seconds")->value, 90);
+	ck_assert_double_eq(
+	    wire_metrics_find(&m, 1, "usage.session_seconds")->value, 90);
 	ck_assert_double_eq(wire_metrics_find(&m, 0, "users.sessions")->value,
-	    0);
+	                    0);
 	wire_metrics_clear(&m);
 	pc_free(pc);
 }
@@ -522,14 +523,15 @@ fake_smartctl(const char *fixture, const char *body)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/smartctl.%ld.%u", tmpbase,
-	    (long)getpid(), n++);
+	         (long)getpid(), n++);
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
 	if (body != NULL)
 		fprintf(f, "#!/bin/sh\n%s\n", body);
 	else
-		fprintf(f, "#!/bin/sh\nfor a; do d=$a; done\n"
-		    "exec cat '%s/smart/%s/'\"${d#/dev/}\".json\n", fixdir,
-		    fixture);
+		fprintf(f,
+		        "#!/bin/sh\nfor a; do d=$a; done\n"
+		        "exec cat '%s/smart/%s/'\"${d#/dev/}\".json\n",
+		        fixdir, fixture);
 	fclose(f);
 	ck_assert_int_eq(chmod(path, 0755), 0);
 	return path;
@@ -570,7 +572,7 @@ now_s(void)
  */
 static bool
 rounds_until(struct pc *pc, const char *name, double secs,
-    struct wire_metrics *m)
+             struct wire_metrics *m)
 {
 	double start = now_s(), t;
 	int64_t ts = TS0;
@@ -579,9 +581,9 @@ rounds_until(struct pc *pc, const char *name, double secs,
 		t = now_s();
 		sample(pc, ts, m);
 		ck_assert_msg(now_s() - t < 0.25, "a round took %.3f s",
-		    now_s() - t);
+		              now_s() - t);
 		if (name != NULL && (wire_metrics_find(m, 0, name) != NULL ||
-		    wire_metrics_find(m, 1, name) != NULL))
+		                     wire_metrics_find(m, 1, name) != NULL))
 			return true;
 		if (now_s() - start > secs)
 			return false;
@@ -592,37 +594,37 @@ rounds_until(struct pc *pc, const char *name, double secs,
 }
 
 struct smart_expect {
-	const char	*fixture;
-	int		 counter;
-	const char	*name;
-	double		 value;		/* -1: absent */
+	const char *fixture;
+	int counter;
+	const char *name;
+	double value; /* -1: absent */
 };
 
 static const struct smart_expect smart_expects[] = {
-	{ "desktop", 0, "disk.sda.smart_ok", 1 },
-	{ "desktop", 0, "disk.sda.temp_celsius", 34 },
-	{ "desktop", 1, "disk.sda.power_on_hours", 12873 },
-	{ "desktop", 0, "disk.sda.reallocated_sectors", 0 },
-	{ "desktop", 0, "disk.sda.pending_sectors", 0 },
-	{ "desktop", 0, "disk.sda.wear_pct", -1 },
-	{ "desktop", 0, "disk.sdb.smart_ok", 0 },	/* FAILED! */
-	{ "desktop", 0, "disk.sdb.temp_celsius", 41 },
-	{ "desktop", 1, "disk.sdb.power_on_hours", 41022 },
-	{ "desktop", 0, "disk.sdb.reallocated_sectors", 1832 },
-	{ "desktop", 0, "disk.sdb.pending_sectors", 24 },
-	{ "desktop", 0, "disk.sr0.smart_ok", -1 },
-	{ "laptop", 0, "disk.nvme0n1.smart_ok", 1 },
-	{ "laptop", 0, "disk.nvme0n1.temp_celsius", 36 },
-	{ "laptop", 1, "disk.nvme0n1.power_on_hours", 3154 },
-	{ "laptop", 0, "disk.nvme0n1.wear_pct", 3 },
-	{ "laptop", 1, "disk.nvme0n1.media_errors", 0 },
-	{ "laptop", 0, "disk.nvme0n1.reallocated_sectors", -1 },
-	{ "laptop", 0, "disk.sda.smart_ok", -1 },	/* USB stick */
+    {"desktop", 0, "disk.sda.smart_ok", 1},
+    {"desktop", 0, "disk.sda.temp_celsius", 34},
+    {"desktop", 1, "disk.sda.power_on_hours", 12873},
+    {"desktop", 0, "disk.sda.reallocated_sectors", 0},
+    {"desktop", 0, "disk.sda.pending_sectors", 0},
+    {"desktop", 0, "disk.sda.wear_pct", -1},
+    {"desktop", 0, "disk.sdb.smart_ok", 0}, /* FAILED! */
+    {"desktop", 0, "disk.sdb.temp_celsius", 41},
+    {"desktop", 1, "disk.sdb.power_on_hours", 41022},
+    {"desktop", 0, "disk.sdb.reallocated_sectors", 1832},
+    {"desktop", 0, "disk.sdb.pending_sectors", 24},
+    {"desktop", 0, "disk.sr0.smart_ok", -1},
+    {"laptop", 0, "disk.nvme0n1.smart_ok", 1},
+    {"laptop", 0, "disk.nvme0n1.temp_celsius", 36},
+    {"laptop", 1, "disk.nvme0n1.power_on_hours", 3154},
+    {"laptop", 0, "disk.nvme0n1.wear_pct", 3},
+    {"laptop", 1, "disk.nvme0n1.media_errors", 0},
+    {"laptop", 0, "disk.nvme0n1.reallocated_sectors", -1},
+    {"laptop", 0, "disk.sda.smart_ok", -1}, /* USB stick */
 };
 
 START_TEST(test_smart)
 {
-	const char *fx = fixtures[_i];	/* desktop, laptop */
+	const char *fx = fixtures[_i]; /* desktop, laptop */
 	struct pc *pc = new_pc(fixture(fx), fake_smartctl(fx, NULL), 10);
 	const struct wire_sample *s;
 	struct wire_metrics m;
@@ -630,15 +632,17 @@ START_TEST(test_smart)
 	size_t k;
 
 	/* Every disk's child runs at once; wait until the last is in. */
-	ck_assert(rounds_until(pc, strcmp(fx, "desktop") == 0 ?
-	    "disk.sdb.smart_ok" : "disk.nvme0n1.smart_ok", 5, &m));
+	ck_assert(rounds_until(pc,
+	                       strcmp(fx, "desktop") == 0
+	                           ? "disk.sdb.smart_ok"
+	                           : "disk.nvme0n1.smart_ok",
+	                       5, &m));
 	if (strcmp(fx, "desktop") == 0 &&
 	    wire_metrics_find(&m, 0, "disk.sda.smart_ok") == NULL) {
 		wire_metrics_clear(&m);
 		ck_assert(rounds_until(pc, "disk.sda.smart_ok", 5, &m));
 	}
-	for (k = 0; k < sizeof(smart_expects) / sizeof(smart_expects[0]);
-	    k++) {
+	for (k = 0; k < sizeof(smart_expects) / sizeof(smart_expects[0]); k++) {
 		const struct smart_expect *e = &smart_expects[k];
 
 		if (strcmp(e->fixture, fx) != 0)
@@ -648,8 +652,8 @@ START_TEST(test_smart)
 		if ((e->value < 0) != (s == NULL) ||
 		    (s != NULL && s->value != e->value)) {
 			fprintf(stderr, "%s: %s = %s%g, expected %g\n", fx,
-			    e->name, s ? "" : "(absent) ", s ? s->value : 0,
-			    e->value);
+			        e->name, s ? "" : "(absent) ", s ? s->value : 0,
+			        e->value);
 			bad++;
 		}
 	}
@@ -680,7 +684,7 @@ jstr(cJSON *j, const char *path)
 
 	snprintf(buf, sizeof(buf), "%s", path);
 	for (k = strtok_r(buf, ".", &save); k != NULL;
-	    k = strtok_r(NULL, ".", &save)) {
+	     k = strtok_r(NULL, ".", &save)) {
 		if (cJSON_IsArray(o))
 			o = cJSON_GetArrayItem(o, atoi(k));
 		else
@@ -702,8 +706,8 @@ jstr(cJSON *j, const char *path)
 /* SMART model and serial reach the inventory; a failed run says why. */
 START_TEST(test_smart_inventory)
 {
-	struct pc *pc = new_pc(fixture("desktop"),
-	    fake_smartctl("desktop", NULL), 10);
+	struct pc *pc =
+	    new_pc(fixture("desktop"), fake_smartctl("desktop", NULL), 10);
 	struct wire_metrics m;
 	cJSON *j;
 
@@ -730,7 +734,7 @@ START_TEST(test_smart_inventory)
 	j = inventory(pc);
 	ck_assert_str_eq(jstr(j, "smart.available"), "false");
 	ck_assert_str_eq(jstr(j, "smart.reason"),
-	    "vda: /dev/vda: Unable to detect device type");
+	                 "vda: /dev/vda: Unable to detect device type");
 	cJSON_Delete(j);
 	pc_free(pc);
 
@@ -738,8 +742,9 @@ START_TEST(test_smart_inventory)
 	rounds_until(pc, NULL, 0.1, &m);
 	wire_metrics_clear(&m);
 	j = inventory(pc);
-	ck_assert_str_eq(jstr(j, "smart.reason"), "vda: cannot run "
-	    "/nonexistent/smartctl: No such file or directory");
+	ck_assert_str_eq(jstr(j, "smart.reason"),
+	                 "vda: cannot run "
+	                 "/nonexistent/smartctl: No such file or directory");
 	cJSON_Delete(j);
 	pc_free(pc);
 }
@@ -762,8 +767,10 @@ START_TEST(test_smart_hang)
 
 	snprintf(pidfile, sizeof(pidfile), "%s/hang.pid", tmpbase);
 	snprintf(kidfile, sizeof(kidfile), "%s/hang.kid", tmpbase);
-	snprintf(body, sizeof(body), "echo $$ > '%s'\nsleep 1000 &\n"
-	    "echo $! > '%s'\nwait", pidfile, kidfile);
+	snprintf(body, sizeof(body),
+	         "echo $$ > '%s'\nsleep 1000 &\n"
+	         "echo $! > '%s'\nwait",
+	         pidfile, kidfile);
 	pc = new_pc(fixture("vm"), fake_smartctl(NULL, body), 1);
 	t0 = now_s();
 	ck_assert(!rounds_until(pc, "disk.vda.smart_ok", 1.6, &m));
@@ -779,7 +786,7 @@ START_TEST(test_smart_hang)
 	j = inventory(pc);
 	ck_assert_str_eq(jstr(j, "smart.available"), "false");
 	ck_assert_str_eq(jstr(j, "smart.reason"),
-	    "vda: smartctl timed out after 1 s");
+	                 "vda: smartctl timed out after 1 s");
 	cJSON_Delete(j);
 	pc_free(pc);
 	/*
@@ -793,58 +800,98 @@ START_TEST(test_smart_hang)
 }
 END_TEST
 
+/*
+ * pantau-smart-helper refuses every other command line before it would
+ * reach sudo or smartctl, and says so as smartctl-style JSON.
+ */
+START_TEST(test_smart_helper)
+{
+	static const char *const bad[] = {
+	    "-j -a -n standby /dev/../etc/shadow",
+	    "-j -a -n standby /dev/sda1",
+	    "-j -a -n standby /etc/passwd",
+	    "-j -a -n standby '/dev/sda;id'",
+	    "-j -t long -n /dev/sda",
+	    "-j -a /dev/sda",
+	    "-j -a -n standby /dev/sda extra",
+	    "-s off -a -n standby /dev/sda",
+	};
+	char cmd[2048], out[512];
+	const char *top = getenv("top_srcdir");
+	size_t i, n;
+	FILE *p;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(cmd, sizeof(cmd),
+		         "sh '%s/agent/pantau-smart-helper' "
+		         "%s",
+		         top != NULL ? top : ".", bad[i]);
+		ck_assert_ptr_nonnull(p = popen(cmd, "r"));
+		n = fread(out, 1, sizeof(out) - 1, p);
+		out[n] = '\0';
+		ck_assert_msg(WEXITSTATUS(pclose(p)) == 2, "%s", bad[i]);
+		ck_assert_msg(strstr(out, "\"exit_status\":2") != NULL &&
+		                  strstr(out, "pantau-smart-helper: ") != NULL,
+		              "%s: %s", bad[i], out);
+	}
+}
+END_TEST
+
 /* The inventory of each fixture: the fields of docs/wire.md. */
 struct inv_expect {
 	const char *fixture, *path, *value;
 };
 
 static const struct inv_expect inv_expects[] = {
-	{ "desktop", "v", "1" },
-	{ "desktop", "ts", "1764345600" },
-	{ "desktop", "type", "pc" },
-	{ "desktop", "hostname", "pc-lab-03" },
-	{ "desktop", "os", "Debian GNU/Linux 12 (bookworm)" },
-	{ "desktop", "kernel", "6.1.0-26-amd64" },
-	{ "desktop", "cpu.model", "Intel(R) Core(TM) i5-4570 CPU @ 3.20GHz" },
-	{ "desktop", "cpu.cores", "4" },
-	{ "desktop", "cpu.threads", "4" },
-	{ "desktop", "ram_bytes", "8245374976" },
-	{ "desktop", "disks.0.name", "sda" },
-	{ "desktop", "disks.0.model", "ST500DM002-1BD14" },	/* sysfs */
-	{ "desktop", "disks.0.serial", "Z3TAB1CD" },		/* udev */
-	{ "desktop", "disks.0.size_bytes", "500107862016" },
-	{ "desktop", "disks.1.name", "sdb" },
-	{ "desktop", "disks.2.name", NULL },			/* not sr0 */
-	{ "desktop", "interfaces.0.name", "enp3s0" },
-	{ "desktop", "interfaces.0.mac", "d4:be:d9:12:34:56" },
-	{ "desktop", "interfaces.1.name", NULL },
-	{ "desktop", "dmi.vendor", "Dell Inc." },
-	{ "desktop", "dmi.product", "OptiPlex 9020" },
-	{ "desktop", "dmi.serial", NULL },			/* root only */
-	{ "desktop", "machine_id", "5f2c0a9e41b84f0e9d6c3a1b7e8d9f01" },
-	{ "desktop", "agent_version", PACKAGE_VERSION },
-	{ "desktop", "smart.available", "false" },
-	{ "desktop", "smart.reason", "no smartctl configured" },
-	{ "laptop", "hostname", "laptop-guru" },
-	{ "laptop", "os", "Ubuntu 22.04.4 LTS" },
-	{ "laptop", "cpu.cores", "4" },
-	{ "laptop", "cpu.threads", "8" },
-	{ "laptop", "disks.0.name", "nvme0n1" },
-	{ "laptop", "disks.0.model", "SAMSUNG MZVLB256HAHQ-000L7" },
-	{ "laptop", "disks.0.serial", "S41GNX0M512345" },
-	{ "laptop", "disks.1.name", NULL },			/* USB stick */
-	{ "laptop", "interfaces.0.name", "wlp2s0" },
-	{ "laptop", "dmi.serial", "PF1ABCDE" },
-	{ "laptop", "dmi.bios", "N24ET61W (1.36 )" },
-	{ "vm", "hostname", "vm-kiosk" },
-	{ "vm", "cpu.model", "QEMU Virtual CPU version 2.5+" },
-	{ "vm", "cpu.cores", "2" },
-	{ "vm", "ram_bytes", "2062573568" },
-	{ "vm", "disks.0.name", "vda" },
-	{ "vm", "disks.0.model", NULL },
-	{ "vm", "disks.0.size_bytes", "21474836480" },
-	{ "vm", "interfaces.0.mac", "52:54:00:12:34:56" },
-	{ "vm", "dmi.vendor", "QEMU" },
+    {"desktop", "v", "1"},
+    {"desktop", "ts", "1764345600"},
+    {"desktop", "type", "pc"},
+    {"desktop", "hostname", "pc-lab-03"},
+    {"desktop", "os", "Debian GNU/Linux 12 (bookworm)"},
+    {"desktop", "kernel", "6.1.0-26-amd64"},
+    {"desktop", "cpu.model", "Intel(R) Core(TM) i5-4570 CPU @ 3.20GHz"},
+    {"desktop", "cpu.cores", "4"},
+    {"desktop", "cpu.threads", "4"},
+    {"desktop", "ram_bytes", "8245374976"},
+    {"desktop", "disks.0.name", "sda"},
+    {"desktop", "disks.0.model", "ST500DM002-1BD14"}, /* sysfs */
+    {"desktop", "disks.0.serial", "Z3TAB1CD"},        /* udev */
+    {"desktop", "disks.0.size_bytes", "500107862016"},
+    {"desktop", "disks.0.rotational", "true"},
+    {"desktop", "disks.1.name", "sdb"},
+    {"desktop", "disks.2.name", NULL}, /* not sr0 */
+    {"desktop", "interfaces.0.name", "enp3s0"},
+    {"desktop", "interfaces.0.mac", "d4:be:d9:12:34:56"},
+    {"desktop", "interfaces.1.name", NULL},
+    {"desktop", "dmi.vendor", "Dell Inc."},
+    {"desktop", "dmi.product", "OptiPlex 9020"},
+    {"desktop", "dmi.serial", NULL}, /* root only */
+    {"desktop", "machine_id", "5f2c0a9e41b84f0e9d6c3a1b7e8d9f01"},
+    {"desktop", "agent_version", PACKAGE_VERSION},
+    {"desktop", "smart.available", "false"},
+    {"desktop", "smart.reason", "no smartctl configured"},
+    {"laptop", "hostname", "laptop-guru"},
+    {"laptop", "os", "Ubuntu 22.04.4 LTS"},
+    {"laptop", "cpu.cores", "4"},
+    {"laptop", "cpu.threads", "8"},
+    {"laptop", "disks.0.name", "nvme0n1"},
+    {"laptop", "disks.0.model", "SAMSUNG MZVLB256HAHQ-000L7"},
+    {"laptop", "disks.0.serial", "S41GNX0M512345"},
+    {"laptop", "disks.1.name", NULL}, /* USB stick */
+    {"laptop", "interfaces.0.name", "wlp2s0"},
+    {"laptop", "dmi.serial", "PF1ABCDE"},
+    {"laptop", "dmi.bios_version", "N24ET61W (1.36 )"},
+    {"laptop", "disks.0.rotational", "false"},
+    {"vm", "hostname", "vm-kiosk"},
+    {"vm", "cpu.model", "QEMU Virtual CPU version 2.5+"},
+    {"vm", "cpu.cores", "2"},
+    {"vm", "ram_bytes", "2062573568"},
+    {"vm", "disks.0.name", "vda"},
+    {"vm", "disks.0.model", NULL},
+    {"vm", "disks.0.rotational", "true"},
+    {"vm", "disks.0.size_bytes", "21474836480"},
+    {"vm", "interfaces.0.mac", "52:54:00:12:34:56"},
+    {"vm", "dmi.vendor", "QEMU"},
 };
 
 START_TEST(test_inventory)
@@ -870,8 +917,8 @@ START_TEST(test_inventory)
 		if ((e->value == NULL) != (v == NULL) ||
 		    (v != NULL && strcmp(v, e->value) != 0)) {
 			fprintf(stderr, "%s: inventory %s = %s, expected %s\n",
-			    fx, e->path, v ? v : "(absent)",
-			    e->value ? e->value : "(absent)");
+			        fx, e->path, v ? v : "(absent)",
+			        e->value ? e->value : "(absent)");
 			bad++;
 		}
 	}
@@ -886,14 +933,14 @@ END_TEST
 START_TEST(test_labels)
 {
 	static const char *const want[][2] = {
-		{ "fs.root", "/" },
-		{ "fs.boot_efi", "/boot/efi" },
-		{ "fs.srv_data_share", "/srv/data share" },
-		{ "net.enp3s0", "enp3s0" },
-		{ "disk.sda", "sda" },
-		{ "temp.coretemp_package_id_0", "coretemp Package id 0" },
-		{ "temp.x86_pkg_temp", "x86_pkg_temp" },
-		{ "fan.nct6776_fan2", "nct6776 fan2" },
+	    {"fs.root", "/"},
+	    {"fs.boot_efi", "/boot/efi"},
+	    {"fs.srv_data_share", "/srv/data share"},
+	    {"net.enp3s0", "enp3s0"},
+	    {"disk.sda", "sda"},
+	    {"temp.coretemp_package_id_0", "coretemp Package id 0"},
+	    {"temp.x86_pkg_temp", "x86_pkg_temp"},
+	    {"fan.nct6776_fan2", "nct6776 fan2"},
 	};
 	struct pc *pc = new_pc(fixture("desktop"), NULL, 0);
 	struct wire_metrics m;
@@ -910,10 +957,9 @@ START_TEST(test_labels)
 		ck_assert_str_eq(l->valuestring, want[i][1]);
 	}
 	/* Nothing for what is skipped. */
-	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(labels,
-	    "net.docker0"));
-	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(labels,
-	    "fs.run"));
+	ck_assert_ptr_null(
+	    cJSON_GetObjectItemCaseSensitive(labels, "net.docker0"));
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(labels, "fs.run"));
 	cJSON_Delete(j);
 	pc_free(pc);
 }
@@ -952,26 +998,28 @@ START_TEST(test_label_collision)
 	snprintf(path, sizeof(path), "%s/proc/self/mounts", root);
 	ck_assert_ptr_nonnull(f = fopen(path, "a"));
 	fprintf(f, "/dev/vdb1 /data-1 ext4 rw 0 0\n"
-	    "/dev/vdb2 /data_1 ext4 rw 0 0\n");
+	           "/dev/vdb2 /data_1 ext4 rw 0 0\n");
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/.pantau-statvfs", root);
 	ck_assert_ptr_nonnull(f = fopen(path, "a"));
 	fprintf(f, "/data-1 4096 100 50 50 10 5\n"
-	    "/data_1 4096 100 25 25 10 5\n");
+	           "/data_1 4096 100 25 25 10 5\n");
 	fclose(f);
 	pc = new_pc(root, NULL, 0);
 	sample(pc, TS0, &m);
-	ck_assert_double_eq(wire_metrics_find(&m, 0,
-	    "fs.data_1.used_pct")->value, 50);
-	ck_assert_double_eq(wire_metrics_find(&m, 0,
-	    "fs.data_1_2.used_pct")->value, 75);
+	ck_assert_double_eq(
+	    wire_metrics_find(&m, 0, "fs.data_1.used_pct")->value, 50);
+	ck_assert_double_eq(
+	    wire_metrics_find(&m, 0, "fs.data_1_2.used_pct")->value, 75);
 	wire_metrics_clear(&m);
 	j = inventory(pc);
 	labels = cJSON_GetObjectItemCaseSensitive(j, "labels");
-	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(labels,
-	    "fs.data_1")->valuestring, "/data-1");
-	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(labels,
-	    "fs.data_1_2")->valuestring, "/data_1");
+	ck_assert_str_eq(
+	    cJSON_GetObjectItemCaseSensitive(labels, "fs.data_1")->valuestring,
+	    "/data-1");
+	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(labels, "fs.data_1_2")
+	                     ->valuestring,
+	                 "/data_1");
 	cJSON_Delete(j);
 	pc_free(pc);
 }
@@ -996,6 +1044,7 @@ pc_suite(void)
 	tcase_add_loop_test(tc, test_smart, 0, 2);
 	tcase_add_test(tc, test_smart_inventory);
 	tcase_add_test(tc, test_smart_hang);
+	tcase_add_test(tc, test_smart_helper);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("inventory");
@@ -1017,16 +1066,18 @@ main(void)
 	int failed;
 
 	snprintf(fixdir, sizeof(fixdir), "%s/tests/fixtures/pc",
-	    top != NULL ? top : ".");
+	         top != NULL ? top : ".");
 	snprintf(tmpbase, sizeof(tmpbase), "%s/check_pc.XXXXXX",
-	    tmp != NULL ? tmp : "/tmp");
+	         tmp != NULL ? tmp : "/tmp");
 	if (mkdtemp(tmpbase) == NULL) {
 		perror("mkdtemp");
 		return 1;
 	}
 	/* The fixtures' utmp files are glibc's x86-64 layout. */
 	if (sizeof(struct utmpx) != 384)
-		fprintf(stderr, "check_pc: struct utmpx is %zu bytes, the "
+		fprintf(
+		    stderr,
+		    "check_pc: struct utmpx is %zu bytes, the "
 		    "fixtures' utmp are x86-64: users metrics will differ\n",
 		    sizeof(struct utmpx));
 	log_init("check_pc", 1, LOG_LVL_WARN);
