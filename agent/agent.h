@@ -24,12 +24,16 @@
 
 /* config.c */
 
-#define CONFIG_DEFAULT_PATH	SYSCONFDIR "/pantau/pantau-agent.conf"
-#define CONFIG_DEFAULT_SPOOL	LOCALSTATEDIR "/lib/pantau/spool"
-#define CONFIG_SPOOL_MIN	(16 * 1024)	/* bytes; "16k" is for tests */
+#define CONFIG_DEFAULT_PATH SYSCONFDIR "/pantau/pantau-agent.conf"
+#define CONFIG_DEFAULT_SPOOL LOCALSTATEDIR "/lib/pantau/spool"
+#define CONFIG_SPOOL_MIN (16 * 1024) /* bytes; "16k" is for tests */
 
-enum snmp_auth { SNMP_AUTH_NONE = -1, SNMP_AUTH_SHA, SNMP_AUTH_SHA256,
-	SNMP_AUTH_MD5 };
+enum snmp_auth {
+	SNMP_AUTH_NONE = -1,
+	SNMP_AUTH_SHA,
+	SNMP_AUTH_SHA256,
+	SNMP_AUTH_MD5
+};
 enum snmp_priv { SNMP_PRIV_NONE = -1, SNMP_PRIV_AES, SNMP_PRIV_DES };
 
 /*
@@ -38,45 +42,45 @@ enum snmp_priv { SNMP_PRIV_NONE = -1, SNMP_PRIV_AES, SNMP_PRIV_DES };
  * that a file accepted now stays accepted then.
  */
 struct agent_device {
-	char		 name[NAME_ID_MAX + 1];
-	enum dev_type	 type;
-	char		*host;		/* address without the port */
-	unsigned	 port;		/* 0: the protocol's default */
-	int		 snmp_version;	/* 1, 2 (for 2c) or 3 */
-	char		*community;
-	char		*snmp_user;
-	enum snmp_auth	 snmp_auth;
-	char		*snmp_auth_pass;
-	enum snmp_priv	 snmp_priv;
-	char		*snmp_priv_pass;
-	char		*pjlink_password;
-	unsigned	 interval;	/* seconds */
+	char name[NAME_ID_MAX + 1];
+	enum dev_type type;
+	char *host;       /* address without the port */
+	unsigned port;    /* 0: the protocol's default */
+	int snmp_version; /* 1, 2 (for 2c) or 3 */
+	char *community;
+	char *snmp_user;
+	enum snmp_auth snmp_auth;
+	char *snmp_auth_pass;
+	enum snmp_priv snmp_priv;
+	char *snmp_priv_pass;
+	char *pjlink_password;
+	unsigned interval; /* seconds */
 };
 
 struct agent_mqtt {
-	char		*host;
-	unsigned	 port;
-	char		*username;	/* NULL: anonymous */
-	char		*password_file;	/* read at each connect, never kept */
-	char		*tls_ca;	/* NULL: plain TCP */
-	unsigned	 keepalive;	/* seconds */
-	unsigned	 reconnect_max;	/* seconds: the backoff's ceiling */
+	char *host;
+	unsigned port;
+	char *username;         /* NULL: anonymous */
+	char *password_file;    /* read at each connect, never kept */
+	char *tls_ca;           /* NULL: plain TCP */
+	unsigned keepalive;     /* seconds */
+	unsigned reconnect_max; /* seconds: the backoff's ceiling */
 };
 
 struct agent_config {
-	char			*path;
-	char			 site[NAME_ID_MAX + 1];
-	char			 device[NAME_ID_MAX + 1];
-	unsigned		 interval;	/* seconds, >= 1 */
-	char			*spool_dir;
-	uint64_t		 spool_max;	/* bytes */
-	char			*smartctl;	/* NULL: no SMART data */
-	unsigned		 smart_interval;
-	unsigned		 smart_timeout;
-	enum log_level		 log_level;
-	struct agent_mqtt	 mqtt;
-	struct agent_device	*devices;
-	size_t			 ndevices;
+	char *path;
+	char site[NAME_ID_MAX + 1];
+	char device[NAME_ID_MAX + 1];
+	unsigned interval; /* seconds, >= 1 */
+	char *spool_dir;
+	uint64_t spool_max; /* bytes */
+	char *smartctl;     /* NULL: no SMART data */
+	unsigned smart_interval;
+	unsigned smart_timeout;
+	enum log_level log_level;
+	struct agent_mqtt mqtt;
+	struct agent_device *devices;
+	size_t ndevices;
 };
 
 /*
@@ -86,15 +90,14 @@ struct agent_config {
  * is valid; -1 when anything was recorded, and then 'cfg' is left cleared.
  * The caller releases a loaded configuration with config_clear().
  */
-int	config_load(const char *path, const char *hostname,
-	    struct agent_config *cfg, struct conf_err *errs);
+int config_load(const char *path, const char *hostname,
+                struct agent_config *cfg, struct conf_err *errs);
 
 /* As config_load(), from a string named 'name' (for the unit tests). */
-int	config_load_string(const char *name, const char *text,
-	    const char *hostname, struct agent_config *cfg,
-	    struct conf_err *errs);
+int config_load_string(const char *name, const char *text, const char *hostname,
+                       struct agent_config *cfg, struct conf_err *errs);
 
-void	config_clear(struct agent_config *cfg);
+void config_clear(struct agent_config *cfg);
 
 /* sched.c */
 
@@ -108,22 +111,21 @@ void	config_clear(struct agent_config *cfg);
  * unit tests can drive them.
  */
 struct sched {
-	unsigned	interval;
-	int64_t		due_ts;		/* Unix seconds of the next round */
-	int64_t		due_mono;	/* monotonic ms when it is due */
-	int64_t		last_ts;	/* the last round fired, or 0 */
+	unsigned interval;
+	int64_t due_ts;   /* Unix seconds of the next round */
+	int64_t due_mono; /* monotonic ms when it is due */
+	int64_t last_ts;  /* the last round fired, or 0 */
 };
 
-void	sched_init(struct sched *s, unsigned interval, int64_t real_ms,
-	    int64_t mono_ms);
+void sched_init(struct sched *s, unsigned interval, int64_t real_ms,
+                int64_t mono_ms);
 /* Milliseconds until the next round (0 when due). */
-int64_t	sched_timeout(const struct sched *s, int64_t mono_ms);
+int64_t sched_timeout(const struct sched *s, int64_t mono_ms);
 /*
  * When a round is due, sets *ts to its aligned time, schedules the next one
  * and returns true; otherwise returns false.
  */
-bool	sched_due(struct sched *s, int64_t real_ms, int64_t mono_ms,
-	    int64_t *ts);
+bool sched_due(struct sched *s, int64_t real_ms, int64_t mono_ms, int64_t *ts);
 
 /* spool.c */
 
@@ -136,13 +138,13 @@ bool	sched_due(struct sched *s, int64_t real_ms, int64_t mono_ms,
 struct spool;
 
 struct spool_rec {
-	uint64_t	 id;		/* position: what spool_ack() takes */
-	int64_t		 ts;		/* the message's time stamp */
-	uint64_t	 seq;		/* 0 for messages without one */
-	bool		 retain;
-	const char	*topic;		/* owned by the spool until the next */
-	const void	*payload;	/* spool_next() or spool_close() */
-	size_t		 len;
+	uint64_t id;  /* position: what spool_ack() takes */
+	int64_t ts;   /* the message's time stamp */
+	uint64_t seq; /* 0 for messages without one */
+	bool retain;
+	const char *topic;   /* owned by the spool until the next */
+	const void *payload; /* spool_next() or spool_close() */
+	size_t len;
 };
 
 /*
@@ -152,10 +154,9 @@ struct spool_rec {
  * records handed out and not yet acked.  Returns the spool, or NULL with
  * errno set (and the reason logged).
  */
-struct spool *spool_open(const char *dir, uint64_t max_bytes,
-	    unsigned window);
+struct spool *spool_open(const char *dir, uint64_t max_bytes, unsigned window);
 /* Syncs and closes; spool_close(NULL) is a no-op. */
-void	spool_close(struct spool *sp);
+void spool_close(struct spool *sp);
 
 /*
  * The next seq for the messages on 'topic' (1, 2, ...; per device, since a
@@ -163,7 +164,7 @@ void	spool_close(struct spool *sp);
  * spool_sync() and recovered from the records themselves.  Returns 0 and
  * sets *seq, or -1 (ENOMEM).
  */
-int	spool_seq_next(struct spool *sp, const char *topic, uint64_t *seq);
+int spool_seq_next(struct spool *sp, const char *topic, uint64_t *seq);
 
 /*
  * Appends a message.  When the spool would grow past its bound, whole
@@ -171,22 +172,22 @@ int	spool_seq_next(struct spool *sp, const char *topic, uint64_t *seq);
  * Returns 0, or -1 with errno set: E2BIG (larger than the bound), EINVAL
  * (topic too long), or the write error (the spool is unchanged then).
  */
-int	spool_append(struct spool *sp, const char *topic, const void *payload,
-	    size_t len, bool retain, int64_t ts, uint64_t seq);
+int spool_append(struct spool *sp, const char *topic, const void *payload,
+                 size_t len, bool retain, int64_t ts, uint64_t seq);
 
 /*
  * Makes every appended record durable (fdatasync), then persists the seq
  * counters, the drop count and the send position.  Called once per round
  * and at exit.  Returns 0, or -1 with errno set.
  */
-int	spool_sync(struct spool *sp);
+int spool_sync(struct spool *sp);
 
 /*
  * Hands out the oldest record not yet handed out, marking it in flight.
  * Returns 1 and fills *rec, 0 when there is nothing durable left to send
  * or the window is full, -1 on a read error.
  */
-int	spool_next(struct spool *sp, struct spool_rec *rec);
+int spool_next(struct spool *sp, struct spool_rec *rec);
 
 /*
  * The broker acknowledged record 'id': it will not be sent again, and
@@ -194,13 +195,13 @@ int	spool_next(struct spool *sp, struct spool_rec *rec);
  * -1 with errno ENOENT when 'id' is not in flight (dropped meanwhile, or
  * acked twice).
  */
-int	spool_ack(struct spool *sp, uint64_t id);
+int spool_ack(struct spool *sp, uint64_t id);
 
 /* The connection was lost: records in flight will be handed out again. */
-void	spool_rewind(struct spool *sp);
+void spool_rewind(struct spool *sp);
 
 /* Changes the bound (SIGHUP); takes effect at the next append. */
-void	spool_set_max(struct spool *sp, uint64_t max_bytes);
+void spool_set_max(struct spool *sp, uint64_t max_bytes);
 
 /* Records dropped by the bound or lost to corruption, ever (persisted). */
 uint64_t spool_dropped(const struct spool *sp);
@@ -228,13 +229,12 @@ typedef void (*publish_online_fn)(void *arg);
  * one to publish_reconfigure()).  Nothing is connected until
  * publish_service() runs.  Returns NULL with errno set.
  */
-struct publish *publish_new(const struct agent_config *cfg,
-	    struct spool *sp, publish_online_fn online, void *arg);
-void	publish_free(struct publish *p);	/* NULL is a no-op */
+struct publish *publish_new(const struct agent_config *cfg, struct spool *sp,
+                            publish_online_fn online, void *arg);
+void publish_free(struct publish *p); /* NULL is a no-op */
 
 /* Switches to 'cfg'; reconnects when anything MQTT-related changed. */
-void	publish_reconfigure(struct publish *p,
-	    const struct agent_config *cfg);
+void publish_reconfigure(struct publish *p, const struct agent_config *cfg);
 
 /*
  * Event loop integration: publish_pollfd() fills 'pfd' and returns 1 when
@@ -242,17 +242,17 @@ void	publish_reconfigure(struct publish *p,
  * longest the loop may sleep; publish_service() does the I/O for 'revents'
  * (0 on a timeout), keepalive, reconnects and sends what the spool holds.
  */
-int	publish_pollfd(struct publish *p, struct pollfd *pfd);
-int64_t	publish_timeout(const struct publish *p, int64_t mono_ms);
-void	publish_service(struct publish *p, short revents, int64_t mono_ms);
+int publish_pollfd(struct publish *p, struct pollfd *pfd);
+int64_t publish_timeout(const struct publish *p, int64_t mono_ms);
+void publish_service(struct publish *p, short revents, int64_t mono_ms);
 
-bool	publish_connected(const struct publish *p);
+bool publish_connected(const struct publish *p);
 
 /*
  * Clean shutdown: publishes the retained offline status, waits up to
  * 'timeout_ms' for it and the records in flight to be acknowledged, and
  * disconnects, so the broker does not send the will.
  */
-void	publish_shutdown(struct publish *p, int timeout_ms);
+void publish_shutdown(struct publish *p, int timeout_ms);
 
 #endif

@@ -19,40 +19,34 @@
 #include "agent/agent.h"
 
 static const char *const config_agent_keys[] = {
-	"site", "device", "interval", "spool_dir", "spool_max_mb",
-	"smartctl", "smart_interval", "smart_timeout", "log_level", NULL
-};
+    "site",     "device",         "interval",      "spool_dir", "spool_max_mb",
+    "smartctl", "smart_interval", "smart_timeout", "log_level", NULL};
 
 static const char *const config_mqtt_keys[] = {
-	"host", "port", "username", "password_file", "tls_ca", "keepalive",
-	"reconnect_max", NULL
-};
+    "host",   "port",      "username",      "password_file",
+    "tls_ca", "keepalive", "reconnect_max", NULL};
 
 static const char *const config_device_keys[] = {
-	"type", "address", "snmp_version", "community", "snmp_user",
-	"snmp_auth", "snmp_auth_pass", "snmp_priv", "snmp_priv_pass",
-	"pjlink_password", "interval", NULL
-};
+    "type",           "address",         "snmp_version",   "community",
+    "snmp_user",      "snmp_auth",       "snmp_auth_pass", "snmp_priv",
+    "snmp_priv_pass", "pjlink_password", "interval",       NULL};
 
 /* The keys only SNMPv3 uses, in the order they are reported. */
-static const char *const config_v3_keys[] = {
-	"snmp_user", "snmp_auth", "snmp_auth_pass", "snmp_priv",
-	"snmp_priv_pass", NULL
-};
+static const char *const config_v3_keys[] = {"snmp_user",      "snmp_auth",
+                                             "snmp_auth_pass", "snmp_priv",
+                                             "snmp_priv_pass", NULL};
 
-static const char *const config_log_levels[] = {
-	"error", "warning", "info", "debug", NULL
-};
-static const char *const config_types[] = {
-	"pc", "printer", "switch", "projector", NULL
-};
-static const char *const config_snmp_versions[] = { "1", "2c", "3", NULL };
-static const char *const config_auths[] = { "SHA", "SHA-256", "MD5", NULL };
-static const char *const config_privs[] = { "AES", "DES", NULL };
+static const char *const config_log_levels[] = {"error", "warning", "info",
+                                                "debug", NULL};
+static const char *const config_types[] = {"pc", "printer", "switch",
+                                           "projector", NULL};
+static const char *const config_snmp_versions[] = {"1", "2c", "3", NULL};
+static const char *const config_auths[] = {"SHA", "SHA-256", "MD5", NULL};
+static const char *const config_privs[] = {"AES", "DES", NULL};
 
 /* net-snmp refuses shorter v3 pass phrases (RFC 3414 asks for 8). */
-#define CONFIG_SNMP_PASS_MIN	8
-#define CONFIG_SPOOL_MAX	((uint64_t)1 << 40)
+#define CONFIG_SNMP_PASS_MIN 8
+#define CONFIG_SPOOL_MAX ((uint64_t)1 << 40)
 
 /*
  * Copies an optional string value into *out (NULL when absent).  Returns -1
@@ -60,7 +54,7 @@ static const char *const config_privs[] = { "AES", "DES", NULL };
  */
 static int
 config_dup(const struct conf_section *s, const char *key, char **out,
-    struct conf_err *errs)
+           struct conf_err *errs)
 {
 	const char *v;
 	int r;
@@ -77,16 +71,16 @@ config_dup(const struct conf_section *s, const char *key, char **out,
 /* Records an error unless the file at 'key' can be opened for reading. */
 static void
 config_check_readable(const struct conf_section *s, const char *key,
-    const char *path, struct conf_err *errs)
+                      const char *path, struct conf_err *errs)
 {
 	if (path != NULL && access(path, R_OK) != 0)
-		conf_errorf(s, key, errs, "%s: cannot read '%s': %s", key,
-		    path, strerror(errno));
+		conf_errorf(s, key, errs, "%s: cannot read '%s': %s", key, path,
+		            strerror(errno));
 }
 
 static void
 config_agent(const struct conf_section *s, const char *hostname,
-    struct agent_config *cfg, struct conf_err *errs)
+             struct agent_config *cfg, struct conf_err *errs)
 {
 	const char *v;
 	int level;
@@ -102,32 +96,33 @@ config_agent(const struct conf_section *s, const char *hostname,
 		break;
 	case 0:
 		if (name_id_from_host(hostname, cfg->device,
-		    sizeof(cfg->device)) != 0)
-			conf_errorf(s, "device", errs, "device: cannot make "
-			    "an id of host name '%s'; set device", hostname);
+		                      sizeof(cfg->device)) != 0)
+			conf_errorf(s, "device", errs,
+			            "device: cannot make "
+			            "an id of host name '%s'; set device",
+			            hostname);
 		break;
 	default:
 		break;
 	}
 
-	conf_get_duration(s, "interval", 1, WIRE_INTERVAL_MAX,
-	    &cfg->interval, errs);
+	conf_get_duration(s, "interval", 1, WIRE_INTERVAL_MAX, &cfg->interval,
+	                  errs);
 	config_dup(s, "spool_dir", &cfg->spool_dir, errs);
 	conf_get_size(s, "spool_max_mb", 1024 * 1024, CONFIG_SPOOL_MIN,
-	    CONFIG_SPOOL_MAX, &cfg->spool_max, errs);
+	              CONFIG_SPOOL_MAX, &cfg->spool_max, errs);
 	config_dup(s, "smartctl", &cfg->smartctl, errs);
 	conf_get_duration(s, "smart_interval", 60, 7 * 86400,
-	    &cfg->smart_interval, errs);
+	                  &cfg->smart_interval, errs);
 	conf_get_duration(s, "smart_timeout", 1, 600, &cfg->smart_timeout,
-	    errs);
-	if (conf_get_enum(s, "log_level", config_log_levels, &level,
-	    errs) == 1)
+	                  errs);
+	if (conf_get_enum(s, "log_level", config_log_levels, &level, errs) == 1)
 		cfg->log_level = (enum log_level)level;
 }
 
 static void
 config_mqtt(const struct conf_section *s, struct agent_config *cfg,
-    struct conf_err *errs)
+            struct conf_err *errs)
 {
 	struct agent_mqtt *mq = &cfg->mqtt;
 	long port;
@@ -145,11 +140,11 @@ config_mqtt(const struct conf_section *s, struct agent_config *cfg,
 		mq->port = (unsigned)port;
 	conf_get_duration(s, "keepalive", 5, 65535, &mq->keepalive, errs);
 	conf_get_duration(s, "reconnect_max", 1, 3600, &mq->reconnect_max,
-	    errs);
+	                  errs);
 
 	if (mq->password_file != NULL && mq->username == NULL)
 		conf_errorf(s, "password_file", errs,
-		    "password_file: needs username");
+		            "password_file: needs username");
 	config_check_readable(s, "password_file", mq->password_file, errs);
 	config_check_readable(s, "tls_ca", mq->tls_ca, errs);
 }
@@ -176,7 +171,7 @@ config_address(const char *addr, struct agent_device *d)
 	} else {
 		colon = strrchr(addr, ':');
 		if (colon != NULL && strchr(addr, ':') != colon)
-			colon = NULL;	/* a bare IPv6 address */
+			colon = NULL; /* a bare IPv6 address */
 		end = colon != NULL ? colon : addr + strlen(addr);
 	}
 	n = (size_t)(end - host);
@@ -185,8 +180,8 @@ config_address(const char *addr, struct agent_device *d)
 	if (colon != NULL) {
 		errno = 0;
 		port = strtoul(colon + 1, &p, 10);
-		if (colon[1] == '\0' || *p != '\0' || errno != 0 ||
-		    port < 1 || port > 65535)
+		if (colon[1] == '\0' || *p != '\0' || errno != 0 || port < 1 ||
+		    port > 65535)
 			return -1;
 		d->port = (unsigned)port;
 	}
@@ -198,21 +193,22 @@ config_address(const char *addr, struct agent_device *d)
 /* SNMPv3 keys and their dependencies. */
 static void
 config_device_v3(const struct conf_section *s, struct agent_device *d,
-    struct conf_err *errs)
+                 struct conf_err *errs)
 {
 	int i;
 
 	if (d->snmp_version != 3) {
 		for (i = 0; config_v3_keys[i] != NULL; i++)
 			if (conf_value(s, config_v3_keys[i], NULL) != NULL)
-				conf_errorf(s, config_v3_keys[i], errs,
+				conf_errorf(
+				    s, config_v3_keys[i], errs,
 				    "%s: only used with snmp_version = 3",
 				    config_v3_keys[i]);
 		return;
 	}
 	if (conf_value(s, "community", NULL) != NULL)
 		conf_errorf(s, "community", errs,
-		    "community: not used with snmp_version = 3");
+		            "community: not used with snmp_version = 3");
 	if (conf_require(s, "snmp_user", errs) == 0)
 		config_dup(s, "snmp_user", &d->snmp_user, errs);
 	if (conf_get_enum(s, "snmp_auth", config_auths, &i, errs) == 1)
@@ -223,30 +219,36 @@ config_device_v3(const struct conf_section *s, struct agent_device *d,
 	config_dup(s, "snmp_priv_pass", &d->snmp_priv_pass, errs);
 
 	if ((d->snmp_auth != SNMP_AUTH_NONE) != (d->snmp_auth_pass != NULL))
-		conf_errorf(s, d->snmp_auth_pass ? "snmp_auth_pass" :
-		    "snmp_auth", errs, "%s: needs %s", d->snmp_auth_pass ?
-		    "snmp_auth_pass" : "snmp_auth", d->snmp_auth_pass ?
-		    "snmp_auth" : "snmp_auth_pass");
+		conf_errorf(s,
+		            d->snmp_auth_pass ? "snmp_auth_pass" : "snmp_auth",
+		            errs, "%s: needs %s",
+		            d->snmp_auth_pass ? "snmp_auth_pass" : "snmp_auth",
+		            d->snmp_auth_pass ? "snmp_auth" : "snmp_auth_pass");
 	else if (d->snmp_auth_pass != NULL &&
-	    strlen(d->snmp_auth_pass) < CONFIG_SNMP_PASS_MIN)
-		conf_errorf(s, "snmp_auth_pass", errs, "snmp_auth_pass: must "
-		    "have at least %d characters", CONFIG_SNMP_PASS_MIN);
+	         strlen(d->snmp_auth_pass) < CONFIG_SNMP_PASS_MIN)
+		conf_errorf(s, "snmp_auth_pass", errs,
+		            "snmp_auth_pass: must "
+		            "have at least %d characters",
+		            CONFIG_SNMP_PASS_MIN);
 	if ((d->snmp_priv != SNMP_PRIV_NONE) != (d->snmp_priv_pass != NULL))
-		conf_errorf(s, d->snmp_priv_pass ? "snmp_priv_pass" :
-		    "snmp_priv", errs, "%s: needs %s", d->snmp_priv_pass ?
-		    "snmp_priv_pass" : "snmp_priv", d->snmp_priv_pass ?
-		    "snmp_priv" : "snmp_priv_pass");
+		conf_errorf(s,
+		            d->snmp_priv_pass ? "snmp_priv_pass" : "snmp_priv",
+		            errs, "%s: needs %s",
+		            d->snmp_priv_pass ? "snmp_priv_pass" : "snmp_priv",
+		            d->snmp_priv_pass ? "snmp_priv" : "snmp_priv_pass");
 	else if (d->snmp_priv_pass != NULL &&
-	    strlen(d->snmp_priv_pass) < CONFIG_SNMP_PASS_MIN)
-		conf_errorf(s, "snmp_priv_pass", errs, "snmp_priv_pass: must "
-		    "have at least %d characters", CONFIG_SNMP_PASS_MIN);
+	         strlen(d->snmp_priv_pass) < CONFIG_SNMP_PASS_MIN)
+		conf_errorf(s, "snmp_priv_pass", errs,
+		            "snmp_priv_pass: must "
+		            "have at least %d characters",
+		            CONFIG_SNMP_PASS_MIN);
 	if (d->snmp_priv != SNMP_PRIV_NONE && d->snmp_auth == SNMP_AUTH_NONE)
 		conf_errorf(s, "snmp_priv", errs, "snmp_priv: needs snmp_auth");
 }
 
 static void
 config_device(const struct conf_section *s, struct agent_config *cfg,
-    struct conf_err *errs)
+              struct conf_err *errs)
 {
 	struct agent_device *d = &cfg->devices[cfg->ndevices++];
 	const char *name = conf_section_name(s), *v;
@@ -259,15 +261,21 @@ config_device(const struct conf_section *s, struct agent_config *cfg,
 
 	conf_check_keys(s, config_device_keys, errs);
 	if (name == NULL)
-		conf_errorf(s, NULL, errs, "section [device] needs a name: "
-		    "[device NAME]");
+		conf_errorf(s, NULL, errs,
+		            "section [device] needs a name: "
+		            "[device NAME]");
 	else if (!name_id_valid(name))
-		conf_errorf(s, NULL, errs, "device name '%s' is not a valid "
+		conf_errorf(
+		    s, NULL, errs,
+		    "device name '%s' is not a valid "
 		    "id (use a-z, 0-9, '-' and '_', at most %d characters, "
-		    "starting with a letter or digit)", name, NAME_ID_MAX);
+		    "starting with a letter or digit)",
+		    name, NAME_ID_MAX);
 	else if (strcmp(name, cfg->device) == 0)
-		conf_errorf(s, NULL, errs, "device '%s' is this agent's own "
-		    "device id", name);
+		conf_errorf(s, NULL, errs,
+		            "device '%s' is this agent's own "
+		            "device id",
+		            name);
 	else
 		snprintf(d->name, sizeof(d->name), "%s", name);
 
@@ -277,10 +285,13 @@ config_device(const struct conf_section *s, struct agent_config *cfg,
 	if (conf_require(s, "address", errs) == 0 &&
 	    conf_get_str(s, "address", &v, errs) == 1 &&
 	    config_address(v, d) != 0)
-		conf_errorf(s, "address", errs, "address: '%s' is not an "
-		    "address (use host, host:port or [v6-address]:port)", v);
-	if (conf_get_enum(s, "snmp_version", config_snmp_versions, &i,
-	    errs) == 1)
+		conf_errorf(
+		    s, "address", errs,
+		    "address: '%s' is not an "
+		    "address (use host, host:port or [v6-address]:port)",
+		    v);
+	if (conf_get_enum(s, "snmp_version", config_snmp_versions, &i, errs) ==
+	    1)
 		d->snmp_version = i + 1;
 	config_dup(s, "community", &d->community, errs);
 	if (d->community == NULL && d->snmp_version != 3 &&
@@ -290,9 +301,9 @@ config_device(const struct conf_section *s, struct agent_config *cfg,
 	config_dup(s, "pjlink_password", &d->pjlink_password, errs);
 	if (d->pjlink_password != NULL && d->type != DEV_PROJECTOR)
 		conf_errorf(s, "pjlink_password", errs,
-		    "pjlink_password: only used with type = projector");
+		            "pjlink_password: only used with type = projector");
 	conf_get_duration(s, "interval", 1, WIRE_INTERVAL_MAX, &d->interval,
-	    errs);
+	                  errs);
 }
 
 static void
@@ -323,7 +334,7 @@ config_default_strings(struct agent_config *cfg)
 
 static int
 config_build(struct conf *c, const char *hostname, struct agent_config *cfg,
-    struct conf_err *errs)
+             struct conf_err *errs)
 {
 	const struct conf_section *s, *agent, *mqtt;
 	const char *type;
@@ -357,11 +368,12 @@ config_build(struct conf *c, const char *hostname, struct agent_config *cfg,
 		if (strcmp(type, "device") == 0)
 			config_device(s, cfg, errs);
 		else if (strcmp(type, "agent") != 0 &&
-		    strcmp(type, "mqtt") != 0)
-			conf_errorf(s, NULL, errs, "unknown section [%s]", type);
+		         strcmp(type, "mqtt") != 0)
+			conf_errorf(s, NULL, errs, "unknown section [%s]",
+			            type);
 		else if (conf_section_name(s) != NULL)
 			conf_errorf(s, NULL, errs, "section [%s] takes no name",
-			    type);
+			            type);
 	}
 
 	if (errs->n == before && config_default_strings(cfg) != 0)
@@ -377,7 +389,7 @@ config_build(struct conf *c, const char *hostname, struct agent_config *cfg,
 
 int
 config_load(const char *path, const char *hostname, struct agent_config *cfg,
-    struct conf_err *errs)
+            struct conf_err *errs)
 {
 	struct conf *c;
 	int r;
@@ -392,7 +404,7 @@ config_load(const char *path, const char *hostname, struct agent_config *cfg,
 
 int
 config_load_string(const char *name, const char *text, const char *hostname,
-    struct agent_config *cfg, struct conf_err *errs)
+                   struct agent_config *cfg, struct conf_err *errs)
 {
 	struct conf *c;
 	int r;

@@ -25,48 +25,49 @@
 #include "agent/pc.h"
 #include "common/timeutil.h"
 
-#define AGENT_ONCE_TIMEOUT	30000	/* ms --once waits for the broker */
-#define AGENT_SHUTDOWN_WAIT	3000	/* ms for the offline status */
-#define AGENT_EV_OVERFLOW	"agent.spool_overflow"
+#define AGENT_ONCE_TIMEOUT 30000 /* ms --once waits for the broker */
+#define AGENT_SHUTDOWN_WAIT 3000 /* ms for the offline status */
+#define AGENT_EV_OVERFLOW "agent.spool_overflow"
 
 struct agent {
-	struct agent_config	*cfg;
-	const char		*cfg_path;
-	const char		*root;
-	bool			 once;
-	bool			 to_stdout;
+	struct agent_config *cfg;
+	const char *cfg_path;
+	const char *root;
+	bool once;
+	bool to_stdout;
 
-	struct pc		*pc;
-	struct spool		*sp;
-	struct publish		*pub;
-	struct sched		 sched;
-	int			 sigfd;
+	struct pc *pc;
+	struct spool *sp;
+	struct publish *pub;
+	struct sched sched;
+	int sigfd;
 
-	char			 t_metrics[WIRE_TOPIC_MAX];
-	char			 t_inventory[WIRE_TOPIC_MAX];
-	char			 t_events[WIRE_TOPIC_MAX];
-	char			*inventory;	/* last sent, with ts 0 */
-	uint64_t		 stdout_seq;
-	uint64_t		 dropped_seen;
-	bool			 overflow_raised;
-	bool			 overflow_logged;
-	bool			 stop;
+	char t_metrics[WIRE_TOPIC_MAX];
+	char t_inventory[WIRE_TOPIC_MAX];
+	char t_events[WIRE_TOPIC_MAX];
+	char *inventory; /* last sent, with ts 0 */
+	uint64_t stdout_seq;
+	uint64_t dropped_seen;
+	bool overflow_raised;
+	bool overflow_logged;
+	bool stop;
 };
 
 static void
 agent_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: pantau-agent [-dn] [-c FILE] [--once] [--stdout] "
-	    "[--root DIR]\n"
-	    "  -c FILE     configuration (default %s)\n"
-	    "  -n          check the configuration and exit\n"
-	    "  -d          stay in the foreground and log to stderr\n"
-	    "  --once      one sampling round, publish it, exit\n"
-	    "  --stdout    print TOPIC<TAB>PAYLOAD lines instead of "
-	    "publishing\n"
-	    "  --root DIR  read /proc, /sys and /etc under DIR\n"
-	    "  --help, --version\n", CONFIG_DEFAULT_PATH);
+	        "usage: pantau-agent [-dn] [-c FILE] [--once] [--stdout] "
+	        "[--root DIR]\n"
+	        "  -c FILE     configuration (default %s)\n"
+	        "  -n          check the configuration and exit\n"
+	        "  -d          stay in the foreground and log to stderr\n"
+	        "  --once      one sampling round, publish it, exit\n"
+	        "  --stdout    print TOPIC<TAB>PAYLOAD lines instead of "
+	        "publishing\n"
+	        "  --root DIR  read /proc, /sys and /etc under DIR\n"
+	        "  --help, --version\n",
+	        CONFIG_DEFAULT_PATH);
 }
 
 static int
@@ -75,19 +76,19 @@ agent_topics(struct agent *a)
 	const struct agent_config *c = a->cfg;
 
 	if (wire_topic(a->t_metrics, sizeof(a->t_metrics), c->site, c->device,
-	    WIRE_CH_METRICS) != 0 ||
+	               WIRE_CH_METRICS) != 0 ||
 	    wire_topic(a->t_inventory, sizeof(a->t_inventory), c->site,
-	    c->device, WIRE_CH_INVENTORY) != 0 ||
+	               c->device, WIRE_CH_INVENTORY) != 0 ||
 	    wire_topic(a->t_events, sizeof(a->t_events), c->site, c->device,
-	    WIRE_CH_EVENTS) != 0)
+	               WIRE_CH_EVENTS) != 0)
 		return -1;
 	return 0;
 }
 
 /* One outgoing message: into the spool, or onto stdout. */
 static void
-agent_emit(struct agent *a, const char *topic, const char *payload,
-    size_t len, bool retain, int64_t ts, uint64_t seq)
+agent_emit(struct agent *a, const char *topic, const char *payload, size_t len,
+           bool retain, int64_t ts, uint64_t seq)
 {
 	if (a->to_stdout) {
 		printf("%s\t%.*s\n", topic, (int)len, payload);
@@ -96,12 +97,12 @@ agent_emit(struct agent *a, const char *topic, const char *payload,
 	}
 	if (spool_append(a->sp, topic, payload, len, retain, ts, seq) != 0)
 		log_err("spool: cannot append to %s: %s", a->cfg->spool_dir,
-		    strerror(errno));
+		        strerror(errno));
 }
 
 static void
 agent_event(struct agent *a, int64_t ts, enum wire_severity sev,
-    enum wire_evstate state, const char *text)
+            enum wire_evstate state, const char *text)
 {
 	struct wire_event ev;
 	char *payload;
@@ -165,14 +166,17 @@ agent_overflow(struct agent *a, int64_t ts)
 	if (d > a->dropped_seen) {
 		if (!a->overflow_logged) {
 			log_warn("spool full (%" PRIu64 " bytes): dropping the "
-			    "oldest messages", a->cfg->spool_max);
+			         "oldest messages",
+			         a->cfg->spool_max);
 			a->overflow_logged = true;
 		}
 		if (!publish_connected(a->pub))
 			return;
-		snprintf(text, sizeof(text), "spool full (%" PRIu64 " bytes): "
-		    "dropped the %" PRIu64 " oldest messages, %" PRIu64
-		    " in total", a->cfg->spool_max, d - a->dropped_seen, d);
+		snprintf(text, sizeof(text),
+		         "spool full (%" PRIu64 " bytes): "
+		         "dropped the %" PRIu64 " oldest messages, %" PRIu64
+		         " in total",
+		         a->cfg->spool_max, d - a->dropped_seen, d);
 		log_warn("%s", text);
 		a->dropped_seen = d;
 		a->overflow_raised = true;
@@ -182,8 +186,8 @@ agent_overflow(struct agent *a, int64_t ts)
 	}
 	pending = spool_pending_bytes(a->sp);
 	if (a->overflow_raised && pending < a->cfg->spool_max / 4) {
-		snprintf(text, sizeof(text), "spool back to %" PRIu64
-		    " bytes", pending);
+		snprintf(text, sizeof(text), "spool back to %" PRIu64 " bytes",
+		         pending);
 		a->overflow_raised = false;
 		agent_event(a, ts, WIRE_SEV_INFO, WIRE_EV_CLEARED, text);
 	}
@@ -206,9 +210,9 @@ agent_round(struct agent *a, int64_t ts)
 	if (!a->to_stdout) {
 		/* The agent's own health rides along with the PC's. */
 		wire_metrics_add(&m, 1, "agent.spool.dropped",
-		    (double)spool_dropped(a->sp));
+		                 (double)spool_dropped(a->sp));
 		wire_metrics_add(&m, 0, "agent.spool.bytes",
-		    (double)spool_pending_bytes(a->sp));
+		                 (double)spool_pending_bytes(a->sp));
 		if (spool_seq_next(a->sp, a->t_metrics, &seq) != 0)
 			seq = 0;
 	} else {
@@ -227,8 +231,8 @@ agent_round(struct agent *a, int64_t ts)
 	if (!a->to_stdout) {
 		agent_overflow(a, ts);
 		if (spool_sync(a->sp) != 0)
-			log_err("spool: cannot sync %s: %s",
-			    a->cfg->spool_dir, strerror(errno));
+			log_err("spool: cannot sync %s: %s", a->cfg->spool_dir,
+			        strerror(errno));
 	}
 }
 
@@ -243,17 +247,17 @@ agent_online(void *arg)
 	agent_overflow(a, now);
 	if (spool_sync(a->sp) != 0)
 		log_err("spool: cannot sync %s: %s", a->cfg->spool_dir,
-		    strerror(errno));
+		        strerror(errno));
 }
 
 static struct pc *
 agent_pc_new(struct agent *a)
 {
 	struct pc_options o = {
-		.root = a->root,
-		.smartctl = a->cfg->smartctl,
-		.smart_interval = a->cfg->smart_interval,
-		.smart_timeout = a->cfg->smart_timeout,
+	    .root = a->root,
+	    .smartctl = a->cfg->smartctl,
+	    .smart_interval = a->cfg->smart_interval,
+	    .smart_timeout = a->cfg->smart_timeout,
 	};
 	struct wire_metrics prime;
 	struct pc *pc;
@@ -280,7 +284,7 @@ static void
 agent_reload(struct agent *a)
 {
 	struct agent_config *n, *o = a->cfg;
-	struct conf_err errs = { 0 };
+	struct conf_err errs = {0};
 	struct pc *pc;
 	size_t i;
 
@@ -299,7 +303,8 @@ agent_reload(struct agent *a)
 	conf_err_clear(&errs);
 	if (!agent_same(n->spool_dir, o->spool_dir)) {
 		log_warn("reload: a new spool_dir takes a restart; still "
-		    "using %s", o->spool_dir);
+		         "using %s",
+		         o->spool_dir);
 		free(n->spool_dir);
 		n->spool_dir = o->spool_dir;
 		o->spool_dir = NULL;
@@ -314,7 +319,7 @@ agent_reload(struct agent *a)
 			a->pc = pc;
 		} else {
 			log_err("reload: cannot restart the samplers: %s",
-			    strerror(errno));
+			        strerror(errno));
 		}
 	}
 	a->cfg = n;
@@ -324,8 +329,9 @@ agent_reload(struct agent *a)
 	}
 	if (n->interval != o->interval)
 		sched_init(&a->sched, n->interval, time_now_ms(),
-		    time_mono_ms());
-	if (strcmp(n->site, o->site) != 0 || strcmp(n->device, o->device) != 0) {
+		           time_mono_ms());
+	if (strcmp(n->site, o->site) != 0 ||
+	    strcmp(n->device, o->device) != 0) {
 		agent_topics(a);
 		free(a->inventory);
 		a->inventory = NULL;
@@ -390,8 +396,8 @@ agent_run(struct agent *a)
 			break;
 		if (a->once && now >= once_end) {
 			log_err("--once: the broker did not take everything in "
-			    "%d s; the rest stays spooled", AGENT_ONCE_TIMEOUT /
-			    1000);
+			        "%d s; the rest stays spooled",
+			        AGENT_ONCE_TIMEOUT / 1000);
 			return 1;
 		}
 		t = a->once ? 1000 : sched_timeout(&a->sched, now);
@@ -417,7 +423,7 @@ agent_run(struct agent *a)
 			agent_round(a, ts);
 		if (a->pub != NULL)
 			publish_service(a->pub, have_sock ? pfd[1].revents : 0,
-			    now);
+			                now);
 	}
 	return 0;
 }
@@ -426,7 +432,7 @@ static int
 agent_check(const char *path)
 {
 	struct agent_config cfg;
-	struct conf_err errs = { 0 };
+	struct conf_err errs = {0};
 
 	if (config_load(path, NULL, &cfg, &errs) != 0) {
 		conf_err_print(&errs, stderr);
@@ -442,31 +448,48 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "once", no_argument, NULL, 'o' },
-		{ "stdout", no_argument, NULL, 's' },
-		{ "root", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct agent a = { .cfg_path = CONFIG_DEFAULT_PATH, .root = "/",
-	    .sigfd = -1 };
-	struct conf_err errs = { 0 };
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"once", no_argument, NULL, 'o'},
+	    {"stdout", no_argument, NULL, 's'},
+	    {"root", required_argument, NULL, 'r'},
+	    {NULL, 0, NULL, 0}};
+	struct agent a = {
+	    .cfg_path = CONFIG_DEFAULT_PATH, .root = "/", .sigfd = -1};
+	struct conf_err errs = {0};
 	bool check = false, foreground = false;
 	size_t i;
 	int ch, status;
 
 	while ((ch = getopt_long(argc, argv, "c:dnh", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'c': a.cfg_path = optarg; break;
-		case 'd': foreground = true; break;
-		case 'n': check = true; break;
-		case 'o': a.once = true; break;
-		case 's': a.to_stdout = true; break;
-		case 'r': a.root = optarg; break;
-		case 'h': agent_usage(stdout); return 0;
-		case 'V': printf("pantau-agent %s\n", PACKAGE_VERSION); return 0;
-		default: agent_usage(stderr); return 2;
+		case 'c':
+			a.cfg_path = optarg;
+			break;
+		case 'd':
+			foreground = true;
+			break;
+		case 'n':
+			check = true;
+			break;
+		case 'o':
+			a.once = true;
+			break;
+		case 's':
+			a.to_stdout = true;
+			break;
+		case 'r':
+			a.root = optarg;
+			break;
+		case 'h':
+			agent_usage(stdout);
+			return 0;
+		case 'V':
+			printf("pantau-agent %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			agent_usage(stderr);
+			return 2;
 		}
 	}
 	if (optind != argc) {
@@ -477,7 +500,7 @@ main(int argc, char **argv)
 		return agent_check(a.cfg_path);
 
 	log_init("pantau-agent", foreground || a.once || a.to_stdout,
-	    LOG_LVL_INFO);
+	         LOG_LVL_INFO);
 	if ((a.cfg = calloc(1, sizeof(*a.cfg))) == NULL)
 		fatal("out of memory");
 	if (config_load(a.cfg_path, NULL, a.cfg, &errs) != 0) {
@@ -493,22 +516,23 @@ main(int argc, char **argv)
 		fatal("cannot start the samplers: %s", strerror(errno));
 	if (!a.to_stdout) {
 		if ((a.sp = spool_open(a.cfg->spool_dir, a.cfg->spool_max,
-		    20)) == NULL)
+		                       20)) == NULL)
 			fatal("cannot open the spool %s: %s", a.cfg->spool_dir,
-			    strerror(errno));
+			      strerror(errno));
 		a.dropped_seen = spool_dropped(a.sp);
-		if ((a.pub = publish_new(a.cfg, a.sp, agent_online,
-		    &a)) == NULL)
+		if ((a.pub = publish_new(a.cfg, a.sp, agent_online, &a)) ==
+		    NULL)
 			fatal("out of memory");
 	}
 	log_info("started: site %s, device %s, every %u s%s", a.cfg->site,
-	    a.cfg->device, a.cfg->interval, a.to_stdout ? ", to stdout" : "");
+	         a.cfg->device, a.cfg->interval,
+	         a.to_stdout ? ", to stdout" : "");
 
 	status = agent_run(&a);
 
 	if (a.sp != NULL && spool_sync(a.sp) != 0)
 		log_err("spool: cannot sync %s: %s", a.cfg->spool_dir,
-		    strerror(errno));
+		        strerror(errno));
 	if (a.pub != NULL)
 		publish_shutdown(a.pub, AGENT_SHUTDOWN_WAIT);
 	publish_free(a.pub);

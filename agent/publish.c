@@ -34,51 +34,51 @@
 #include "agent/agent.h"
 #include "common/timeutil.h"
 
-#define PUBLISH_WINDOW		20
-#define PUBLISH_BACKOFF_MIN	1000	/* ms */
-#define PUBLISH_CONNECT_TIMEOUT	30000	/* ms for TCP, TLS and CONNACK */
-#define PUBLISH_MISC_EVERY	1000	/* ms between mosquitto_loop_misc() */
-#define PUBLISH_PASS_MAX	256
+#define PUBLISH_WINDOW 20
+#define PUBLISH_BACKOFF_MIN 1000      /* ms */
+#define PUBLISH_CONNECT_TIMEOUT 30000 /* ms for TCP, TLS and CONNACK */
+#define PUBLISH_MISC_EVERY 1000       /* ms between mosquitto_loop_misc() */
+#define PUBLISH_PASS_MAX 256
 
 enum publish_state {
-	PUBLISH_IDLE,		/* waiting for the next attempt */
-	PUBLISH_CONNECTING,	/* TCP/TLS/CONNECT sent, no CONNACK yet */
+	PUBLISH_IDLE,       /* waiting for the next attempt */
+	PUBLISH_CONNECTING, /* TCP/TLS/CONNECT sent, no CONNACK yet */
 	PUBLISH_CONNECTED,
 };
 
 struct publish_slot {
-	int		mid;
-	uint64_t	id;
+	int mid;
+	uint64_t id;
 };
 
 struct publish {
 	const struct agent_config *cfg;
-	struct spool		*sp;
-	publish_online_fn	 online;
-	void			*arg;
+	struct spool *sp;
+	publish_online_fn online;
+	void *arg;
 
-	struct mosquitto	*mosq;
-	enum publish_state	 state;
-	char			 client_id[16 + 2 * NAME_ID_MAX + 2];
-	char			 status_topic[WIRE_TOPIC_MAX];
+	struct mosquitto *mosq;
+	enum publish_state state;
+	char client_id[16 + 2 * NAME_ID_MAX + 2];
+	char status_topic[WIRE_TOPIC_MAX];
 
-	int64_t			 next_attempt;	/* monotonic ms */
-	int64_t			 deadline;	/* of the current attempt */
-	int64_t			 last_misc;
-	unsigned		 backoff;	/* ms */
-	bool			 outage_logged;
-	int64_t			 down_since;
+	int64_t next_attempt; /* monotonic ms */
+	int64_t deadline;     /* of the current attempt */
+	int64_t last_misc;
+	unsigned backoff; /* ms */
+	bool outage_logged;
+	int64_t down_since;
 
 	/* Noted by the callbacks, acted upon after the library returns. */
-	bool			 ev_connack;
-	int			 ev_connack_rc;
-	bool			 ev_lost;
-	int			 ev_lost_rc;
+	bool ev_connack;
+	int ev_connack_rc;
+	bool ev_lost;
+	int ev_lost_rc;
 
-	struct publish_slot	 win[PUBLISH_WINDOW];
-	unsigned		 nwin;
-	int			 status_mid;
-	bool			 status_acked;
+	struct publish_slot win[PUBLISH_WINDOW];
+	unsigned nwin;
+	int status_mid;
+	bool status_acked;
 };
 
 static void
@@ -132,15 +132,15 @@ static void
 publish_names(struct publish *p)
 {
 	snprintf(p->client_id, sizeof(p->client_id), "pantau-agent-%s-%s",
-	    p->cfg->site, p->cfg->device);
-	if (wire_topic(p->status_topic, sizeof(p->status_topic),
-	    p->cfg->site, p->cfg->device, WIRE_CH_STATUS) != 0)
+	         p->cfg->site, p->cfg->device);
+	if (wire_topic(p->status_topic, sizeof(p->status_topic), p->cfg->site,
+	               p->cfg->device, WIRE_CH_STATUS) != 0)
 		p->status_topic[0] = '\0';
 }
 
 struct publish *
 publish_new(const struct agent_config *cfg, struct spool *sp,
-    publish_online_fn online, void *arg)
+            publish_online_fn online, void *arg)
 {
 	struct publish *p;
 
@@ -200,13 +200,14 @@ publish_down(struct publish *p, const char *why, int64_t now)
 
 	if (p->state == PUBLISH_CONNECTED) {
 		log_warn("lost the broker %s:%u: %s; spooling until it is back",
-		    mq->host, mq->port, why);
+		         mq->host, mq->port, why);
 		p->outage_logged = true;
 		p->down_since = now;
 		p->backoff = PUBLISH_BACKOFF_MIN;
 	} else if (!p->outage_logged) {
 		log_warn("cannot reach the broker %s:%u: %s; retrying with "
-		    "backoff", mq->host, mq->port, why);
+		         "backoff",
+		         mq->host, mq->port, why);
 		p->outage_logged = true;
 	} else {
 		log_debug("broker %s:%u: %s", mq->host, mq->port, why);
@@ -241,7 +242,7 @@ publish_read_password(const char *path, char *buf, size_t sz)
 static char *
 publish_status_payload(enum wire_state state, size_t *len)
 {
-	struct wire_status st = { .ts = time_now(), .state = state };
+	struct wire_status st = {.ts = time_now(), .state = state};
 
 	return wire_status_encode(&st, len);
 }
@@ -259,8 +260,7 @@ publish_handle(struct publish *p, const char **why)
 	*why = "out of memory";
 	if ((m = mosquitto_new(p->client_id, true, p)) == NULL)
 		return NULL;
-	mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION,
-	    MQTT_PROTOCOL_V311);
+	mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
 	/* Our window plus the status message. */
 	mosquitto_int_option(m, MOSQ_OPT_SEND_MAXIMUM, PUBLISH_WINDOW + 1);
 	if ((will = publish_status_payload(WIRE_OFFLINE, &len)) == NULL)
@@ -271,13 +271,14 @@ publish_handle(struct publish *p, const char **why)
 		goto fail_rc;
 	if (mq->username != NULL) {
 		pass[0] = '\0';
-		if (mq->password_file != NULL && publish_read_password(
-		    mq->password_file, pass, sizeof(pass)) != 0) {
+		if (mq->password_file != NULL &&
+		    publish_read_password(mq->password_file, pass,
+		                          sizeof(pass)) != 0) {
 			*why = "cannot read password_file";
 			goto fail;
 		}
-		rc = mosquitto_username_pw_set(m, mq->username,
-		    mq->password_file != NULL ? pass : NULL);
+		rc = mosquitto_username_pw_set(
+		    m, mq->username, mq->password_file != NULL ? pass : NULL);
 		explicit_bzero(pass, sizeof(pass));
 		if (rc != MOSQ_ERR_SUCCESS)
 			goto fail_rc;
@@ -318,7 +319,7 @@ publish_attempt(struct publish *p, int64_t now)
 	 * synchronously by libmosquitto; use an address on weak links.
 	 */
 	rc = mosquitto_connect_async(p->mosq, mq->host, (int)mq->port,
-	    (int)mq->keepalive);
+	                             (int)mq->keepalive);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		publish_down(p, publish_strerror(rc), now);
 		return;
@@ -339,21 +340,22 @@ publish_pump(struct publish *p)
 		if ((r = spool_next(p->sp, &rec)) <= 0) {
 			if (r < 0)
 				log_err("spool: cannot read: %s",
-				    strerror(errno));
+				        strerror(errno));
 			return;
 		}
 		rc = mosquitto_publish(p->mosq, &mid, rec.topic, (int)rec.len,
-		    rec.payload, 1, rec.retain);
+		                       rec.payload, 1, rec.retain);
 		if (rc == MOSQ_ERR_PAYLOAD_SIZE || rc == MOSQ_ERR_INVAL ||
 		    rc == MOSQ_ERR_OVERSIZE_PACKET) {
 			/* Never deliverable: do not block the queue with it. */
 			log_err("dropping a spooled message for %s: %s",
-			    rec.topic, mosquitto_strerror(rc));
+			        rec.topic, mosquitto_strerror(rc));
 			spool_ack(p->sp, rec.id);
 			continue;
 		}
 		if (rc != MOSQ_ERR_SUCCESS) {
-			/* Stays in flight; the rewind after the loss resends. */
+			/* Stays in flight; the rewind after the loss resends.
+			 */
 			p->ev_lost = true;
 			p->ev_lost_rc = rc;
 			return;
@@ -373,12 +375,13 @@ publish_up(struct publish *p, int64_t now)
 	int rc;
 
 	if (p->outage_logged)
-		log_info("the broker %s:%u is back after %" PRId64 " s; %"
-		    PRIu64 " bytes spooled", mq->host, mq->port,
-		    (now - p->down_since) / 1000, spool_pending_bytes(p->sp));
+		log_info("the broker %s:%u is back after %" PRId64
+		         " s; %" PRIu64 " bytes spooled",
+		         mq->host, mq->port, (now - p->down_since) / 1000,
+		         spool_pending_bytes(p->sp));
 	else
 		log_info("connected to the broker %s:%u as %s", mq->host,
-		    mq->port, p->client_id);
+		         mq->port, p->client_id);
 	p->outage_logged = false;
 	p->state = PUBLISH_CONNECTED;
 	p->backoff = PUBLISH_BACKOFF_MIN;
@@ -387,11 +390,11 @@ publish_up(struct publish *p, int64_t now)
 	if ((status = publish_status_payload(WIRE_ONLINE, &len)) != NULL) {
 		p->status_acked = false;
 		rc = mosquitto_publish(p->mosq, &p->status_mid, p->status_topic,
-		    (int)len, status, 1, true);
+		                       (int)len, status, 1, true);
 		free(status);
 		if (rc != MOSQ_ERR_SUCCESS)
 			log_debug("cannot publish status: %s",
-			    mosquitto_strerror(rc));
+			          mosquitto_strerror(rc));
 	}
 	if (p->online != NULL)
 		p->online(p->arg);
@@ -404,16 +407,19 @@ publish_events(struct publish *p, int64_t now)
 	if (p->ev_connack) {
 		p->ev_connack = false;
 		if (p->ev_connack_rc != 0) {
-			publish_down(p, mosquitto_connack_string(
-			    p->ev_connack_rc), now);
+			publish_down(
+			    p, mosquitto_connack_string(p->ev_connack_rc), now);
 			return;
 		}
 		publish_up(p, now);
 	}
 	if (p->ev_lost) {
 		p->ev_lost = false;
-		publish_down(p, p->ev_lost_rc == MOSQ_ERR_SUCCESS ?
-		    "disconnected" : publish_strerror(p->ev_lost_rc), now);
+		publish_down(p,
+		             p->ev_lost_rc == MOSQ_ERR_SUCCESS
+		                 ? "disconnected"
+		                 : publish_strerror(p->ev_lost_rc),
+		             now);
 	}
 }
 
@@ -438,7 +444,8 @@ publish_timeout(const struct publish *p, int64_t mono_ms)
 	int64_t t;
 
 	if (p->state == PUBLISH_IDLE)
-		return p->next_attempt > mono_ms ? p->next_attempt - mono_ms : 0;
+		return p->next_attempt > mono_ms ? p->next_attempt - mono_ms
+		                                 : 0;
 	t = p->last_misc + PUBLISH_MISC_EVERY - mono_ms;
 	return t > 0 ? t : 0;
 }
@@ -503,14 +510,16 @@ publish_drain(struct publish *p, int timeout_ms, bool (*done)(struct publish *))
 	while (p->mosq != NULL && !done(p) && (now = time_mono_ms()) < end) {
 		if (publish_pollfd(p, &pfd) == 0)
 			break;
-		if (poll(&pfd, 1, (int)(end - now < 100 ? end - now : 100)) < 0 &&
+		if (poll(&pfd, 1, (int)(end - now < 100 ? end - now : 100)) <
+		        0 &&
 		    errno != EINTR)
 			break;
 		if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
 			if (mosquitto_loop_read(p->mosq, 1) != MOSQ_ERR_SUCCESS)
 				break;
 		if (pfd.revents & POLLOUT)
-			if (mosquitto_loop_write(p->mosq, 1) != MOSQ_ERR_SUCCESS)
+			if (mosquitto_loop_write(p->mosq, 1) !=
+			    MOSQ_ERR_SUCCESS)
 				break;
 		if (p->ev_lost)
 			break;
@@ -540,15 +549,15 @@ publish_shutdown(struct publish *p, int timeout_ms)
 	    (status = publish_status_payload(WIRE_OFFLINE, &len)) != NULL) {
 		p->status_acked = false;
 		rc = mosquitto_publish(p->mosq, &p->status_mid, p->status_topic,
-		    (int)len, status, 1, true);
+		                       (int)len, status, 1, true);
 		free(status);
 		if (rc == MOSQ_ERR_SUCCESS)
 			publish_drain(p, timeout_ms, publish_offline_done);
-		if (!p->ev_lost && mosquitto_disconnect(p->mosq) ==
-		    MOSQ_ERR_SUCCESS)
+		if (!p->ev_lost &&
+		    mosquitto_disconnect(p->mosq) == MOSQ_ERR_SUCCESS)
 			publish_drain(p, 1000, publish_flushed);
 		log_info("disconnected from the broker %s:%u",
-		    p->cfg->mqtt.host, p->cfg->mqtt.port);
+		         p->cfg->mqtt.host, p->cfg->mqtt.port);
 	}
 	publish_drop_handle(p);
 	p->state = PUBLISH_IDLE;
@@ -570,12 +579,12 @@ publish_reconfigure(struct publish *p, const struct agent_config *cfg)
 	bool same;
 
 	same = strcmp(p->cfg->site, cfg->site) == 0 &&
-	    strcmp(p->cfg->device, cfg->device) == 0 &&
-	    publish_same(o->host, n->host) && o->port == n->port &&
-	    publish_same(o->username, n->username) &&
-	    publish_same(o->password_file, n->password_file) &&
-	    publish_same(o->tls_ca, n->tls_ca) &&
-	    o->keepalive == n->keepalive;
+	       strcmp(p->cfg->device, cfg->device) == 0 &&
+	       publish_same(o->host, n->host) && o->port == n->port &&
+	       publish_same(o->username, n->username) &&
+	       publish_same(o->password_file, n->password_file) &&
+	       publish_same(o->tls_ca, n->tls_ca) &&
+	       o->keepalive == n->keepalive;
 	/* Say goodbye under the old identity before taking the new one. */
 	if (!same)
 		publish_shutdown(p, 2000);

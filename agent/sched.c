@@ -32,8 +32,7 @@ sched_plan(struct sched *s, int64_t real_ms, int64_t mono_ms)
 }
 
 void
-sched_init(struct sched *s, unsigned interval, int64_t real_ms,
-    int64_t mono_ms)
+sched_init(struct sched *s, unsigned interval, int64_t real_ms, int64_t mono_ms)
 {
 	s->interval = interval > 0 ? interval : 1;
 	s->last_ts = 0;

@@ -43,67 +43,67 @@
 
 #include "agent/agent.h"
 
-#define SPOOL_MAGIC	0x31525350u	/* "PSR1" on little-endian hosts */
-#define SPOOL_VERSION	1
-#define SPOOL_HDR	32
-#define SPOOL_RETAIN	0x01
-#define SPOOL_BODY_MAX	(WIRE_MAX_PAYLOAD + WIRE_TOPIC_MAX)
-#define SPOOL_SEG_MIN	(4 * 1024)
-#define SPOOL_SEG_MAX	(1024 * 1024)
-#define SPOOL_STATE	"state"
+#define SPOOL_MAGIC 0x31525350u /* "PSR1" on little-endian hosts */
+#define SPOOL_VERSION 1
+#define SPOOL_HDR 32
+#define SPOOL_RETAIN 0x01
+#define SPOOL_BODY_MAX (WIRE_MAX_PAYLOAD + WIRE_TOPIC_MAX)
+#define SPOOL_SEG_MIN (4 * 1024)
+#define SPOOL_SEG_MAX (1024 * 1024)
+#define SPOOL_STATE "state"
 
 struct spool_hdr {
-	uint32_t	magic;
-	uint32_t	crc;
-	uint32_t	len;
-	uint16_t	topic_len;
-	uint8_t		flags;
-	uint8_t		version;
-	int64_t		ts;
-	uint64_t	seq;
+	uint32_t magic;
+	uint32_t crc;
+	uint32_t len;
+	uint16_t topic_len;
+	uint8_t flags;
+	uint8_t version;
+	int64_t ts;
+	uint64_t seq;
 };
 
 _Static_assert(sizeof(struct spool_hdr) == SPOOL_HDR, "record header size");
 
 struct spool_seg {
-	uint32_t	no;
-	uint64_t	size;		/* bytes of valid records */
+	uint32_t no;
+	uint64_t size; /* bytes of valid records */
 };
 
 struct spool_seq {
-	char		*topic;
-	uint64_t	 next;
+	char *topic;
+	uint64_t next;
 };
 
 struct spool {
-	char			*dir;
-	int			 dirfd;
-	uint64_t		 max_bytes;
-	uint64_t		 seg_max;
-	unsigned		 window;
+	char *dir;
+	int dirfd;
+	uint64_t max_bytes;
+	uint64_t seg_max;
+	unsigned window;
 
-	struct spool_seg	*segs;		/* oldest first */
-	size_t			 nsegs, capsegs;
-	uint32_t		 last_no;	/* highest segment number used */
-	uint64_t		 total;		/* bytes in all segments */
-	int			 wfd;		/* newest segment, or -1 */
-	uint64_t		 synced;	/* durable bytes of the newest */
-	bool			 dir_dirty;
-	bool			 state_dirty;
+	struct spool_seg *segs; /* oldest first */
+	size_t nsegs, capsegs;
+	uint32_t last_no; /* highest segment number used */
+	uint64_t total;   /* bytes in all segments */
+	int wfd;          /* newest segment, or -1 */
+	uint64_t synced;  /* durable bytes of the newest */
+	bool dir_dirty;
+	bool state_dirty;
 
-	uint32_t		 cur_seg;	/* next record to hand out */
-	uint64_t		 cur_off;
-	int			 rfd;
-	uint32_t		 rfd_no;
-	uint64_t		*inflight;	/* ids, in the order handed out */
-	unsigned		 ninflight;
+	uint32_t cur_seg; /* next record to hand out */
+	uint64_t cur_off;
+	int rfd;
+	uint32_t rfd_no;
+	uint64_t *inflight; /* ids, in the order handed out */
+	unsigned ninflight;
 
-	uint64_t		 dropped;
-	struct spool_seq	*seqs;
-	size_t			 nseqs;
+	uint64_t dropped;
+	struct spool_seq *seqs;
+	size_t nseqs;
 
-	unsigned char		*buf;		/* one record */
-	char			 topic[WIRE_TOPIC_MAX + 1];
+	unsigned char *buf; /* one record */
+	char topic[WIRE_TOPIC_MAX + 1];
 };
 
 static uint32_t spool_crc_table[256];
@@ -168,7 +168,7 @@ spool_pread_full(int fd, void *buf, size_t len, uint64_t off)
 
 	while (done < len) {
 		n = pread(fd, (char *)buf + done, len - done,
-		    (off_t)(off + done));
+		          (off_t)(off + done));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -188,7 +188,7 @@ spool_pread_full(int fd, void *buf, size_t len, uint64_t off)
  */
 static ssize_t
 spool_read_rec(struct spool *sp, int fd, uint64_t off, uint64_t limit,
-    struct spool_hdr *h)
+               struct spool_hdr *h)
 {
 	if (off >= limit)
 		return 0;
@@ -203,7 +203,7 @@ spool_read_rec(struct spool *sp, int fd, uint64_t off, uint64_t limit,
 	    limit - off - SPOOL_HDR < h->len)
 		goto bad;
 	if (spool_pread_full(fd, sp->buf + SPOOL_HDR, h->len,
-	    off + SPOOL_HDR) != 0)
+	                     off + SPOOL_HDR) != 0)
 		return -1;
 	if (spool_rec_crc(sp->buf, h->len) != h->crc)
 		goto bad;
@@ -238,8 +238,7 @@ spool_seq_find(struct spool *sp, const char *topic, size_t tlen, bool add)
 
 /* A seq found on disk: the counter must go past it. */
 static int
-spool_seq_seen(struct spool *sp, const char *topic, size_t tlen,
-    uint64_t seq)
+spool_seq_seen(struct spool *sp, const char *topic, size_t tlen, uint64_t seq)
 {
 	struct spool_seq *s;
 
@@ -293,7 +292,7 @@ spool_seg_unlink_oldest(struct spool *sp)
 	spool_seg_name(name, sizeof(name), sp->segs[0].no);
 	if (unlinkat(sp->dirfd, name, 0) != 0 && errno != ENOENT)
 		log_warn("spool: cannot delete %s/%s: %s", sp->dir, name,
-		    strerror(errno));
+		         strerror(errno));
 	if (sp->rfd >= 0 && sp->rfd_no == sp->segs[0].no) {
 		close(sp->rfd);
 		sp->rfd = -1;
@@ -321,7 +320,7 @@ spool_trim(struct spool *sp)
 	ssize_t i;
 
 	while ((i = spool_seg_index(sp, sp->cur_seg)) >= 0 &&
-	    (size_t)i + 1 < sp->nsegs && sp->cur_off >= sp->segs[i].size) {
+	       (size_t)i + 1 < sp->nsegs && sp->cur_off >= sp->segs[i].size) {
 		sp->cur_seg = sp->segs[i + 1].no;
 		sp->cur_off = 0;
 	}
@@ -343,8 +342,8 @@ spool_count(struct spool *sp, uint32_t no, uint64_t off, uint64_t size)
 	if ((fd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;
 	while (off + SPOOL_HDR <= size &&
-	    spool_pread_full(fd, &h, SPOOL_HDR, off) == 0 &&
-	    h.magic == SPOOL_MAGIC) {
+	       spool_pread_full(fd, &h, SPOOL_HDR, off) == 0 &&
+	       h.magic == SPOOL_MAGIC) {
 		n++;
 		off += SPOOL_HDR + h.len;
 	}
@@ -364,8 +363,9 @@ spool_drop_oldest(struct spool *sp)
 	spool_head(sp, &hseg, &hoff);
 	n = spool_count(sp, s->no, hseg == s->no ? hoff : 0, s->size);
 	sp->dropped += n;
-	log_debug("spool: full (%" PRIu64 " bytes): dropping segment %08"
-	    PRIx32 " with %" PRIu64 " unsent records", sp->total, s->no, n);
+	log_debug("spool: full (%" PRIu64 " bytes): dropping segment %08" PRIx32
+	          " with %" PRIu64 " unsent records",
+	          sp->total, s->no, n);
 
 	for (i = j = 0; i < sp->ninflight; i++)
 		if ((uint32_t)(sp->inflight[i] >> 32) != s->no)
@@ -395,8 +395,8 @@ spool_seg_create(struct spool *sp)
 		sp->wfd = -1;
 	}
 	spool_seg_name(name, sizeof(name), no);
-	fd = openat(sp->dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND |
-	    O_CLOEXEC, 0600);
+	fd = openat(sp->dirfd, name,
+	            O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
 	if (spool_seg_push(sp, no, 0) != 0) {
@@ -436,7 +436,7 @@ spool_write_full(int fd, const void *buf, size_t len)
 
 int
 spool_append(struct spool *sp, const char *topic, const void *payload,
-    size_t len, bool retain, int64_t ts, uint64_t seq)
+             size_t len, bool retain, int64_t ts, uint64_t seq)
 {
 	struct spool_hdr h;
 	struct spool_seg *last;
@@ -482,7 +482,8 @@ spool_append(struct spool *sp, const char *topic, const void *payload,
 		/* Take back a partial record so the segment stays whole. */
 		if (ftruncate(sp->wfd, (off_t)last->size) != 0)
 			log_err("spool: cannot truncate %s after a failed "
-			    "write: %s", sp->dir, strerror(errno));
+			        "write: %s",
+			        sp->dir, strerror(errno));
 		errno = saved;
 		return -1;
 	}
@@ -517,25 +518,26 @@ spool_state_write(struct spool *sp)
 	size_t i;
 	int fd, r;
 
-	fd = openat(sp->dirfd, SPOOL_STATE ".tmp", O_WRONLY | O_CREAT |
-	    O_TRUNC | O_CLOEXEC, 0600);
+	fd = openat(sp->dirfd, SPOOL_STATE ".tmp",
+	            O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	spool_head(sp, &hseg, &hoff);
-	fprintf(f, "pantau-spool %d\nsegment %" PRIu32 "\nhead %" PRIu32
-	    " %" PRIu64 "\ndropped %" PRIu64 "\n", SPOOL_VERSION, sp->last_no,
-	    hseg, hoff, sp->dropped);
+	fprintf(f,
+	        "pantau-spool %d\nsegment %" PRIu32 "\nhead %" PRIu32
+	        " %" PRIu64 "\ndropped %" PRIu64 "\n",
+	        SPOOL_VERSION, sp->last_no, hseg, hoff, sp->dropped);
 	for (i = 0; i < sp->nseqs; i++)
 		fprintf(f, "seq %" PRIu64 " %s\n", sp->seqs[i].next,
-		    sp->seqs[i].topic);
+		        sp->seqs[i].topic);
 	r = fflush(f) == 0 && fdatasync(fd) == 0 ? 0 : -1;
 	if (fclose(f) != 0)
 		r = -1;
 	if (r == 0 && renameat(sp->dirfd, SPOOL_STATE ".tmp", sp->dirfd,
-	    SPOOL_STATE) != 0)
+	                       SPOOL_STATE) != 0)
 		r = -1;
 	return r;
 }
@@ -579,16 +581,16 @@ spool_next(struct spool *sp, struct spool_rec *rec)
 		return 0;
 	s = &sp->segs[i];
 	/* Only durable records leave: see the top of this file. */
-	limit = (size_t)i + 1 == sp->nsegs && sp->wfd >= 0 ? sp->synced :
-	    s->size;
+	limit =
+	    (size_t)i + 1 == sp->nsegs && sp->wfd >= 0 ? sp->synced : s->size;
 	if (sp->cur_off >= limit)
 		return 0;
 	if (sp->rfd < 0 || sp->rfd_no != s->no) {
 		if (sp->rfd >= 0)
 			close(sp->rfd);
 		spool_seg_name(name, sizeof(name), s->no);
-		if ((sp->rfd = openat(sp->dirfd, name, O_RDONLY |
-		    O_CLOEXEC)) < 0)
+		if ((sp->rfd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC)) <
+		    0)
 			return -1;
 		sp->rfd_no = s->no;
 	}
@@ -599,9 +601,9 @@ spool_next(struct spool *sp, struct spool_rec *rec)
 		 * under us.  Skip the rest of the segment rather than send
 		 * garbage; the loss is counted.
 		 */
-		log_err("spool: corrupt record in %s/%08" PRIx32 ".seg at %"
-		    PRIu64 "; skipping the rest of the segment", sp->dir,
-		    s->no, sp->cur_off);
+		log_err("spool: corrupt record in %s/%08" PRIx32
+		        ".seg at %" PRIu64 "; skipping the rest of the segment",
+		        sp->dir, s->no, sp->cur_off);
 		sp->dropped += 1;
 		sp->state_dirty = true;
 		sp->cur_off = s->size;
@@ -638,7 +640,7 @@ spool_ack(struct spool *sp, uint64_t id)
 	}
 	sp->ninflight--;
 	memmove(sp->inflight + i, sp->inflight + i + 1,
-	    (sp->ninflight - i) * sizeof(*sp->inflight));
+	        (sp->ninflight - i) * sizeof(*sp->inflight));
 	sp->state_dirty = true;
 	spool_trim(sp);
 	return 0;
@@ -712,15 +714,16 @@ spool_state_read(struct spool *sp, uint32_t *hseg, uint64_t *hoff)
 		if (sscanf(line, "segment %" SCNu32, &u) == 1 &&
 		    u > sp->last_no)
 			sp->last_no = u;
-		else if (sscanf(line, "head %" SCNu32 " %" SCNu64, &u,
-		    &a) == 2) {
+		else if (sscanf(line, "head %" SCNu32 " %" SCNu64, &u, &a) ==
+		         2) {
 			*hseg = u;
 			*hoff = a;
 		} else if (sscanf(line, "dropped %" SCNu64, &a) == 1)
 			sp->dropped = a;
-		else if (sscanf(line, "seq %" SCNu64 " %159s", &b,
-		    topic) == 2 && b > 0 && spool_seq_seen(sp, topic,
-		    strlen(topic), b - 1) != 0) {
+		else if (sscanf(line, "seq %" SCNu64 " %159s", &b, topic) ==
+		             2 &&
+		         b > 0 &&
+		         spool_seq_seen(sp, topic, strlen(topic), b - 1) != 0) {
 			fclose(f);
 			return -1;
 		}
@@ -792,10 +795,11 @@ spool_scan_seg(struct spool *sp, size_t i, uint64_t hoff, bool *boundary)
 	    fstat(fd, &st) != 0)
 		goto fail;
 	*boundary = hoff == 0;
-	while ((n = spool_read_rec(sp, fd, off, (uint64_t)st.st_size,
-	    &h)) > 0) {
-		if (h.seq > 0 && spool_seq_seen(sp, (const char *)sp->buf +
-		    SPOOL_HDR, h.topic_len, h.seq) != 0)
+	while ((n = spool_read_rec(sp, fd, off, (uint64_t)st.st_size, &h)) >
+	       0) {
+		if (h.seq > 0 &&
+		    spool_seq_seen(sp, (const char *)sp->buf + SPOOL_HDR,
+		                   h.topic_len, h.seq) != 0)
 			goto fail;
 		off += (uint64_t)n;
 		if (off == hoff)
@@ -805,8 +809,8 @@ spool_scan_seg(struct spool *sp, size_t i, uint64_t hoff, bool *boundary)
 		goto fail;
 	if (off < (uint64_t)st.st_size) {
 		log_warn("spool: %s/%s: discarding %" PRIu64 " bytes of a "
-		    "torn or corrupt record at offset %" PRIu64, sp->dir, name,
-		    (uint64_t)st.st_size - off, off);
+		         "torn or corrupt record at offset %" PRIu64,
+		         sp->dir, name, (uint64_t)st.st_size - off, off);
 		if (ftruncate(fd, (off_t)off) != 0)
 			goto fail;
 	}
@@ -836,7 +840,7 @@ spool_recover(struct spool *sp)
 		return -1;
 	for (i = 0; i < sp->nsegs; i++) {
 		if (spool_scan_seg(sp, i, sp->segs[i].no == hseg ? hoff : 0,
-		    &b) != 0)
+		                   &b) != 0)
 			return -1;
 		if (sp->segs[i].no == hseg)
 			boundary = b;
@@ -882,16 +886,15 @@ spool_open(const char *dir, uint64_t max_bytes, unsigned window)
 
 	/* Keep appending to the newest segment while it has room. */
 	if (sp->nsegs > 0 && sp->segs[sp->nsegs - 1].size < sp->seg_max) {
-		spool_seg_name(name, sizeof(name),
-		    sp->segs[sp->nsegs - 1].no);
-		sp->wfd = openat(sp->dirfd, name, O_WRONLY | O_APPEND |
-		    O_CLOEXEC);
+		spool_seg_name(name, sizeof(name), sp->segs[sp->nsegs - 1].no);
+		sp->wfd =
+		    openat(sp->dirfd, name, O_WRONLY | O_APPEND | O_CLOEXEC);
 		if (sp->wfd < 0)
 			goto fail;
 		sp->synced = sp->segs[sp->nsegs - 1].size;
 	}
-	log_debug("spool: %s: %zu segments, %" PRIu64 " bytes pending",
-	    dir, sp->nsegs, spool_pending_bytes(sp));
+	log_debug("spool: %s: %zu segments, %" PRIu64 " bytes pending", dir,
+	          sp->nsegs, spool_pending_bytes(sp));
 	return sp;
 fail:
 	saved = errno;

@@ -19,8 +19,8 @@
 
 #include "agent/agent.h"
 
-#define TOPIC	"pantau/v1/asriloka/pc-01/metrics"
-#define HDR	32	/* bytes of a record header (spool.c) */
+#define TOPIC "pantau/v1/asriloka/pc-01/metrics"
+#define HDR 32 /* bytes of a record header (spool.c) */
 
 static char dir[64];
 
@@ -28,7 +28,7 @@ static void
 setup(void)
 {
 	snprintf(dir, sizeof(dir), "%s/check_spool.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	log_init("check_spool", 1, LOG_LVL_ERR);
 }
@@ -66,7 +66,8 @@ append_n(struct spool *sp, uint64_t n)
 
 	snprintf(payload, sizeof(payload), "m%" PRIu64, n);
 	ck_assert_int_eq(spool_append(sp, TOPIC, payload, strlen(payload),
-	    false, 1000 + (int64_t)n, n), 0);
+	                              false, 1000 + (int64_t)n, n),
+	                 0);
 }
 
 /* Takes the next record and checks it is "m<N>". */
@@ -105,12 +106,12 @@ START_TEST(test_append_next_ack)
 	ck_assert_int_eq(spool_next(sp, &r), 0);
 	ck_assert_uint_eq(spool_inflight(sp), 3);
 	ck_assert_uint_eq(spool_pending_bytes(sp),
-	    3 * (HDR + strlen(TOPIC) + 2));
+	                  3 * (HDR + strlen(TOPIC) + 2));
 
 	/* Acks out of order; the pending bytes follow the oldest unacked. */
 	ck_assert_int_eq(spool_ack(sp, ids[1]), 0);
 	ck_assert_uint_eq(spool_pending_bytes(sp),
-	    3 * (HDR + strlen(TOPIC) + 2));
+	                  3 * (HDR + strlen(TOPIC) + 2));
 	ck_assert_int_eq(spool_ack(sp, ids[0]), 0);
 	ck_assert_uint_eq(spool_pending_bytes(sp), HDR + strlen(TOPIC) + 2);
 	ck_assert_int_eq(spool_ack(sp, ids[2]), 0);
@@ -133,8 +134,9 @@ START_TEST(test_retain_flag_and_window)
 	uint64_t first;
 
 	ck_assert_ptr_nonnull(sp);
-	ck_assert_int_eq(spool_append(sp, "pantau/v1/a/b/inventory", "{}", 2,
-	    true, 5, 0), 0);
+	ck_assert_int_eq(
+	    spool_append(sp, "pantau/v1/a/b/inventory", "{}", 2, true, 5, 0),
+	    0);
 	append_n(sp, 1);
 	append_n(sp, 2);
 	ck_assert_int_eq(spool_sync(sp), 0);
@@ -186,7 +188,7 @@ START_TEST(test_reopen_resumes_after_acked)
 	append_n(sp, 3);
 	ck_assert_int_eq(spool_sync(sp), 0);
 	id = expect_next(sp, 1);
-	expect_next(sp, 2);		/* in flight, never acked */
+	expect_next(sp, 2); /* in flight, never acked */
 	ck_assert_int_eq(spool_ack(sp, id), 0);
 	spool_close(sp);
 
@@ -303,7 +305,8 @@ START_TEST(test_bound_drops_oldest)
 		memset(payload, 'x', plen);
 		payload[0] = (char)('0' + n % 10);
 		ck_assert_int_eq(spool_append(sp, TOPIC, payload, plen, false,
-		    (int64_t)n, n), 0);
+		                              (int64_t)n, n),
+		                 0);
 	}
 	ck_assert_uint_eq(spool_dropped(sp), 24);
 	ck_assert_uint_eq(spool_pending_bytes(sp), 16 * 1000);
@@ -341,14 +344,15 @@ START_TEST(test_bound_drops_in_flight)
 	memset(payload, 'y', plen);
 	for (n = 1; n <= 16; n++)
 		ck_assert_int_eq(spool_append(sp, TOPIC, payload, plen, false,
-		    (int64_t)n, n), 0);
+		                              (int64_t)n, n),
+		                 0);
 	ck_assert_int_eq(spool_sync(sp), 0);
 	ck_assert_int_eq(spool_next(sp, &r), 1);
 	id = r.id;
 	ck_assert_uint_eq(r.seq, 1);
 	/* Record 1 is in flight when its segment is dropped. */
-	ck_assert_int_eq(spool_append(sp, TOPIC, payload, plen, false, 17,
-	    17), 0);
+	ck_assert_int_eq(spool_append(sp, TOPIC, payload, plen, false, 17, 17),
+	                 0);
 	ck_assert_uint_eq(spool_dropped(sp), 4);
 	ck_assert_uint_eq(spool_inflight(sp), 0);
 	errno = 0;
@@ -367,8 +371,8 @@ START_TEST(test_too_big)
 
 	ck_assert_ptr_nonnull(sp);
 	errno = 0;
-	ck_assert_int_eq(spool_append(sp, TOPIC, big, sizeof(big), false, 1,
-	    0), -1);
+	ck_assert_int_eq(spool_append(sp, TOPIC, big, sizeof(big), false, 1, 0),
+	                 -1);
 	ck_assert_int_eq(errno, E2BIG);
 	errno = 0;
 	ck_assert_int_eq(spool_append(sp, "", "x", 1, false, 1, 0), -1);
@@ -389,8 +393,8 @@ START_TEST(test_seq_persists)
 	ck_assert_uint_eq(seq, 1);
 	ck_assert_int_eq(spool_seq_next(sp, TOPIC, &seq), 0);
 	ck_assert_uint_eq(seq, 2);
-	ck_assert_int_eq(spool_seq_next(sp, "pantau/v1/a/other/metrics",
-	    &seq), 0);
+	ck_assert_int_eq(spool_seq_next(sp, "pantau/v1/a/other/metrics", &seq),
+	                 0);
 	ck_assert_uint_eq(seq, 1);
 	ck_assert_int_eq(spool_sync(sp), 0);
 	spool_close(sp);
@@ -399,8 +403,8 @@ START_TEST(test_seq_persists)
 	ck_assert_ptr_nonnull(sp);
 	ck_assert_int_eq(spool_seq_next(sp, TOPIC, &seq), 0);
 	ck_assert_uint_eq(seq, 3);
-	ck_assert_int_eq(spool_seq_next(sp, "pantau/v1/a/other/metrics",
-	    &seq), 0);
+	ck_assert_int_eq(spool_seq_next(sp, "pantau/v1/a/other/metrics", &seq),
+	                 0);
 	ck_assert_uint_eq(seq, 2);
 	/* A record with seq 7 is appended and the state file is lost. */
 	ck_assert_int_eq(spool_append(sp, TOPIC, "m7", 2, false, 1007, 7), 0);
@@ -432,7 +436,8 @@ START_TEST(test_segments_deleted_when_acked)
 	memset(payload, 'z', plen);
 	for (n = 1; n <= 10; n++)
 		ck_assert_int_eq(spool_append(sp, TOPIC, payload, plen, false,
-		    (int64_t)n, n), 0);
+		                              (int64_t)n, n),
+		                 0);
 	ck_assert_int_eq(spool_sync(sp), 0);
 	for (n = 1; n <= 5; n++) {
 		ck_assert_int_eq(spool_next(sp, &r), 1);
