@@ -578,7 +578,7 @@ conf_new(const char *name)
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
-	if ((c->path = strdup(name)) == NULL) {
+	if ((c->path = strdup(name != NULL ? name : "-")) == NULL) {
 		free(c);
 		return NULL;
 	}
@@ -618,7 +618,8 @@ conf_load_string(const char *name, const char *text, struct conf_err *errs)
 	struct conf_parse p = {0};
 
 	if ((p.conf = conf_new(name)) == NULL) {
-		conf_err_addf(errs, name, 0, "out of memory");
+		conf_err_addf(errs, name != NULL ? name : "-", 0,
+		              "out of memory");
 		return NULL;
 	}
 	p.errs = errs;
