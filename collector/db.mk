@@ -70,8 +70,12 @@ tests_unit_check_api_CFLAGS = $(DB_TEST_CFLAGS)
 tests_unit_check_api_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
 
 # Integration: the whole collector with a real mosquitto.
-db_test_scripts = tests/integration/40-collector-presence.sh
+db_test_scripts = \
+	tests/integration/40-collector-presence.sh \
+	tests/integration/41-collector-https.sh \
+	tests/integration/42-collector-presence-stale.sh
 TESTS += $(db_test_scripts)
-EXTRA_DIST += $(db_test_scripts)
+EXTRA_DIST += $(db_test_scripts) tests/integration/httpget.py \
+	tests/fixtures/tls
 
 EXTRA_DIST += docs/api.md docs/database.md

@@ -10,6 +10,7 @@
 
 COLLECTOR="$top_builddir/collector/pantau-collector"
 [ -x "$COLLECTOR" ] || fail "$COLLECTOR not built"
+get() { python3 "$top_srcdir/tests/integration/httpget.py" "$@"; }
 
 start_mosquitto
 HTTP_PORT=$(free_port)
@@ -29,8 +30,8 @@ client_id = pantau-test-presence
 listen = 127.0.0.1:$HTTP_PORT
 EOF
 spawn collector "$COLLECTOR" -d -c "$T/collector.conf"
-wait_for 10 curl -sf "$API/healthz" || fail "collector HTTP did not come up"
-[ "$(curl -s "$API/healthz")" = ok ] || fail "/healthz is not ok"
+wait_for 10 get "$API/healthz" || fail "collector HTTP did not come up"
+[ "$(get "$API/healthz")" = ok ] || fail "/healthz is not ok"
 
 topic=pantau/v1/asriloka/pc-01
 now=$(date +%s)
@@ -52,13 +53,13 @@ printf '%s\n' "{\"v\":1,\"ts\":$ts,\"seq\":1,\"type\":\"pc\",\"interval\":60,\"g
 
 online='"site":"asriloka","device":"pc-01","type":"pc","state":"online"'
 devices_have() {
-	curl -sf "$API/api/v1/devices" | grep -qF "$1"
+	get "$API/api/v1/devices" | grep -qF "$1"
 }
 wait_for 10 devices_have "$online" \
-	|| fail "pc-01 not online: $(curl -s "$API/api/v1/devices")"
+	|| fail "pc-01 not online: $(get "$API/api/v1/devices")"
 
 # The latest values made it, exactly.
-detail=$(curl -sf "$API/api/v1/devices/asriloka/pc-01") \
+detail=$(get "$API/api/v1/devices/asriloka/pc-01") \
 	|| fail "no device detail"
 echo "$detail" | grep -qF "\"gauges\":{\"cpu.util\":{\"value\":12.5,\"ts\":$ts}}" \
 	|| fail "gauges wrong: $detail"
@@ -70,12 +71,11 @@ stop "$AGENT_PID" KILL
 exec 3>&-
 offline='"site":"asriloka","device":"pc-01","type":"pc","state":"offline"'
 wait_for 10 devices_have "$offline" \
-	|| fail "pc-01 not offline after its Last Will: $(curl -s "$API/api/v1/devices")"
-note "$(curl -s "$API/api/v1/devices")"
+	|| fail "pc-01 not offline after its Last Will: $(get "$API/api/v1/devices")"
+note "$(get "$API/api/v1/devices")"
 
 # Bad names in the path are 404, never a query.
-code=$(curl -s -o /dev/null -w '%{http_code}' \
-	"$API/api/v1/devices/..%2Fx/pc-01")
+code=$(get --status "$API/api/v1/devices/..%2Fx/pc-01")
 [ "$code" = 404 ] || fail "bad name answered $code"
 
 pass "Last Will turned pc-01 offline"
