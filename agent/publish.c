@@ -39,6 +39,8 @@
 #define PUBLISH_CONNECT_TIMEOUT 30000 /* ms for TCP, TLS and CONNACK */
 #define PUBLISH_MISC_EVERY 1000       /* ms between mosquitto_loop_misc() */
 #define PUBLISH_PASS_MAX 256
+#define PUBLISH_STABLE 30000 /* ms: a connection that lasted resets backoff */
+#define PUBLISH_FLAPS 3      /* short connections before the hint */
 
 enum publish_state {
 	PUBLISH_IDLE,       /* waiting for the next attempt */
@@ -68,6 +70,9 @@ struct publish {
 	unsigned backoff; /* ms */
 	bool outage_logged;
 	int64_t down_since;
+	int64_t up_since;
+	unsigned flaps; /* short-lived connections in a row */
+	bool flap_warned;
 
 	/* Noted by the callbacks, acted upon after the library returns. */
 	bool ev_connack;
@@ -182,6 +187,30 @@ publish_free(struct publish *p)
 	free(p);
 }
 
+/*
+ * A connection that lasted resets the backoff.  One the broker closes right
+ * after connect does not: the usual cause is a second agent with the same
+ * client id (PCs cloned from one image keep one host name), and two agents
+ * that throw each other out every second would flood broker and log.
+ */
+static void
+publish_flap(struct publish *p, int64_t now)
+{
+	if (now - p->up_since >= PUBLISH_STABLE) {
+		p->backoff = PUBLISH_BACKOFF_MIN;
+		p->flaps = 0;
+		p->flap_warned = false;
+		return;
+	}
+	if (++p->flaps >= PUBLISH_FLAPS && !p->flap_warned) {
+		log_warn("the broker keeps closing the connection right after "
+		         "connect: is another agent using the client id %s "
+		         "(a cloned PC? set device in the configuration)",
+		         p->client_id);
+		p->flap_warned = true;
+	}
+}
+
 /* Backs off and waits for the next attempt; logs once per outage. */
 static void
 publish_down(struct publish *p, const char *why, int64_t now)
@@ -203,7 +232,7 @@ publish_down(struct publish *p, const char *why, int64_t now)
 		         mq->host, mq->port, why);
 		p->outage_logged = true;
 		p->down_since = now;
-		p->backoff = PUBLISH_BACKOFF_MIN;
+		publish_flap(p, now);
 	} else if (!p->outage_logged) {
 		log_warn("cannot reach the broker %s:%u: %s; retrying with "
 		         "backoff",
@@ -384,7 +413,7 @@ publish_up(struct publish *p, int64_t now)
 		         mq->port, p->client_id);
 	p->outage_logged = false;
 	p->state = PUBLISH_CONNECTED;
-	p->backoff = PUBLISH_BACKOFF_MIN;
+	p->up_since = now;
 	spool_rewind(p->sp);
 
 	if ((status = publish_status_payload(WIRE_ONLINE, &len)) != NULL) {
