@@ -21,7 +21,7 @@
 #include "common/conf.h"
 #include "common/names.h"
 
-#define API_LIMIT_MAX	100000
+#define API_LIMIT_MAX 100000
 
 /* Adds 'v' as a number, or null when it is 0 (not known). */
 static int
@@ -42,11 +42,11 @@ api_device_summary(const struct db_device *d)
 		return NULL;
 	if (cJSON_AddStringToObject(o, "site", d->site) == NULL ||
 	    cJSON_AddStringToObject(o, "device", d->device) == NULL ||
-	    (d->has_type ?
-	    cJSON_AddStringToObject(o, "type", wire_type_name(d->type)) :
-	    cJSON_AddNullToObject(o, "type")) == NULL ||
-	    cJSON_AddStringToObject(o, "state",
-	    dev_state_name(d->state)) == NULL ||
+	    (d->has_type
+	         ? cJSON_AddStringToObject(o, "type", wire_type_name(d->type))
+	         : cJSON_AddNullToObject(o, "type")) == NULL ||
+	    cJSON_AddStringToObject(o, "state", dev_state_name(d->state)) ==
+	        NULL ||
 	    api_add_time(o, "state_since", d->state_since) == -1 ||
 	    api_add_time(o, "last_seen", d->last_seen) == -1 ||
 	    cJSON_AddNumberToObject(o, "interval", d->interval) == NULL) {
@@ -67,13 +67,14 @@ api_devices_list(struct http_req *req)
 	long limit = 0;
 
 	if (site != NULL && !name_id_valid(site))
-		return http_reply_error(req, 400, "bad site: expected a site id");
-	if (limit_s != NULL && (conf_parse_long(limit_s, &limit) == -1 ||
-	    limit < 1 || limit > API_LIMIT_MAX))
 		return http_reply_error(req, 400,
-		    "bad limit: expected 1 to 100000");
+		                        "bad site: expected a site id");
+	if (limit_s != NULL && (conf_parse_long(limit_s, &limit) == -1 ||
+	                        limit < 1 || limit > API_LIMIT_MAX))
+		return http_reply_error(req, 400,
+		                        "bad limit: expected 1 to 100000");
 	if (db_devices_query(http_req_db(req), site, (size_t)limit, &devs,
-	    &n) == -1)
+	                     &n) == -1)
 		return http_reply_error(req, 500, "database error");
 	if ((doc = cJSON_CreateObject()) == NULL ||
 	    (arr = cJSON_AddArrayToObject(doc, "devices")) == NULL)
@@ -107,9 +108,11 @@ api_add_latest(cJSON *o, const struct db_value *vals, size_t n)
 		if ((v = cJSON_CreateObject()) == NULL)
 			return -1;
 		cJSON_AddItemToObject(vals[i].counter ? counters : gauges,
-		    vals[i].name, v);
-		if (cJSON_AddNumberToObject(v, "value", vals[i].value) == NULL ||
-		    cJSON_AddNumberToObject(v, "ts", (double)vals[i].ts) == NULL)
+		                      vals[i].name, v);
+		if (cJSON_AddNumberToObject(v, "value", vals[i].value) ==
+		        NULL ||
+		    cJSON_AddNumberToObject(v, "ts", (double)vals[i].ts) ==
+		        NULL)
 			return -1;
 	}
 	return 0;
@@ -126,7 +129,9 @@ api_add_inventory(cJSON *o, const char *json, int64_t ts)
 
 	if (inv == NULL)
 		return cJSON_AddNullToObject(o, "inventory") &&
-		    cJSON_AddNullToObject(o, "inventory_ts") ? 0 : -1;
+		               cJSON_AddNullToObject(o, "inventory_ts")
+		           ? 0
+		           : -1;
 	cJSON_AddItemToObject(o, "inventory", inv);
 	return api_add_time(o, "inventory_ts", ts);
 }
@@ -160,7 +165,8 @@ api_device_show(struct http_req *req)
 	if ((o = api_device_summary(&d)) == NULL ||
 	    api_add_time(o, "first_seen", d.first_seen) == -1 ||
 	    api_add_time(o, "last_received", d.last_received) == -1 ||
-	    cJSON_AddNumberToObject(o, "last_seq", (double)d.last_seq) == NULL ||
+	    cJSON_AddNumberToObject(o, "last_seq", (double)d.last_seq) ==
+	        NULL ||
 	    api_add_latest(o, vals, nvals) == -1 ||
 	    api_add_inventory(o, inv, inv_ts) == -1) {
 		cJSON_Delete(o);

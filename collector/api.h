@@ -27,9 +27,9 @@ enum http_role {
 	ROLE_SECRETARY = 1 << 2,
 	ROLE_VIEWER = 1 << 3,
 };
-#define HTTP_PUBLIC	0u
-#define HTTP_ANY_ROLE	(ROLE_ADMIN | ROLE_TECHNICIAN | ROLE_SECRETARY | \
-			 ROLE_VIEWER)
+#define HTTP_PUBLIC 0u
+#define HTTP_ANY_ROLE                                                          \
+	(ROLE_ADMIN | ROLE_TECHNICIAN | ROLE_SECRETARY | ROLE_VIEWER)
 
 /*
  * One entry of the route table in http.c.  'pattern' is a path whose
@@ -37,10 +37,10 @@ enum http_role {
  * in order with http_req_param().  A GET route also answers HEAD.
  */
 struct http_route {
-	const char	*method;
-	const char	*pattern;
-	unsigned	 roles;		/* HTTP_PUBLIC or a mask of enum http_role */
-	int		(*handler)(struct http_req *req);
+	const char *method;
+	const char *pattern;
+	unsigned roles; /* HTTP_PUBLIC or a mask of enum http_role */
+	int (*handler)(struct http_req *req);
 };
 
 /* The i-th ":name" segment of the matched route (already %-decoded). */
@@ -58,15 +58,14 @@ struct db *http_req_db(const struct http_req *req);
  * and frees it; http_reply_text copies 'body'.  http_reply_error sends
  * {"error": message, "status": status}.
  */
-int	http_reply_json(struct http_req *req, unsigned status,
-	    struct cJSON *body);
-int	http_reply_text(struct http_req *req, unsigned status,
-	    const char *content_type, const char *body, size_t len);
-int	http_reply_error(struct http_req *req, unsigned status,
-	    const char *message);
+int http_reply_json(struct http_req *req, unsigned status, struct cJSON *body);
+int http_reply_text(struct http_req *req, unsigned status,
+                    const char *content_type, const char *body, size_t len);
+int http_reply_error(struct http_req *req, unsigned status,
+                     const char *message);
 
 /* api.c: /api/v1/ endpoints.  Each returns as the http_reply_* call. */
-int	api_devices_list(struct http_req *req);
-int	api_device_show(struct http_req *req);
+int api_devices_list(struct http_req *req);
+int api_device_show(struct http_req *req);
 
 #endif

@@ -30,7 +30,7 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 
-#define DB_BUSY_TIMEOUT_MS	5000
+#define DB_BUSY_TIMEOUT_MS 5000
 
 /*
  * Per connection.  synchronous=NORMAL: in WAL mode a power cut loses at
@@ -42,10 +42,10 @@
  * larger page cache (16 MiB) keeps the latest-values index of a province
  * in memory.
  */
-#define DB_PRAGMAS \
-	"PRAGMA synchronous = NORMAL; " \
-	"PRAGMA foreign_keys = ON; " \
-	"PRAGMA temp_store = MEMORY; " \
+#define DB_PRAGMAS                                                             \
+	"PRAGMA synchronous = NORMAL; "                                        \
+	"PRAGMA foreign_keys = ON; "                                           \
+	"PRAGMA temp_store = MEMORY; "                                         \
 	"PRAGMA cache_size = -16384"
 
 enum db_stmt {
@@ -73,112 +73,111 @@ enum db_stmt {
 };
 
 /* The columns db_device_row() reads, in its order. */
-#define DEVICE_COLUMNS \
-	"s.name, d.name, d.type, d.state, d.state_since, d.first_seen, " \
+#define DEVICE_COLUMNS                                                         \
+	"s.name, d.name, d.type, d.state, d.state_since, d.first_seen, "       \
 	"d.last_seen, d.last_received, d.interval, d.last_seq"
 
-#define DEVICE_ID_OF(s, d) \
-	"(SELECT d.id FROM devices d JOIN sites s ON s.id = d.site_id " \
+#define DEVICE_ID_OF(s, d)                                                     \
+	"(SELECT d.id FROM devices d JOIN sites s ON s.id = d.site_id "        \
 	"WHERE s.name = " s " AND d.name = " d ")"
 
 static const char *const db_sql[S_NSTMTS] = {
-	[S_BEGIN] = "BEGIN IMMEDIATE",
-	[S_COMMIT] = "COMMIT",
-	[S_ROLLBACK] = "ROLLBACK",
-	[S_SAVEPOINT] = "SAVEPOINT db_op",
-	[S_RELEASE] = "RELEASE db_op",
-	[S_ROLLBACK_TO] = "ROLLBACK TO db_op",
-	[S_SITE_ENSURE] =
-	    "INSERT INTO sites (name, first_seen) VALUES (?1, ?2) "
-	    "ON CONFLICT (name) DO NOTHING",
-	/* ?1 site ?2 device ?3 type or NULL ?4 now */
-	[S_DEVICE_ENSURE] =
-	    "INSERT INTO devices (site_id, name, type, first_seen, state_since) "
-	    "VALUES ((SELECT id FROM sites WHERE name = ?1), ?2, ?3, ?4, ?4) "
-	    "ON CONFLICT (site_id, name) DO UPDATE SET "
-	    "type = coalesce(excluded.type, devices.type) "
-	    "RETURNING id, state",
-	/*
-	 * ?1 site ?2 device ?3 type ?4 received ?5 ts ?6 seq ?7 interval.
-	 * In SET, bare column names are the old row: last_seq and interval
-	 * follow the newest ts only, so a late message leaves them alone.
-	 */
-	[S_DEVICE_METRICS] =
-	    "INSERT INTO devices (site_id, name, type, first_seen, state_since, "
-	    "last_seen, last_received, last_seq, interval) "
-	    "VALUES ((SELECT id FROM sites WHERE name = ?1), ?2, ?3, ?4, ?4, "
-	    "?5, ?4, ?6, ?7) "
-	    "ON CONFLICT (site_id, name) DO UPDATE SET "
-	    "type = excluded.type, "
-	    "last_received = max(coalesce(last_received, 0), excluded.last_received), "
-	    "last_seq = CASE WHEN last_seen IS NULL OR excluded.last_seen >= last_seen "
-	    "THEN excluded.last_seq ELSE last_seq END, "
-	    "interval = CASE WHEN last_seen IS NULL OR excluded.last_seen >= last_seen "
-	    "THEN excluded.interval ELSE interval END, "
-	    "last_seen = max(coalesce(last_seen, excluded.last_seen), excluded.last_seen) "
-	    "RETURNING id",
-	/* ?1 device id ?2 kind ?3 metric ?4 value ?5 ts */
-	[S_LATEST_UPSERT] =
-	    "INSERT INTO latest (device_id, kind, metric, value, ts) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5) "
-	    "ON CONFLICT (device_id, kind, metric) DO UPDATE SET "
-	    "value = excluded.value, ts = excluded.ts "
-	    "WHERE excluded.ts >= latest.ts",
-	[S_INVENTORY_STORE] =
-	    "UPDATE devices SET inventory = ?2, inventory_ts = ?3, "
-	    "type = coalesce(?4, type) "
-	    "WHERE id = ?1 AND (inventory_ts IS NULL OR inventory_ts <= ?3)",
-	[S_EVENT_STORE] =
-	    "INSERT INTO events (device_id, ts, received, code, severity, state, text) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
-	[S_STATE_SET] =
-	    "UPDATE devices SET state = ?2, state_since = ?3 WHERE id = ?1",
-	[S_PRESENCE_CLOSE] =
-	    "UPDATE presence SET until = ?2 WHERE device_id = ?1 AND until IS NULL",
-	[S_PRESENCE_OPEN] =
-	    "INSERT INTO presence (device_id, state, since, cause) "
-	    "VALUES (?1, ?2, ?3, ?4)",
-	/* ?1 site or NULL, ?2 limit (-1: none) */
-	[S_DEVICES_QUERY] =
-	    "SELECT " DEVICE_COLUMNS " FROM devices d "
-	    "JOIN sites s ON s.id = d.site_id "
-	    "WHERE ?1 IS NULL OR s.name = ?1 "
-	    "ORDER BY s.name, d.name LIMIT ?2",
-	[S_DEVICE_GET] =
-	    "SELECT " DEVICE_COLUMNS " FROM devices d "
-	    "JOIN sites s ON s.id = d.site_id "
-	    "WHERE s.name = ?1 AND d.name = ?2",
-	[S_LATEST_LOAD] =
-	    "SELECT kind, metric, value, ts FROM latest "
-	    "WHERE device_id = " DEVICE_ID_OF("?1", "?2") " "
-	    "ORDER BY kind = 'counter', metric",
-	[S_INVENTORY_LOAD] =
-	    "SELECT d.inventory, d.inventory_ts FROM devices d "
-	    "JOIN sites s ON s.id = d.site_id "
-	    "WHERE s.name = ?1 AND d.name = ?2",
-	/* ?3 from ?4 to */
-	[S_PRESENCE_LOAD] =
-	    "SELECT state, since, until, cause FROM presence "
-	    "WHERE device_id = " DEVICE_ID_OF("?1", "?2") " "
-	    "AND since < ?4 AND (until IS NULL OR until > ?3) "
-	    "ORDER BY since, id",
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_SAVEPOINT] = "SAVEPOINT db_op",
+    [S_RELEASE] = "RELEASE db_op",
+    [S_ROLLBACK_TO] = "ROLLBACK TO db_op",
+    [S_SITE_ENSURE] = "INSERT INTO sites (name, first_seen) VALUES (?1, ?2) "
+                      "ON CONFLICT (name) DO NOTHING",
+    /* ?1 site ?2 device ?3 type or NULL ?4 now */
+    [S_DEVICE_ENSURE] =
+        "INSERT INTO devices (site_id, name, type, first_seen, state_since) "
+        "VALUES ((SELECT id FROM sites WHERE name = ?1), ?2, ?3, ?4, ?4) "
+        "ON CONFLICT (site_id, name) DO UPDATE SET "
+        "type = coalesce(excluded.type, devices.type) "
+        "RETURNING id, state",
+    /*
+     * ?1 site ?2 device ?3 type ?4 received ?5 ts ?6 seq ?7 interval.
+     * In SET, bare column names are the old row: last_seq and interval
+     * follow the newest ts only, so a late message leaves them alone.
+     */
+    [S_DEVICE_METRICS] =
+        "INSERT INTO devices (site_id, name, type, first_seen, state_since, "
+        "last_seen, last_received, last_seq, interval) "
+        "VALUES ((SELECT id FROM sites WHERE name = ?1), ?2, ?3, ?4, ?4, "
+        "?5, ?4, ?6, ?7) "
+        "ON CONFLICT (site_id, name) DO UPDATE SET "
+        "type = excluded.type, "
+        "last_received = "
+        "max(coalesce(last_received, 0), excluded.last_received), "
+        "last_seq = CASE WHEN last_seen IS NULL "
+        "OR excluded.last_seen >= last_seen "
+        "THEN excluded.last_seq ELSE last_seq END, "
+        "interval = CASE WHEN last_seen IS NULL "
+        "OR excluded.last_seen >= last_seen "
+        "THEN excluded.interval ELSE interval END, "
+        "last_seen = "
+        "max(coalesce(last_seen, excluded.last_seen), excluded.last_seen) "
+        "RETURNING id",
+    /* ?1 device id ?2 kind ?3 metric ?4 value ?5 ts */
+    [S_LATEST_UPSERT] =
+        "INSERT INTO latest (device_id, kind, metric, value, ts) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT (device_id, kind, metric) DO UPDATE SET "
+        "value = excluded.value, ts = excluded.ts "
+        "WHERE excluded.ts >= latest.ts",
+    [S_INVENTORY_STORE] =
+        "UPDATE devices SET inventory = ?2, inventory_ts = ?3, "
+        "type = coalesce(?4, type) "
+        "WHERE id = ?1 AND (inventory_ts IS NULL OR inventory_ts <= ?3)",
+    [S_EVENT_STORE] =
+        "INSERT INTO events "
+        "(device_id, ts, received, code, severity, state, text) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+    [S_STATE_SET] =
+        "UPDATE devices SET state = ?2, state_since = ?3 WHERE id = ?1",
+    [S_PRESENCE_CLOSE] =
+        "UPDATE presence SET until = ?2 WHERE device_id = ?1 AND until IS NULL",
+    [S_PRESENCE_OPEN] = "INSERT INTO presence (device_id, state, since, cause) "
+                        "VALUES (?1, ?2, ?3, ?4)",
+    /* ?1 site or NULL, ?2 limit (-1: none) */
+    [S_DEVICES_QUERY] = "SELECT " DEVICE_COLUMNS " FROM devices d "
+                        "JOIN sites s ON s.id = d.site_id "
+                        "WHERE ?1 IS NULL OR s.name = ?1 "
+                        "ORDER BY s.name, d.name LIMIT ?2",
+    [S_DEVICE_GET] = "SELECT " DEVICE_COLUMNS " FROM devices d "
+                     "JOIN sites s ON s.id = d.site_id "
+                     "WHERE s.name = ?1 AND d.name = ?2",
+    [S_LATEST_LOAD] = "SELECT kind, metric, value, ts FROM latest "
+                      "WHERE device_id = " DEVICE_ID_OF(
+                          "?1", "?2") " "
+                                      "ORDER BY kind = 'counter', metric",
+    [S_INVENTORY_LOAD] = "SELECT d.inventory, d.inventory_ts FROM devices d "
+                         "JOIN sites s ON s.id = d.site_id "
+                         "WHERE s.name = ?1 AND d.name = ?2",
+    /* ?3 from ?4 to */
+    [S_PRESENCE_LOAD] =
+        "SELECT state, since, until, cause FROM presence "
+        "WHERE device_id = " DEVICE_ID_OF(
+            "?1", "?2") " "
+                        "AND since < ?4 AND (until IS NULL OR until > ?3) "
+                        "ORDER BY since, id",
 };
 
 struct db {
-	sqlite3		*h;
-	int		 readonly;
-	sqlite3_stmt	*st[S_NSTMTS];
-	char		 lasterr[256];	/* the last failure logged */
-	unsigned long	 errors;
-	char		*path;
+	sqlite3 *h;
+	int readonly;
+	sqlite3_stmt *st[S_NSTMTS];
+	char lasterr[256]; /* the last failure logged */
+	unsigned long errors;
+	char *path;
 };
 
 static const char *const dev_state_names[STATE_NSTATES] = {
-	[STATE_UNKNOWN] = "unknown",
-	[STATE_ONLINE] = "online",
-	[STATE_OFFLINE] = "offline",
-	[STATE_UNREACHABLE] = "unreachable",
-	[STATE_STALE] = "stale",
+    [STATE_UNKNOWN] = "unknown", [STATE_ONLINE] = "online",
+    [STATE_OFFLINE] = "offline", [STATE_UNREACHABLE] = "unreachable",
+    [STATE_STALE] = "stale",
 };
 
 const char *
@@ -225,7 +224,7 @@ db_fail(struct db *db, const char *what)
 
 	db->errors++;
 	snprintf(msg, sizeof msg, "%s: %s: %s", db->path, what,
-	    sqlite3_errmsg(db->h));
+	         sqlite3_errmsg(db->h));
 	if (strcmp(msg, db->lasterr) == 0)
 		return;
 	log_err("database %s", msg);
@@ -236,8 +235,8 @@ static sqlite3_stmt *
 db_stmt(struct db *db, enum db_stmt id)
 {
 	if (db->st[id] == NULL &&
-	    sqlite3_prepare_v3(db->h, db_sql[id], -1,
-	    SQLITE_PREPARE_PERSISTENT, &db->st[id], NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v3(db->h, db_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+	                       &db->st[id], NULL) != SQLITE_OK) {
 		db_fail(db, "prepare");
 		return NULL;
 	}
@@ -354,8 +353,8 @@ db_user_version(struct db *db)
 	sqlite3_stmt *st;
 	int v = -1;
 
-	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st,
-	    NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK) {
 		db_fail(db, "read schema version");
 		return -1;
 	}
@@ -392,7 +391,8 @@ db_migrate_one(struct db *db, size_t i, char *err, size_t errsz)
 		db_exec(db, "ROLLBACK", "rollback");
 		return 0;
 	}
-	snprintf(sql, sizeof sql,
+	snprintf(
+	    sql, sizeof sql,
 	    "PRAGMA user_version = %zu; "
 	    "INSERT INTO schema_history (version, applied) VALUES (%zu, %lld)",
 	    i + 1, i + 1, (long long)time_now());
@@ -401,12 +401,12 @@ db_migrate_one(struct db *db, size_t i, char *err, size_t errsz)
 	    db_exec(db, "COMMIT", "commit migration") == -1)
 		goto fail_rollback;
 	log_info("database %s: schema migrated to version %zu", db->path,
-	    i + 1);
+	         i + 1);
 	return 0;
 
 fail_rollback:
 	snprintf(err, errsz, "%s: migration to schema version %zu failed: %s",
-	    db->path, i + 1, sqlite3_errmsg(db->h));
+	         db->path, i + 1, sqlite3_errmsg(db->h));
 	db_exec(db, "ROLLBACK", "rollback");
 	return -1;
 fail:
@@ -429,14 +429,18 @@ db_migrate(struct db *db, char *err, size_t errsz)
 		return -1;
 	}
 	if ((size_t)v > db_nmigrations) {
-		snprintf(err, errsz, "%s: schema version %d is newer than this "
+		snprintf(
+		    err, errsz,
+		    "%s: schema version %d is newer than this "
 		    "program's %zu: run a newer pantau, or restore a backup",
 		    db->path, v, db_nmigrations);
 		return -1;
 	}
 	if (db->readonly) {
 		if ((size_t)v < db_nmigrations) {
-			snprintf(err, errsz, "%s: schema version %d, expected "
+			snprintf(
+			    err, errsz,
+			    "%s: schema version %d, expected "
 			    "%zu: start pantau-collector once to migrate it",
 			    db->path, v, db_nmigrations);
 			return -1;
@@ -461,18 +465,19 @@ db_open(const char *path, int readonly, char *err, size_t errsz)
 		goto fail;
 	}
 	db->readonly = readonly;
-	flags = readonly ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	flags = readonly ? SQLITE_OPEN_READONLY
+	                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errsz, "%s: %s", path,
-		    db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		         db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
-	/* WAL is a property of the file, set by the writer; readers inherit it. */
+	/* WAL is a property of the file, set by the writer; readers inherit it.
+	 */
 	if ((!readonly &&
-	    db_exec(db, "PRAGMA journal_mode = WAL", "set WAL mode") == -1) ||
+	     db_exec(db, "PRAGMA journal_mode = WAL", "set WAL mode") == -1) ||
 	    db_exec(db, DB_PRAGMAS, "set pragmas") == -1) {
 		snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(db->h));
 		goto fail;
@@ -495,7 +500,7 @@ db_close(struct db *db)
 		sqlite3_finalize(db->st[i]);
 	if (db->h != NULL && sqlite3_close(db->h) != SQLITE_OK)
 		log_err("database %s: close: %s", db->path,
-		    sqlite3_errmsg(db->h));
+		        sqlite3_errmsg(db->h));
 	free(db->path);
 	free(db);
 }
@@ -521,7 +526,8 @@ db_site_ensure(struct db *db, const char *site, int64_t now)
  */
 static int
 db_device_ensure(struct db *db, const char *site, const char *device,
-    enum dev_type type, int64_t now, int64_t *id, enum dev_state *state)
+                 enum dev_type type, int64_t now, int64_t *id,
+                 enum dev_state *state)
 {
 	sqlite3_stmt *st;
 	const char *s;
@@ -546,8 +552,8 @@ db_device_ensure(struct db *db, const char *site, const char *device,
 }
 
 static int
-db_latest_upsert(struct db *db, sqlite3_stmt *st, int64_t id,
-    const char *kind, const struct wire_sample *s, int64_t ts)
+db_latest_upsert(struct db *db, sqlite3_stmt *st, int64_t id, const char *kind,
+                 const struct wire_sample *s, int64_t ts)
 {
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, kind);
@@ -562,7 +568,7 @@ db_latest_upsert(struct db *db, sqlite3_stmt *st, int64_t id,
 
 int
 db_metrics_store(struct db *db, const char *site, const char *device,
-    const struct wire_metrics *m, int64_t received)
+                 const struct wire_metrics *m, int64_t received)
 {
 	sqlite3_stmt *st, *up;
 	int64_t id;
@@ -590,11 +596,11 @@ db_metrics_store(struct db *db, const char *site, const char *device,
 	sqlite3_reset(st);
 	for (i = 0; i < m->ngauges; i++)
 		if (db_latest_upsert(db, up, id, "gauge", &m->gauges[i],
-		    m->ts) == -1)
+		                     m->ts) == -1)
 			goto fail;
 	for (i = 0; i < m->ncounters; i++)
 		if (db_latest_upsert(db, up, id, "counter", &m->counters[i],
-		    m->ts) == -1)
+		                     m->ts) == -1)
 			goto fail;
 	return db_release(db);
 
@@ -605,7 +611,7 @@ fail:
 
 int
 db_inventory_store(struct db *db, const char *site, const char *device,
-    const struct wire_inventory *inv, int64_t received)
+                   const struct wire_inventory *inv, int64_t received)
 {
 	sqlite3_stmt *st;
 	enum dev_state state;
@@ -614,7 +620,8 @@ db_inventory_store(struct db *db, const char *site, const char *device,
 	if (db_savepoint(db) == -1)
 		return -1;
 	if (db_device_ensure(db, site, device, inv->type, received, &id,
-	    &state) == -1 || (st = db_stmt(db, S_INVENTORY_STORE)) == NULL)
+	                     &state) == -1 ||
+	    (st = db_stmt(db, S_INVENTORY_STORE)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, inv->json);
@@ -632,7 +639,7 @@ fail:
 
 int
 db_event_store(struct db *db, const char *site, const char *device,
-    const struct wire_event *ev, int64_t received)
+               const struct wire_event *ev, int64_t received)
 {
 	sqlite3_stmt *st;
 	enum dev_state state;
@@ -641,7 +648,8 @@ db_event_store(struct db *db, const char *site, const char *device,
 	if (db_savepoint(db) == -1)
 		return -1;
 	if (db_device_ensure(db, site, device, DEV_NTYPES, received, &id,
-	    &state) == -1 || (st = db_stmt(db, S_EVENT_STORE)) == NULL)
+	                     &state) == -1 ||
+	    (st = db_stmt(db, S_EVENT_STORE)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, ev->ts);
@@ -662,7 +670,8 @@ fail:
 
 int
 db_state_store(struct db *db, const char *site, const char *device,
-    enum dev_type type, enum dev_state state, int64_t ts, const char *cause)
+               enum dev_type type, enum dev_state state, int64_t ts,
+               const char *cause)
 {
 	sqlite3_stmt *st;
 	enum dev_state old;
@@ -753,7 +762,7 @@ db_grow(void *arr, size_t *cap, size_t n, size_t size)
 /* Collects every device row 'st' returns, then resets it. */
 static int
 db_device_rows(struct db *db, sqlite3_stmt *st, struct db_device **out,
-    size_t *n)
+               size_t *n)
 {
 	struct db_device *arr = NULL, *grown;
 	size_t cap = 0, cnt = 0;
@@ -780,7 +789,7 @@ db_device_rows(struct db *db, sqlite3_stmt *st, struct db_device **out,
 
 int
 db_devices_query(struct db *db, const char *site, size_t limit,
-    struct db_device **out, size_t *n)
+                 struct db_device **out, size_t *n)
 {
 	sqlite3_stmt *st;
 
@@ -801,7 +810,7 @@ db_devices_load(struct db *db, struct db_device **out, size_t *n)
 
 int
 db_device_get(struct db *db, const char *site, const char *device,
-    struct db_device *out, int *found)
+              struct db_device *out, int *found)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -823,7 +832,7 @@ db_device_get(struct db *db, const char *site, const char *device,
 
 int
 db_latest_load(struct db *db, const char *site, const char *device,
-    struct db_value **out, size_t *n)
+               struct db_value **out, size_t *n)
 {
 	struct db_value *arr = NULL, *grown, *v;
 	sqlite3_stmt *st;
@@ -865,7 +874,7 @@ db_latest_load(struct db *db, const char *site, const char *device,
 
 int
 db_inventory_load(struct db *db, const char *site, const char *device,
-    char **json, int64_t *ts)
+                  char **json, int64_t *ts)
 {
 	sqlite3_stmt *st;
 	const char *s;
@@ -894,7 +903,7 @@ db_inventory_load(struct db *db, const char *site, const char *device,
 
 int
 db_presence_load(struct db *db, const char *site, const char *device,
-    int64_t from, int64_t to, struct db_presence **out, size_t *n)
+                 int64_t from, int64_t to, struct db_presence **out, size_t *n)
 {
 	struct db_presence *arr = NULL, *grown, *p;
 	sqlite3_stmt *st;

@@ -33,51 +33,50 @@
 #include "collector/stats.h"
 #include "common/log.h"
 
-#define HTTP_MAX_PARAMS		4
-#define HTTP_MAX_SEGMENTS	16
-#define HTTP_PATH_MAX		1024
-#define HTTP_BODY_MAX		(1024 * 1024)
-#define HTTP_PEM_MAX		(1024 * 1024)
-#define HTTP_CONNECTIONS	64
-#define HTTP_TIMEOUT_S		30
+#define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_SEGMENTS 16
+#define HTTP_PATH_MAX 1024
+#define HTTP_BODY_MAX (1024 * 1024)
+#define HTTP_PEM_MAX (1024 * 1024)
+#define HTTP_CONNECTIONS 64
+#define HTTP_TIMEOUT_S 30
 
 /* Every response, whatever its type, may only be shown as what it is. */
-#define HTTP_CSP_API	"default-src 'none'; frame-ancestors 'none'"
+#define HTTP_CSP_API "default-src 'none'; frame-ancestors 'none'"
 
-static int	http_healthz(struct http_req *req);
-static int	http_metrics(struct http_req *req);
+static int http_healthz(struct http_req *req);
+static int http_metrics(struct http_req *req);
 
 /*
  * Everything the server answers.  Roles follow DESIGN.md section 8:
  * /healthz is public, reading is open to every signed-in role.
  */
 static const struct http_route http_routes[] = {
-	{ "GET", "/healthz", HTTP_PUBLIC, http_healthz },
-	{ "GET", "/metrics", HTTP_ANY_ROLE, http_metrics },
-	{ "GET", "/api/v1/devices", HTTP_ANY_ROLE, api_devices_list },
-	{ "GET", "/api/v1/devices/:site/:device", HTTP_ANY_ROLE,
-	    api_device_show },
+    {"GET", "/healthz", HTTP_PUBLIC, http_healthz},
+    {"GET", "/metrics", HTTP_ANY_ROLE, http_metrics},
+    {"GET", "/api/v1/devices", HTTP_ANY_ROLE, api_devices_list},
+    {"GET", "/api/v1/devices/:site/:device", HTTP_ANY_ROLE, api_device_show},
 };
 
 struct http {
-	struct MHD_Daemon	*mhd;
-	struct db		*db;
-	char			*data_dir;
-	char			*tls_cert_pem;
-	char			*tls_key_pem;
+	struct MHD_Daemon *mhd;
+	struct db *db;
+	char *data_dir;
+	char *tls_cert_pem;
+	char *tls_key_pem;
 };
 
 struct http_req {
-	struct http		*h;
-	struct MHD_Connection	*conn;
-	const char		*method;
-	char			 path[HTTP_PATH_MAX];	/* split in place */
-	const char		*params[HTTP_MAX_PARAMS];
-	size_t			 nparams;
-	char			*body;
-	size_t			 len;
-	int			 replied;
-	unsigned		 role;		/* set by http_authorize() */
+	struct http *h;
+	struct MHD_Connection *conn;
+	const char *method;
+	char path[HTTP_PATH_MAX]; /* split in place */
+	const char *params[HTTP_MAX_PARAMS];
+	size_t nparams;
+	char *body;
+	size_t len;
+	int replied;
+	unsigned role; /* set by http_authorize() */
 };
 
 const char *
@@ -90,7 +89,7 @@ const char *
 http_req_arg(const struct http_req *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
-	    name);
+	                                   name);
 }
 
 struct db *
@@ -112,8 +111,8 @@ http_headers(struct MHD_Response *r, const char *content_type)
 
 /* Queues 'buf' (malloc'd, freed by libmicrohttpd) as the reply. */
 static int
-http_reply_buf(struct http_req *req, unsigned status,
-    const char *content_type, char *buf, size_t len, const char *allow)
+http_reply_buf(struct http_req *req, unsigned status, const char *content_type,
+               char *buf, size_t len, const char *allow)
 {
 	struct MHD_Response *r;
 	enum MHD_Result rc;
@@ -148,12 +147,12 @@ http_reply_json(struct http_req *req, unsigned status, cJSON *body)
 	if (s == NULL)
 		return http_reply_error(req, 500, "out of memory");
 	return http_reply_buf(req, status, "application/json", s, strlen(s),
-	    NULL);
+	                      NULL);
 }
 
 int
-http_reply_text(struct http_req *req, unsigned status,
-    const char *content_type, const char *body, size_t len)
+http_reply_text(struct http_req *req, unsigned status, const char *content_type,
+                const char *body, size_t len)
 {
 	char *copy;
 
@@ -166,7 +165,7 @@ http_reply_text(struct http_req *req, unsigned status,
 /* An error body, built by hand so it works when cJSON cannot allocate. */
 static int
 http_reply_error_allow(struct http_req *req, unsigned status,
-    const char *message, const char *allow)
+                       const char *message, const char *allow)
 {
 	cJSON *o;
 	char *s = NULL;
@@ -179,7 +178,7 @@ http_reply_error_allow(struct http_req *req, unsigned status,
 	if (s == NULL && (s = strdup("{\"error\":\"out of memory\"}")) == NULL)
 		return -1;
 	return http_reply_buf(req, status, "application/json", s, strlen(s),
-	    allow);
+	                      allow);
 }
 
 int
@@ -192,7 +191,7 @@ static int
 http_healthz(struct http_req *req)
 {
 	return http_reply_text(req, 200, "text/plain; charset=utf-8", "ok\n",
-	    3);
+	                       3);
 }
 
 static int
@@ -203,7 +202,8 @@ http_metrics(struct http_req *req)
 	if ((s = stats_prometheus()) == NULL)
 		return http_reply_error(req, 500, "out of memory");
 	return http_reply_buf(req, 200,
-	    "text/plain; version=0.0.4; charset=utf-8", s, strlen(s), NULL);
+	                      "text/plain; version=0.0.4; charset=utf-8", s,
+	                      strlen(s), NULL);
 }
 
 /*
@@ -228,7 +228,7 @@ http_authorize(struct http_req *req, const struct http_route *route)
  */
 static int
 http_match(struct http_req *req, char *const *segs, size_t nsegs,
-    const char *pattern)
+           const char *pattern)
 {
 	char pat[HTTP_PATH_MAX], *save = NULL, *p;
 	size_t i = 0;
@@ -236,7 +236,7 @@ http_match(struct http_req *req, char *const *segs, size_t nsegs,
 	snprintf(pat, sizeof pat, "%s", pattern);
 	req->nparams = 0;
 	for (p = strtok_r(pat, "/", &save); p != NULL;
-	    p = strtok_r(NULL, "/", &save), i++) {
+	     p = strtok_r(NULL, "/", &save), i++) {
 		if (i >= nsegs)
 			return 0;
 		if (p[0] == ':') {
@@ -296,7 +296,7 @@ http_dispatch(struct http_req *req, const char *url)
 		method = "GET";
 	for (i = 0; i < sizeof http_routes / sizeof http_routes[0]; i++) {
 		if (!http_match(req, segs, (size_t)nsegs,
-		    http_routes[i].pattern))
+		                http_routes[i].pattern))
 			continue;
 		if (strcmp(http_routes[i].method, method) == 0) {
 			route = &http_routes[i];
@@ -304,7 +304,7 @@ http_dispatch(struct http_req *req, const char *url)
 		}
 		if (strstr(allow, http_routes[i].method) == NULL &&
 		    strlen(allow) + strlen(http_routes[i].method) + 8 <
-		    sizeof allow) {
+		        sizeof allow) {
 			if (allow[0] == '\0')
 				strcat(allow, "HEAD");
 			strcat(allow, ", ");
@@ -313,7 +313,7 @@ http_dispatch(struct http_req *req, const char *url)
 	}
 	if (route == NULL && allow[0] != '\0')
 		return http_reply_error_allow(req, 405, "method not allowed",
-		    allow);
+		                              allow);
 	if (route == NULL)
 		return http_reply_error(req, 404, "not found");
 	if (http_authorize(req, route) == -1)
@@ -325,8 +325,8 @@ http_dispatch(struct http_req *req, const char *url)
 
 static enum MHD_Result
 http_access(void *cls, struct MHD_Connection *conn, const char *url,
-    const char *method, const char *version, const char *upload,
-    size_t *upload_size, void **con_cls)
+            const char *method, const char *version, const char *upload,
+            size_t *upload_size, void **con_cls)
 {
 	struct http_req *req = *con_cls;
 	char *p;
@@ -345,7 +345,7 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 		/* Too large: drop the connection rather than read on. */
 		if (req->len + *upload_size > HTTP_BODY_MAX ||
 		    (p = realloc(req->body, req->len + *upload_size + 1)) ==
-		    NULL)
+		        NULL)
 			return MHD_NO;
 		req->body = p;
 		memcpy(req->body + req->len, upload, *upload_size);
@@ -361,7 +361,7 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url,
 
 static void
 http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-    enum MHD_RequestTerminationCode toe)
+               enum MHD_RequestTerminationCode toe)
 {
 	struct http_req *req = *con_cls;
 
@@ -392,7 +392,7 @@ http_log(void *cls, const char *fmt, va_list ap)
 
 int
 http_listen_parse(const char *listen, void *addr, size_t addrsz,
-    unsigned *addrlen, char *err, size_t errsz)
+                  unsigned *addrlen, char *err, size_t errsz)
 {
 	struct sockaddr_in *sin = addr;
 	struct sockaddr_in6 *sin6 = addr;
@@ -432,16 +432,17 @@ http_listen_parse(const char *listen, void *addr, size_t addrsz,
 		return 0;
 	}
 	/* IPv6 only in brackets, so that the last ':' is never ambiguous. */
-	if (h != listen &&
-	    inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+	if (h != listen && inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons((uint16_t)port);
 		*addrlen = sizeof *sin6;
 		return 0;
 	}
 fail:
-	snprintf(err, errsz, "listen '%s': expected ADDRESS:PORT with a "
-	    "numeric address, e.g. 127.0.0.1:8080 or [::1]:8080", listen);
+	snprintf(err, errsz,
+	         "listen '%s': expected ADDRESS:PORT with a "
+	         "numeric address, e.g. 127.0.0.1:8080 or [::1]:8080",
+	         listen);
 	return -1;
 }
 
@@ -463,8 +464,10 @@ http_read_pem(const char *path, char *err, size_t errsz)
 	}
 	n = fread(buf, 1, HTTP_PEM_MAX + 1, f);
 	if (ferror(f) || n == 0 || n > HTTP_PEM_MAX) {
-		snprintf(err, errsz, "%s: %s", path, ferror(f) ?
-		    strerror(errno) : n ? "too large" : "empty");
+		snprintf(err, errsz, "%s: %s", path,
+		         ferror(f) ? strerror(errno)
+		         : n       ? "too large"
+		                   : "empty");
 		free(buf);
 		buf = NULL;
 		goto out;
@@ -485,8 +488,8 @@ http_start(const struct http_config *cfg, char *err, size_t errsz)
 	unsigned flags, addrlen, port;
 	size_t o = 0;
 
-	if (http_listen_parse(listen, &ss, sizeof ss, &addrlen, err,
-	    errsz) == -1)
+	if (http_listen_parse(listen, &ss, sizeof ss, &addrlen, err, errsz) ==
+	    -1)
 		return NULL;
 	if ((h = calloc(1, sizeof *h)) == NULL) {
 		snprintf(err, errsz, "http: out of memory");
@@ -499,8 +502,8 @@ http_start(const struct http_config *cfg, char *err, size_t errsz)
 	}
 	if ((h->db = db_open(cfg->db_path, 1, err, errsz)) == NULL)
 		goto fail;
-	flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_ERROR_LOG;
+	flags =
+	    MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
@@ -509,39 +512,41 @@ http_start(const struct http_config *cfg, char *err, size_t errsz)
 	}
 	if (cfg->tls_cert != NULL) {
 		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
-			snprintf(err, errsz, "http: libmicrohttpd was built "
-			    "without TLS");
+			snprintf(err, errsz,
+			         "http: libmicrohttpd was built "
+			         "without TLS");
 			goto fail;
 		}
-		if ((h->tls_cert_pem = http_read_pem(cfg->tls_cert, err,
-		    errsz)) == NULL ||
-		    (h->tls_key_pem = http_read_pem(cfg->tls_key, err,
-		    errsz)) == NULL)
+		if ((h->tls_cert_pem =
+		         http_read_pem(cfg->tls_cert, err, errsz)) == NULL ||
+		    (h->tls_key_pem =
+		         http_read_pem(cfg->tls_key, err, errsz)) == NULL)
 			goto fail;
 		flags |= MHD_USE_TLS;
-		opts[o++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT,
-		    0, h->tls_cert_pem };
-		opts[o++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY,
-		    0, h->tls_key_pem };
+		opts[o++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT,
+		                                    0, h->tls_cert_pem};
+		opts[o++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0,
+		                                    h->tls_key_pem};
 	}
-	opts[o++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &ss };
-	opts[o++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
-	    HTTP_CONNECTIONS, NULL };
-	opts[o++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
-	    HTTP_TIMEOUT_S, NULL };
-	opts[o++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
-	port = ss.ss_family == AF_INET6 ?
-	    ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
-	    ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	h->mhd = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
-	    http_access, h,
-	    MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
-	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
-	    MHD_OPTION_ARRAY, opts,
-	    MHD_OPTION_END);
+	opts[o++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss};
+	opts[o++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
+	                                    HTTP_CONNECTIONS, NULL};
+	opts[o++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
+	                                    HTTP_TIMEOUT_S, NULL};
+	opts[o++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	port = ss.ss_family == AF_INET6
+	           ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+	           : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	h->mhd =
+	    MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, http_access, h,
+	                     MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
+	                     MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
+	                     MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (h->mhd == NULL) {
-		snprintf(err, errsz, "http: cannot serve on %s (address in "
-		    "use, or a bad certificate or key)", listen);
+		snprintf(err, errsz,
+		         "http: cannot serve on %s (address in "
+		         "use, or a bad certificate or key)",
+		         listen);
 		goto fail;
 	}
 	return h;

@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#define HTTP_LISTEN_DEFAULT	"127.0.0.1:8080"
+#define HTTP_LISTEN_DEFAULT "127.0.0.1:8080"
 
 struct http;
 
@@ -26,11 +26,11 @@ struct http;
  * after the call.  Fields left NULL take the defaults noted.
  */
 struct http_config {
-	const char	*listen;	/* "ADDR:PORT", default HTTP_LISTEN_DEFAULT */
-	const char	*tls_cert;	/* PEM file; both set: HTTPS */
-	const char	*tls_key;	/* PEM file */
-	const char	*db_path;	/* DATA/pantau.db, already created and migrated */
-	const char	*data_dir;	/* DATA (rrd/, reports/) */
+	const char *listen;   /* "ADDR:PORT", default HTTP_LISTEN_DEFAULT */
+	const char *tls_cert; /* PEM file; both set: HTTPS */
+	const char *tls_key;  /* PEM file */
+	const char *db_path;  /* DATA/pantau.db, already created and migrated */
+	const char *data_dir; /* DATA (rrd/, reports/) */
 };
 
 /*
@@ -39,14 +39,13 @@ struct http_config {
  * address, address in use, unreadable certificate, database not openable).
  * Call it after db_open() has migrated the database in the event loop.
  */
-struct http *http_start(const struct http_config *cfg, char *err,
-	    size_t errsz);
+struct http *http_start(const struct http_config *cfg, char *err, size_t errsz);
 
 /*
  * Stops accepting, finishes the requests in progress and frees everything.
  * NULL is a no-op.
  */
-void	http_stop(struct http *h);
+void http_stop(struct http *h);
 
 /* The port actually bound (useful with port 0), or 0. */
 unsigned http_port(const struct http *h);
@@ -56,7 +55,7 @@ unsigned http_port(const struct http *h);
  * and fills 'addr' (a struct sockaddr_storage or larger) and *addrlen, or -1
  * with a message in err.  Exposed for config.c's -n check.
  */
-int	http_listen_parse(const char *listen, void *addr, size_t addrsz,
-	    unsigned *addrlen, char *err, size_t errsz);
+int http_listen_parse(const char *listen, void *addr, size_t addrsz,
+                      unsigned *addrlen, char *err, size_t errsz);
 
 #endif

@@ -30,32 +30,32 @@
 #include "collector/presence.h"
 #include "common/log.h"
 
-#define PRESENCE_STALE_INTERVALS	3
+#define PRESENCE_STALE_INTERVALS 3
 
 struct pdev {
-	struct pdev	*next;
-	char		 site[NAME_ID_MAX + 1];
-	char		 device[NAME_ID_MAX + 1];
-	enum dev_type	 type;		/* DEV_NTYPES: not known yet */
-	enum dev_state	 state;
-	unsigned	 interval;	/* 0: not known, never goes stale */
-	int64_t		 last_alive;	/* collector clock: metrics or online */
-	int64_t		 status_ts;	/* agent's ts of the newest status */
-	int		 pending;	/* made stale in an uncommitted check */
+	struct pdev *next;
+	char site[NAME_ID_MAX + 1];
+	char device[NAME_ID_MAX + 1];
+	enum dev_type type; /* DEV_NTYPES: not known yet */
+	enum dev_state state;
+	unsigned interval;  /* 0: not known, never goes stale */
+	int64_t last_alive; /* collector clock: metrics or online */
+	int64_t status_ts;  /* agent's ts of the newest status */
+	int pending;        /* made stale in an uncommitted check */
 };
 
 struct presence {
-	struct db	*db;
-	struct pdev	**buckets;
-	size_t		 nbuckets;	/* a power of two */
-	size_t		 n;
-	int64_t		 first_check;	/* now of the first presence_check() */
+	struct db *db;
+	struct pdev **buckets;
+	size_t nbuckets; /* a power of two */
+	size_t n;
+	int64_t first_check; /* now of the first presence_check() */
 };
 
 static uint64_t
 presence_hash(const char *site, const char *device)
 {
-	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
+	uint64_t h = 14695981039346656037ULL; /* FNV-1a */
 	const unsigned char *s;
 
 	for (s = (const unsigned char *)site; *s; s++)
@@ -73,7 +73,8 @@ presence_find(const struct presence *p, const char *site, const char *device)
 
 	e = p->buckets[presence_hash(site, device) & (p->nbuckets - 1)];
 	for (; e != NULL; e = e->next)
-		if (strcmp(e->site, site) == 0 && strcmp(e->device, device) == 0)
+		if (strcmp(e->site, site) == 0 &&
+		    strcmp(e->device, device) == 0)
 			return e;
 	return NULL;
 }
@@ -134,15 +135,15 @@ presence_get(struct presence *p, const char *site, const char *device)
  */
 static int
 presence_set(struct presence *p, struct pdev *e, enum dev_state state,
-    int64_t now, const char *cause)
+             int64_t now, const char *cause)
 {
 	if (e->state == state)
 		return 0;
 	if (db_state_store(p->db, e->site, e->device, e->type, state, now,
-	    cause) == -1)
+	                   cause) == -1)
 		return 0;
 	log_info("device %s/%s: %s -> %s (%s)", e->site, e->device,
-	    dev_state_name(e->state), dev_state_name(state), cause);
+	         dev_state_name(e->state), dev_state_name(state), cause);
 	e->state = state;
 	return 1;
 }
@@ -203,11 +204,11 @@ presence_free(struct presence *p)
 
 void
 presence_metrics(struct presence *p, const char *site, const char *device,
-    enum dev_type type, unsigned interval, int64_t ts, int64_t now)
+                 enum dev_type type, unsigned interval, int64_t ts, int64_t now)
 {
 	struct pdev *e;
 
-	(void)ts;	/* staleness runs on the received time, see above */
+	(void)ts; /* staleness runs on the received time, see above */
 	if ((e = presence_get(p, site, device)) == NULL)
 		return;
 	e->type = type;
@@ -219,7 +220,7 @@ presence_metrics(struct presence *p, const char *site, const char *device,
 
 void
 presence_status(struct presence *p, const char *site, const char *device,
-    enum wire_state state, int64_t ts, int64_t now)
+                enum wire_state state, int64_t ts, int64_t now)
 {
 	struct pdev *e;
 
@@ -243,7 +244,7 @@ presence_status(struct presence *p, const char *site, const char *device,
 		break;
 	case WIRE_UNREACHABLE:
 		presence_set(p, e, STATE_UNREACHABLE, now,
-		    "status unreachable");
+		             "status unreachable");
 		break;
 	default:
 		break;
@@ -288,13 +289,13 @@ presence_check(struct presence *p, int64_t now)
 		for (e = p->buckets[i]; e != NULL; e = e->next) {
 			if (e->state != STATE_ONLINE || e->interval == 0)
 				continue;
-			alive = e->last_alive > p->first_check ?
-			    e->last_alive : p->first_check;
+			alive = e->last_alive > p->first_check ? e->last_alive
+			                                       : p->first_check;
 			limit = (int64_t)e->interval * PRESENCE_STALE_INTERVALS;
 			if (now - alive < limit)
 				continue;
-			snprintf(cause, sizeof cause,
-			    "no metrics for %lld s", (long long)(now - alive));
+			snprintf(cause, sizeof cause, "no metrics for %lld s",
+			         (long long)(now - alive));
 			/*
 			 * After an outage many devices go stale at once: one
 			 * transaction for all of them, unless the caller
@@ -314,8 +315,7 @@ presence_check(struct presence *p, int64_t now)
 }
 
 enum dev_state
-presence_state(const struct presence *p, const char *site,
-    const char *device)
+presence_state(const struct presence *p, const char *site, const char *device)
 {
 	const struct pdev *e = presence_find(p, site, device);
 

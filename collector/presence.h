@@ -23,25 +23,25 @@ struct presence;
 
 /* Loads the known devices from 'db'.  NULL on failure (logged). */
 struct presence *presence_new(struct db *db);
-void	presence_free(struct presence *p);
+void presence_free(struct presence *p);
 
 /* A metrics message with sampling time 'ts' arrived at 'now'. */
-void	presence_metrics(struct presence *p, const char *site,
-	    const char *device, enum dev_type type, unsigned interval,
-	    int64_t ts, int64_t now);
+void presence_metrics(struct presence *p, const char *site, const char *device,
+                      enum dev_type type, unsigned interval, int64_t ts,
+                      int64_t now);
 
 /* A status message arrived. */
-void	presence_status(struct presence *p, const char *site,
-	    const char *device, enum wire_state state, int64_t ts, int64_t now);
+void presence_status(struct presence *p, const char *site, const char *device,
+                     enum wire_state state, int64_t ts, int64_t now);
 
 /*
  * Marks devices stale that sent no metrics for 3 intervals before 'now'.
  * Returns how many changed.  Call about once a second.
  */
-int	presence_check(struct presence *p, int64_t now);
+int presence_check(struct presence *p, int64_t now);
 
 /* The current state of a device; STATE_UNKNOWN when never seen. */
 enum dev_state presence_state(const struct presence *p, const char *site,
-	    const char *device);
+                              const char *device);
 
 #endif

@@ -27,10 +27,10 @@ static struct http *srv;
 static unsigned port;
 
 struct resp {
-	int	status;
-	char	head[8192];
-	char	body[65536];
-	size_t	len;
+	int status;
+	char head[8192];
+	char body[65536];
+	size_t len;
 };
 
 /* Sends one request (HTTP/1.1, Connection: close) and reads the answer. */
@@ -50,15 +50,17 @@ request(const char *method, const char *target, struct resp *r)
 	sin.sin_port = htons((uint16_t)port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
-	snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-	    "Connection: close\r\n\r\n", method, target);
+	snprintf(req, sizeof req,
+	         "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	         "Connection: close\r\n\r\n",
+	         method, target);
 	ck_assert_int_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
 	while ((n = read(fd, buf + got, sizeof buf - 1 - got)) > 0)
 		got += (size_t)n;
 	close(fd);
 	buf[got] = '\0';
 	ck_assert_msg((sep = strstr(buf, "\r\n\r\n")) != NULL,
-	    "no header end in: %s", buf);
+	              "no header end in: %s", buf);
 	*sep = '\0';
 	ck_assert_uint_lt(strlen(buf) + 3, sizeof r->head);
 	memcpy(r->head, buf, strlen(buf));
@@ -98,7 +100,7 @@ assert_header(struct resp *r, const char *name, const char *want)
 	char v[256];
 
 	ck_assert_msg(header(r, name, v, sizeof v) != NULL,
-	    "no %s header in:\n%s", name, r->head);
+	              "no %s header in:\n%s", name, r->head);
 	ck_assert_str_eq(v, want);
 }
 
@@ -107,9 +109,8 @@ fill_db(void)
 {
 	static char inv[] =
 	    "{\"v\":1,\"ts\":1764345000,\"type\":\"pc\",\"os\":\"Debian 12\"}";
-	struct wire_sample g[2] = { { "cpu.util", 12.5 },
-	    { "mem.used_pct", 43.1 } };
-	struct wire_sample c[1] = { { "net.eth0.rx_bytes", 9812345123.0 } };
+	struct wire_sample g[2] = {{"cpu.util", 12.5}, {"mem.used_pct", 43.1}};
+	struct wire_sample c[1] = {{"net.eth0.rx_bytes", 9812345123.0}};
 	struct wire_metrics m;
 	struct wire_inventory wi;
 	char err[256] = "";
@@ -126,21 +127,24 @@ fill_db(void)
 	m.ngauges = 2;
 	m.counters = c;
 	m.ncounters = 1;
-	ck_assert_int_eq(db_metrics_store(db, "asriloka", "pc-01", &m,
-	    1764345603), 0);
+	ck_assert_int_eq(
+	    db_metrics_store(db, "asriloka", "pc-01", &m, 1764345603), 0);
 	ck_assert_int_eq(db_state_store(db, "asriloka", "pc-01", DEV_PC,
-	    STATE_ONLINE, 1764345603, "metrics"), 0);
+	                                STATE_ONLINE, 1764345603, "metrics"),
+	                 0);
 	memset(&wi, 0, sizeof wi);
 	wi.ts = 1764345000;
 	wi.type = DEV_PC;
 	wi.json = inv;
-	ck_assert_int_eq(db_inventory_store(db, "asriloka", "pc-01", &wi,
-	    1764345001), 0);
+	ck_assert_int_eq(
+	    db_inventory_store(db, "asriloka", "pc-01", &wi, 1764345001), 0);
 	/* Known only from its Last Will: no type, no metrics. */
 	ck_assert_int_eq(db_state_store(db, "asriloka", "printer-lobby",
-	    DEV_NTYPES, STATE_OFFLINE, 1764340000, "status offline"), 0);
-	ck_assert_int_eq(db_metrics_store(db, "wonosari", "pc-01", &m,
-	    1764345604), 0);
+	                                DEV_NTYPES, STATE_OFFLINE, 1764340000,
+	                                "status offline"),
+	                 0);
+	ck_assert_int_eq(
+	    db_metrics_store(db, "wonosari", "pc-01", &m, 1764345604), 0);
 	db_close(db);
 }
 
@@ -151,7 +155,7 @@ setup(void)
 	char err[256] = "";
 
 	snprintf(dir, sizeof dir, "%s/check_api.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(dbpath, sizeof dbpath, "%s/pantau.db", dir);
 	fill_db();
@@ -201,9 +205,10 @@ START_TEST(test_metrics)
 	request("GET", "/metrics", &r);
 	ck_assert_int_eq(r.status, 200);
 	assert_header(&r, "Content-Type",
-	    "text/plain; version=0.0.4; charset=utf-8");
-	ck_assert_msg(strstr(r.body, "\npantau_samples_written_total 4242\n")
-	    != NULL, "body: %s", r.body);
+	              "text/plain; version=0.0.4; charset=utf-8");
+	ck_assert_msg(strstr(r.body, "\npantau_samples_written_total 4242\n") !=
+	                  NULL,
+	              "body: %s", r.body);
 }
 END_TEST
 
@@ -217,8 +222,10 @@ START_TEST(test_devices_list)
 	assert_header(&r, "Cache-Control", "no-store");
 	assert_header(&r, "X-Content-Type-Options", "nosniff");
 	assert_header(&r, "Content-Security-Policy",
-	    "default-src 'none'; frame-ancestors 'none'");
-	ck_assert_str_eq(r.body, "{\"devices\":["
+	              "default-src 'none'; frame-ancestors 'none'");
+	ck_assert_str_eq(
+	    r.body,
+	    "{\"devices\":["
 	    "{\"site\":\"asriloka\",\"device\":\"pc-01\",\"type\":\"pc\","
 	    "\"state\":\"online\",\"state_since\":1764345603,"
 	    "\"last_seen\":1764345600,\"interval\":60},"
@@ -234,7 +241,7 @@ START_TEST(test_devices_list)
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_msg(strstr(r.body, "\"count\":1}") != NULL, "%s", r.body);
 	ck_assert_msg(strstr(r.body, "\"device\":\"pc-01\"") != NULL, "%s",
-	    r.body);
+	              r.body);
 	request("GET", "/api/v1/devices?site=wonosari", &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_msg(strstr(r.body, "\"count\":1}") != NULL, "%s", r.body);
@@ -251,7 +258,9 @@ START_TEST(test_device_show)
 	request("GET", "/api/v1/devices/asriloka/pc-01", &r);
 	ck_assert_int_eq(r.status, 200);
 	assert_header(&r, "Content-Type", "application/json");
-	ck_assert_str_eq(r.body, "{\"site\":\"asriloka\",\"device\":\"pc-01\","
+	ck_assert_str_eq(
+	    r.body,
+	    "{\"site\":\"asriloka\",\"device\":\"pc-01\","
 	    "\"type\":\"pc\",\"state\":\"online\",\"state_since\":1764345603,"
 	    "\"last_seen\":1764345600,\"interval\":60,"
 	    "\"first_seen\":1764345603,\"last_received\":1764345603,"
@@ -265,7 +274,9 @@ START_TEST(test_device_show)
 
 	request("GET", "/api/v1/devices/asriloka/printer-lobby", &r);
 	ck_assert_int_eq(r.status, 200);
-	ck_assert_str_eq(r.body, "{\"site\":\"asriloka\","
+	ck_assert_str_eq(
+	    r.body,
+	    "{\"site\":\"asriloka\","
 	    "\"device\":\"printer-lobby\",\"type\":null,\"state\":\"offline\","
 	    "\"state_since\":1764340000,\"last_seen\":null,\"interval\":0,"
 	    "\"first_seen\":1764340000,\"last_received\":null,\"last_seq\":0,"
@@ -276,23 +287,23 @@ END_TEST
 
 /* Requests that must answer 404 with a JSON error and never reach SQL. */
 static const char *const not_found[] = {
-	"/api/v1/devices/asriloka/nope",
-	"/api/v1/devices/nowhere/pc-01",
-	"/api/v1/devices/..%2Fx/pc-01",
-	"/api/v1/devices/asriloka/..%2F..%2Fetc%2Fpasswd",
-	"/api/v1/devices/%2E%2E/pc-01",
-	"/api/v1/devices/../pc-01",
-	"/api/v1/devices/asriloka/pc-01/extra",
-	"/api/v1/devices/asriloka/",
-	"/api/v1/devices//pc-01",
-	"/api/v1/devices/ASRILOKA/pc-01",
-	"/api/v1/devices/asriloka/pc-01'%20OR%20'1'='1",
-	"/api/v1/devices/asriloka/pc%00x",
-	"/api/v1/devices/-x/pc-01",
-	"/api/v1/device",
-	"/api/v2/devices",
-	"/nothing",
-	"/",
+    "/api/v1/devices/asriloka/nope",
+    "/api/v1/devices/nowhere/pc-01",
+    "/api/v1/devices/..%2Fx/pc-01",
+    "/api/v1/devices/asriloka/..%2F..%2Fetc%2Fpasswd",
+    "/api/v1/devices/%2E%2E/pc-01",
+    "/api/v1/devices/../pc-01",
+    "/api/v1/devices/asriloka/pc-01/extra",
+    "/api/v1/devices/asriloka/",
+    "/api/v1/devices//pc-01",
+    "/api/v1/devices/ASRILOKA/pc-01",
+    "/api/v1/devices/asriloka/pc-01'%20OR%20'1'='1",
+    "/api/v1/devices/asriloka/pc%00x",
+    "/api/v1/devices/-x/pc-01",
+    "/api/v1/device",
+    "/api/v2/devices",
+    "/nothing",
+    "/",
 };
 
 START_TEST(test_not_found)
@@ -307,14 +318,10 @@ START_TEST(test_not_found)
 END_TEST
 
 static const char *const bad_args[] = {
-	"/api/v1/devices?site=..%2Fx",
-	"/api/v1/devices?site=",
-	"/api/v1/devices?site=A",
-	"/api/v1/devices?limit=0",
-	"/api/v1/devices?limit=-1",
-	"/api/v1/devices?limit=abc",
-	"/api/v1/devices?limit=100001",
-	"/api/v1/devices?limit=1x",
+    "/api/v1/devices?site=..%2Fx",  "/api/v1/devices?site=",
+    "/api/v1/devices?site=A",       "/api/v1/devices?limit=0",
+    "/api/v1/devices?limit=-1",     "/api/v1/devices?limit=abc",
+    "/api/v1/devices?limit=100001", "/api/v1/devices?limit=1x",
 };
 
 START_TEST(test_bad_args)
@@ -340,24 +347,24 @@ START_TEST(test_method_not_allowed)
 END_TEST
 
 static const struct {
-	const char	*in;
-	int		 ok;
-	unsigned	 port;
+	const char *in;
+	int ok;
+	unsigned port;
 } listens[] = {
-	{ "127.0.0.1:8080", 1, 8080 },
-	{ "0.0.0.0:1", 1, 1 },
-	{ "[::1]:8080", 1, 8080 },
-	{ "127.0.0.1:0", 1, 0 },
-	{ "127.0.0.1", 0, 0 },
-	{ "127.0.0.1:", 0, 0 },
-	{ "127.0.0.1:65536", 0, 0 },
-	{ "127.0.0.1:-1", 0, 0 },
-	{ "127.0.0.1:80x", 0, 0 },
-	{ "localhost:8080", 0, 0 },
-	{ ":8080", 0, 0 },
-	{ "[::1]8080", 0, 0 },
-	{ "::1:8080", 0, 0 },
-	{ "", 0, 0 },
+    {"127.0.0.1:8080", 1, 8080},
+    {"0.0.0.0:1", 1, 1},
+    {"[::1]:8080", 1, 8080},
+    {"127.0.0.1:0", 1, 0},
+    {"127.0.0.1", 0, 0},
+    {"127.0.0.1:", 0, 0},
+    {"127.0.0.1:65536", 0, 0},
+    {"127.0.0.1:-1", 0, 0},
+    {"127.0.0.1:80x", 0, 0},
+    {"localhost:8080", 0, 0},
+    {":8080", 0, 0},
+    {"[::1]8080", 0, 0},
+    {"::1:8080", 0, 0},
+    {"", 0, 0},
 };
 
 START_TEST(test_listen_parse)
@@ -368,15 +375,15 @@ START_TEST(test_listen_parse)
 	int rc;
 
 	rc = http_listen_parse(listens[_i].in, &ss, sizeof ss, &len, err,
-	    sizeof err);
+	                       sizeof err);
 	ck_assert_msg(rc == (listens[_i].ok ? 0 : -1), "'%s': %d",
-	    listens[_i].in, rc);
+	              listens[_i].in, rc);
 	if (!listens[_i].ok) {
 		ck_assert_ptr_nonnull(strstr(err, "expected ADDRESS:PORT"));
 		return;
 	}
 	ck_assert_uint_eq(ntohs(((struct sockaddr_in *)&ss)->sin_port),
-	    listens[_i].port);
+	                  listens[_i].port);
 }
 END_TEST
 
@@ -418,14 +425,14 @@ api_suite(void)
 	tcase_add_test(tc, test_devices_list);
 	tcase_add_test(tc, test_device_show);
 	tcase_add_loop_test(tc, test_not_found, 0,
-	    sizeof not_found / sizeof not_found[0]);
+	                    sizeof not_found / sizeof not_found[0]);
 	tcase_add_loop_test(tc, test_bad_args, 0,
-	    sizeof bad_args / sizeof bad_args[0]);
+	                    sizeof bad_args / sizeof bad_args[0]);
 	tcase_add_test(tc, test_method_not_allowed);
 	tcase_add_test(tc, test_start_errors);
 	suite_add_tcase(s, tc);
 	tcase_add_loop_test(pure, test_listen_parse, 0,
-	    sizeof listens / sizeof listens[0]);
+	                    sizeof listens / sizeof listens[0]);
 	suite_add_tcase(s, pure);
 	return s;
 }

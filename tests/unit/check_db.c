@@ -23,7 +23,7 @@ static void
 setup(void)
 {
 	snprintf(dir, sizeof dir, "%s/check_db.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/pantau.db", dir);
 }
@@ -76,9 +76,9 @@ sql_exec(const char *sql)
 
 /* A metrics message with the given samples (names in static storage). */
 struct msg {
-	struct wire_metrics	m;
-	struct wire_sample	g[4];
-	struct wire_sample	c[4];
+	struct wire_metrics m;
+	struct wire_sample g[4];
+	struct wire_sample c[4];
 };
 
 static void
@@ -110,13 +110,16 @@ START_TEST(test_migrate_from_empty)
 	db_close(db);
 	ck_assert_int_eq(sql_int("PRAGMA user_version"), db_schema_latest());
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM schema_history"),
-	    db_schema_latest());
-	ck_assert_int_eq(sql_int("SELECT count(*) FROM sqlite_master WHERE "
-	    "type = 'table' AND name IN ('sites', 'devices', 'latest', "
-	    "'events', 'presence')"), 5);
+	                 db_schema_latest());
+	ck_assert_int_eq(
+	    sql_int("SELECT count(*) FROM sqlite_master WHERE "
+	            "type = 'table' AND name IN ('sites', 'devices', 'latest', "
+	            "'events', 'presence')"),
+	    5);
 	/* WAL is a property of the file. */
 	ck_assert_int_eq(sql_int("SELECT journal_mode = 'wal' FROM "
-	    "pragma_journal_mode"), 1);
+	                         "pragma_journal_mode"),
+	                 1);
 }
 END_TEST
 
@@ -126,14 +129,14 @@ START_TEST(test_reopen_idempotent)
 	struct msg x;
 
 	msg_init(&x, 1000, 1, 12.5, 100);
-	ck_assert_int_eq(db_metrics_store(db, "asriloka", "pc-01", &x.m,
-	    1001), 0);
+	ck_assert_int_eq(db_metrics_store(db, "asriloka", "pc-01", &x.m, 1001),
+	                 0);
 	db_close(db);
 	db = open_rw();
 	ck_assert_int_eq(db_schema_version(db), db_schema_latest());
 	db_close(db);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM schema_history"),
-	    db_schema_latest());
+	                 db_schema_latest());
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM devices"), 1);
 }
 END_TEST
@@ -145,15 +148,15 @@ START_TEST(test_newer_refused)
 
 	db_close(db);
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
-	    db_schema_latest() + 1);
+	         db_schema_latest() + 1);
 	sql_exec(sql);
 	ck_assert_ptr_null(db_open(path, 0, err, sizeof err));
 	ck_assert_msg(strstr(err, "is newer than this program") != NULL,
-	    "message: %s", err);
+	              "message: %s", err);
 	ck_assert_ptr_null(db_open(path, 1, err, sizeof err));
 	/* Refusing must not have touched it. */
 	ck_assert_int_eq(sql_int("PRAGMA user_version"),
-	    db_schema_latest() + 1);
+	                 db_schema_latest() + 1);
 }
 END_TEST
 
@@ -178,11 +181,13 @@ START_TEST(test_readonly)
 	ck_assert_int_eq(found, 0);
 	/* A write through the reader fails, is counted, and is not fatal. */
 	ck_assert_int_eq(db_state_store(ro, "asriloka", "pc-01", DEV_PC,
-	    STATE_ONLINE, 100, "test"), -1);
+	                                STATE_ONLINE, 100, "test"),
+	                 -1);
 	ck_assert_uint_eq(db_errors(ro), 1);
 	/* The reader sees what the writer commits. */
 	ck_assert_int_eq(db_state_store(db, "asriloka", "pc-01", DEV_PC,
-	    STATE_ONLINE, 100, "test"), 0);
+	                                STATE_ONLINE, 100, "test"),
+	                 0);
 	ck_assert_int_eq(db_device_get(ro, "asriloka", "pc-01", &d, &found), 0);
 	ck_assert_int_eq(found, 1);
 	ck_assert_int_eq(d.state, STATE_ONLINE);
@@ -202,8 +207,8 @@ START_TEST(test_metrics_round_trip)
 
 	msg_init(&x, 1764345600, 1842, 12.5, 9812345123.0);
 	ck_assert_int_eq(db_begin(db), 0);
-	ck_assert_int_eq(db_metrics_store(db, "asriloka", "pc-01", &x.m,
-	    1764345603), 0);
+	ck_assert_int_eq(
+	    db_metrics_store(db, "asriloka", "pc-01", &x.m, 1764345603), 0);
 	ck_assert_int_eq(db_commit(db), 0);
 
 	ck_assert_int_eq(db_device_get(db, "asriloka", "pc-01", &d, &found), 0);
@@ -294,17 +299,21 @@ START_TEST(test_state_history)
 	size_t n;
 	int found;
 
-	ck_assert_int_eq(db_state_store(db, "s", "d", DEV_NTYPES,
-	    STATE_ONLINE, 100, "status online"), 0);
+	ck_assert_int_eq(db_state_store(db, "s", "d", DEV_NTYPES, STATE_ONLINE,
+	                                100, "status online"),
+	                 0);
 	ck_assert_int_eq(db_device_get(db, "s", "d", &d, &found), 0);
 	ck_assert_int_eq(d.has_type, 0);
-	ck_assert_int_eq(db_state_store(db, "s", "d", DEV_PRINTER,
-	    STATE_STALE, 300, "no metrics for 180 s"), 0);
+	ck_assert_int_eq(db_state_store(db, "s", "d", DEV_PRINTER, STATE_STALE,
+	                                300, "no metrics for 180 s"),
+	                 0);
 	/* No change: no row. */
-	ck_assert_int_eq(db_state_store(db, "s", "d", DEV_PRINTER,
-	    STATE_STALE, 350, "again"), 0);
-	ck_assert_int_eq(db_state_store(db, "s", "d", DEV_NTYPES,
-	    STATE_OFFLINE, 400, "status offline"), 0);
+	ck_assert_int_eq(db_state_store(db, "s", "d", DEV_PRINTER, STATE_STALE,
+	                                350, "again"),
+	                 0);
+	ck_assert_int_eq(db_state_store(db, "s", "d", DEV_NTYPES, STATE_OFFLINE,
+	                                400, "status offline"),
+	                 0);
 
 	ck_assert_int_eq(db_device_get(db, "s", "d", &d, &found), 0);
 	ck_assert_int_eq(d.state, STATE_OFFLINE);
@@ -360,22 +369,24 @@ START_TEST(test_events_inventory)
 	ev.ts = 560;
 	ck_assert_int_eq(db_event_store(db, "s", "printer-lobby", &ev, 561), 0);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM events"), 2);
-	ck_assert_int_eq(sql_int("SELECT count(*) FROM events WHERE "
-	    "code = 'printer.jam' AND severity = 'critical' AND "
-	    "state = 'raised' AND ts = 500 AND received = 501"), 1);
+	ck_assert_int_eq(
+	    sql_int("SELECT count(*) FROM events WHERE "
+	            "code = 'printer.jam' AND severity = 'critical' AND "
+	            "state = 'raised' AND ts = 500 AND received = 501"),
+	    1);
 
 	memset(&inv, 0, sizeof inv);
 	inv.ts = 1000;
 	inv.type = DEV_PRINTER;
 	inv.json = new_inv;
-	ck_assert_int_eq(db_inventory_store(db, "s", "printer-lobby", &inv,
-	    1001), 0);
-	inv.ts = 900;	/* older: ignored */
+	ck_assert_int_eq(
+	    db_inventory_store(db, "s", "printer-lobby", &inv, 1001), 0);
+	inv.ts = 900; /* older: ignored */
 	inv.json = old_inv;
-	ck_assert_int_eq(db_inventory_store(db, "s", "printer-lobby", &inv,
-	    1002), 0);
-	ck_assert_int_eq(db_inventory_load(db, "s", "printer-lobby", &json,
-	    &ts), 0);
+	ck_assert_int_eq(
+	    db_inventory_store(db, "s", "printer-lobby", &inv, 1002), 0);
+	ck_assert_int_eq(
+	    db_inventory_load(db, "s", "printer-lobby", &json, &ts), 0);
 	ck_assert_str_eq(json, new_inv);
 	ck_assert_int_eq(ts, 1000);
 	free(json);
@@ -388,8 +399,10 @@ END_TEST
 START_TEST(test_devices_query)
 {
 	static const char *const names[][2] = {
-		{ "b-site", "pc-02" }, { "a-site", "pc-01" },
-		{ "b-site", "pc-01" }, { "a-site", "printer" },
+	    {"b-site", "pc-02"},
+	    {"a-site", "pc-01"},
+	    {"b-site", "pc-01"},
+	    {"a-site", "printer"},
 	};
 	struct db *db = open_rw();
 	struct db_device *d;
@@ -398,8 +411,9 @@ START_TEST(test_devices_query)
 
 	msg_init(&x, 1000, 1, 1, 1);
 	for (i = 0; i < 4; i++)
-		ck_assert_int_eq(db_metrics_store(db, names[i][0], names[i][1],
-		    &x.m, 1000), 0);
+		ck_assert_int_eq(
+		    db_metrics_store(db, names[i][0], names[i][1], &x.m, 1000),
+		    0);
 	ck_assert_int_eq(db_devices_query(db, NULL, 0, &d, &n), 0);
 	ck_assert_uint_eq(n, 4);
 	ck_assert_str_eq(d[0].site, "a-site");

@@ -26,7 +26,7 @@ setup(void)
 	char path[320], err[256] = "";
 
 	snprintf(dir, sizeof dir, "%s/check_presence.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/pantau.db", dir);
 	db = db_open(path, 0, err, sizeof err);
@@ -60,24 +60,24 @@ db_state(const char *site, const char *device, int64_t *since)
 }
 
 struct row {
-	enum dev_state	state;
-	int64_t		since, until;
-	const char	*cause;
+	enum dev_state state;
+	int64_t since, until;
+	const char *cause;
 };
 
 static void
 check_history(const char *site, const char *device, const struct row *want,
-    size_t nwant)
+              size_t nwant)
 {
 	struct db_presence *h;
 	size_t n, i;
 
-	ck_assert_int_eq(db_presence_load(db, site, device, 0, INT64_MAX, &h,
-	    &n), 0);
+	ck_assert_int_eq(
+	    db_presence_load(db, site, device, 0, INT64_MAX, &h, &n), 0);
 	ck_assert_uint_eq(n, nwant);
 	for (i = 0; i < n; i++) {
 		ck_assert_msg(h[i].state == want[i].state, "row %zu: %s", i,
-		    dev_state_name(h[i].state));
+		              dev_state_name(h[i].state));
 		ck_assert_int_eq(h[i].since, want[i].since);
 		ck_assert_int_eq(h[i].until, want[i].until);
 		ck_assert_str_eq(h[i].cause, want[i].cause);
@@ -88,8 +88,8 @@ check_history(const char *site, const char *device, const struct row *want,
 START_TEST(test_stale_after_three_intervals)
 {
 	static const struct row want[] = {
-		{ STATE_ONLINE, 1000, 1180, "metrics" },
-		{ STATE_STALE, 1180, 0, "no metrics for 180 s" },
+	    {STATE_ONLINE, 1000, 1180, "metrics"},
+	    {STATE_STALE, 1180, 0, "no metrics for 180 s"},
 	};
 	int64_t since;
 
@@ -137,9 +137,9 @@ END_TEST
 START_TEST(test_offline_and_back)
 {
 	static const struct row want[] = {
-		{ STATE_ONLINE, 1000, 1010, "metrics" },
-		{ STATE_OFFLINE, 1010, 5001, "status offline" },
-		{ STATE_ONLINE, 5001, 0, "status online" },
+	    {STATE_ONLINE, 1000, 1010, "metrics"},
+	    {STATE_OFFLINE, 1010, 5001, "status offline"},
+	    {STATE_ONLINE, 5001, 0, "status online"},
 	};
 
 	presence_status(p, "s", "pc-01", WIRE_ONLINE, 990, 995);
@@ -148,7 +148,8 @@ START_TEST(test_offline_and_back)
 	teardown();
 	setup();
 	presence_metrics(p, "s", "pc-01", DEV_PC, 60, 1000, 1000);
-	/* The Last Will carries the ts of the connection: older than metrics. */
+	/* The Last Will carries the ts of the connection: older than metrics.
+	 */
 	presence_status(p, "s", "pc-01", WIRE_OFFLINE, 990, 1010);
 	ck_assert_int_eq(presence_state(p, "s", "pc-01"), STATE_OFFLINE);
 	ck_assert_int_eq(db_state("s", "pc-01", NULL), STATE_OFFLINE);
@@ -181,7 +182,7 @@ START_TEST(test_unreachable)
 	presence_metrics(p, "s", "printer-lobby", DEV_PRINTER, 60, 1000, 1000);
 	presence_status(p, "s", "printer-lobby", WIRE_UNREACHABLE, 1100, 1101);
 	ck_assert_int_eq(db_state("s", "printer-lobby", NULL),
-	    STATE_UNREACHABLE);
+	                 STATE_UNREACHABLE);
 	ck_assert_int_eq(presence_check(p, 9000), 0);
 	presence_metrics(p, "s", "printer-lobby", DEV_PRINTER, 60, 9000, 9001);
 	ck_assert_int_eq(db_state("s", "printer-lobby", NULL), STATE_ONLINE);
