@@ -381,6 +381,33 @@ START_TEST(test_accessors)
 }
 END_TEST
 
+/* Range messages print limits in the largest unit that divides them. */
+START_TEST(test_range_messages)
+{
+	struct conf_err e = {0};
+	struct conf *c =
+	    conf_load_string("t.conf", "[s]\nd = 1m\nw = 90s\nz = 10\n", &e);
+	const struct conf_section *s = conf_find(c, "s", NULL);
+	unsigned u = 0;
+	uint64_t sz = 0;
+
+	ck_assert_int_eq(conf_get_duration(s, "d", 300, 7200, &u, &e), -1);
+	ck_assert_int_eq(conf_get_duration(s, "w", 604800, 1209600, &u, &e),
+	                 -1);
+	ck_assert_int_eq(conf_get_duration(s, "w", 0, 61, &u, &e), -1);
+	ck_assert_int_eq(conf_get_size(s, "z", 1, 1000, 1536, &sz, &e), -1);
+	ck_assert_str_eq(joined(&e),
+	                 "t.conf:2: d: '1m' is out of range (5m..2h)|"
+	                 "t.conf:3: w: '90s' is out of range (1w..2w)|"
+	                 "t.conf:3: w: '90s' is out of range (0s..61s)|"
+	                 "t.conf:4: z: '10' is out of range (1000..1536)");
+	ck_assert_uint_eq(u, 0);
+	ck_assert_uint_eq(sz, 0);
+	conf_free(c);
+	conf_err_clear(&e);
+}
+END_TEST
+
 START_TEST(test_absent_keeps_default)
 {
 	struct conf_err e = {0};
@@ -596,6 +623,7 @@ main(void)
 	tcase_add_test(tc, test_values);
 	tcase_add_test(tc, test_long_lines);
 	tcase_add_loop_test(tc, test_accessors, 0, N(accessor_cases));
+	tcase_add_test(tc, test_range_messages);
 	tcase_add_test(tc, test_absent_keeps_default);
 	tcase_add_test(tc, test_errors_sorted);
 	tcase_add_loop_test(tc, test_duration, 0, N(duration_cases));

@@ -198,6 +198,18 @@ START_TEST(test_repeat_evicted)
 }
 END_TEST
 
+/* In the background nothing goes to stderr; log_init() switches back. */
+START_TEST(test_syslog_target)
+{
+	log_init("t", 0, LOG_LVL_INFO);
+	log_info("to syslog");
+	log_err("to syslog too");
+	log_init("t2", 1, LOG_LVL_INFO);
+	log_info("back on stderr");
+	ck_assert_str_eq(captured(), "t2: back on stderr");
+}
+END_TEST
+
 START_TEST(test_window_zero)
 {
 	log_set_repeat_window(0);
@@ -332,6 +344,7 @@ main(void)
 	tcase_add_test(tc, test_repeat_needs_same_level);
 	tcase_add_test(tc, test_repeat_alternating);
 	tcase_add_test(tc, test_repeat_evicted);
+	tcase_add_test(tc, test_syslog_target);
 	tcase_add_test(tc, test_window_zero);
 	tcase_add_test(tc, test_long_message);
 	tcase_add_loop_test(tc, test_level_parse, 0, N(parse_cases));

@@ -318,6 +318,10 @@ static const struct {
 
     /* Events. */
     {E,
+     "{\"v\":1,\"ts\":1.5,\"code\":\"a\",\"severity\":\"info\","
+     "\"state\":\"raised\",\"text\":\"\"}",
+     WIRE_ETYPE, "ts: not an integer"},
+    {E,
      "{\"v\":1,\"ts\":1,\"code\":\"../x\",\"severity\":\"info\","
      "\"state\":\"raised\",\"text\":\"\"}",
      WIRE_ENAME, "code: bad name '../x'"},
