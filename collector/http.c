@@ -277,6 +277,23 @@ http_split(char *path, char **segs)
 	return (int)n;
 }
 
+/*
+ * Adds 'method' to the Allow list being built in 'allow' (GET brings HEAD
+ * along, as the server answers both).
+ */
+static void
+http_allow_add(char *allow, size_t allowsz, const char *method)
+{
+	size_t len;
+
+	if (strstr(allow, method) != NULL)
+		return;
+	if (strcmp(method, "GET") == 0)
+		http_allow_add(allow, allowsz, "HEAD");
+	len = strlen(allow);
+	snprintf(allow + len, allowsz - len, "%s%s", len ? ", " : "", method);
+}
+
 static int
 http_dispatch(struct http_req *req, const char *url)
 {
@@ -302,14 +319,7 @@ http_dispatch(struct http_req *req, const char *url)
 			route = &http_routes[i];
 			break;
 		}
-		if (strstr(allow, http_routes[i].method) == NULL &&
-		    strlen(allow) + strlen(http_routes[i].method) + 8 <
-		        sizeof allow) {
-			if (allow[0] == '\0')
-				strcat(allow, "HEAD");
-			strcat(allow, ", ");
-			strcat(allow, http_routes[i].method);
-		}
+		http_allow_add(allow, sizeof allow, http_routes[i].method);
 	}
 	if (route == NULL && allow[0] != '\0')
 		return http_reply_error_allow(req, 405, "method not allowed",
