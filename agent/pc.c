@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,18 +269,40 @@ pc_add(struct wire_metrics *m, int counter, const char *name, double value)
 }
 
 int
-pc_addf(struct wire_metrics *m, int counter, double value, const char *fmt, ...)
+pc_add3(struct wire_metrics *m, int counter, double value, const char *a,
+        const char *b, const char *c)
 {
-	char name[NAME_METRIC_MAX + 2];
-	va_list ap;
-	int n;
+	char name[NAME_METRIC_MAX + 1];
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
 
-	va_start(ap, fmt);
-	n = vsnprintf(name, sizeof(name), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(name) - 1)
+	if (la + lb + lc > NAME_METRIC_MAX)
 		return 0; /* too long: never a valid name */
+	memcpy(name, a, la);
+	memcpy(name + la, b, lb);
+	memcpy(name + la + lb, c, lc + 1);
 	return pc_add(m, counter, name, value);
+}
+
+size_t
+pc_scan_u64(const char **pp, uint64_t *v, size_t n)
+{
+	const char *p = *pp;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		uint64_t x = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p < '0' || *p > '9')
+			break;
+		/* Wraps rather than overflows; kernel counters fit anyway. */
+		while (*p >= '0' && *p <= '9')
+			x = x * 10 + (uint64_t)(*p++ - '0');
+		v[k] = x;
+	}
+	*pp = p;
+	return k;
 }
 
 double

@@ -24,16 +24,18 @@
 int
 pc_cpu_sample(struct pc *pc, struct wire_metrics *m)
 {
-	unsigned long long v[8] = {0};
+	uint64_t v[8] = {0};
 	uint64_t total, busy, idle, dt;
 	struct pc_cpu *c = &pc->cpu;
-	int n;
+	const char *p;
+	size_t n;
 
 	if (pc_src_read(pc, PC_SRC_STAT, PC_STAT_HEAD) < 0)
 		return 0;
-	n = sscanf(pc->buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
-	           &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
-	if (n < 4)
+	if (strncmp(pc->buf, "cpu ", 4) != 0)
+		return 0;
+	p = pc->buf + 4;
+	if ((n = pc_scan_u64(&p, v, 8)) < 4)
 		return 0;
 	/* user nice system idle iowait irq softirq steal */
 	idle = v[3] + v[4];

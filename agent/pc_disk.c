@@ -36,10 +36,10 @@ pc_disk_wanted(struct pc *pc, const char *dev)
 int
 pc_disk_sample(struct pc *pc, struct wire_metrics *m)
 {
-	unsigned long long rd, rdm, rsec, rms, wr, wrm, wsec, wms, infl, ioms;
-	unsigned maj, min;
+	uint64_t v[11], majmin[2];
 	struct pc_inst *in;
-	char *line, *next, name[32];
+	char *line, *next, *name, *end;
+	const char *p;
 	bool isnew;
 
 	if (pc_src_read(pc, PC_SRC_DISKSTATS, 0) < 0)
@@ -48,11 +48,20 @@ pc_disk_sample(struct pc *pc, struct wire_metrics *m)
 		next = strchr(line, '\n');
 		if (next != NULL)
 			*next++ = '\0';
-		if (sscanf(line,
-		           "%u %u %31s %llu %llu %llu %llu %llu %llu "
-		           "%llu %llu %llu %llu",
-		           &maj, &min, name, &rd, &rdm, &rsec, &rms, &wr, &wrm,
-		           &wsec, &wms, &infl, &ioms) != 13)
+		p = line;
+		if (pc_scan_u64(&p, majmin, 2) != 2)
+			continue;
+		name = (char *)line + (p - line);
+		while (*name == ' ')
+			name++;
+		if ((end = strchr(name, ' ')) == NULL)
+			continue;
+		*end = '\0';
+		/* reads merged sectors ms writes merged sectors ms inflight
+		 * io_ms weighted_ms */
+		p = end + 1;
+		if (pc_scan_u64(&p, v, 11) != 11 ||
+		    strlen(name) >= sizeof(in->name))
 			continue;
 		if ((in = pc_inst_get(&pc->disks, name, &isnew)) == NULL)
 			return -1;
@@ -61,11 +70,12 @@ pc_disk_sample(struct pc *pc, struct wire_metrics *m)
 			in->part[0] = '\0';
 		if (in->part[0] == '\0')
 			continue;
-		if (pc_addf(m, 1, (double)rsec * 512.0, "disk.%s.read_bytes",
-		            in->part) < 0 ||
-		    pc_addf(m, 1, (double)wsec * 512.0, "disk.%s.write_bytes",
-		            in->part) < 0 ||
-		    pc_addf(m, 1, (double)ioms, "disk.%s.io_ms", in->part) < 0)
+		if (pc_add3(m, 1, (double)v[2] * 512.0, "disk.", in->part,
+		            ".read_bytes") < 0 ||
+		    pc_add3(m, 1, (double)v[6] * 512.0, "disk.", in->part,
+		            ".write_bytes") < 0 ||
+		    pc_add3(m, 1, (double)v[9], "disk.", in->part, ".io_ms") <
+		        0)
 			return -1;
 	}
 	return 0;

@@ -135,16 +135,16 @@ pc_fs_one(struct pc *pc, const char *mnt, struct wire_metrics *m)
 	used = (double)(st.f_blocks - st.f_bfree) * (double)st.f_frsize;
 	avail = (double)st.f_bavail * (double)st.f_frsize;
 	if (used + avail > 0 &&
-	    pc_addf(m, 0, pc_round2(100.0 * used / (used + avail)),
-	            "fs.%s.used_pct", part) < 0)
+	    pc_add3(m, 0, pc_round2(100.0 * used / (used + avail)), "fs.", part,
+	            ".used_pct") < 0)
 		return -1;
-	if (pc_addf(m, 0, avail, "fs.%s.free_bytes", part) < 0)
+	if (pc_add3(m, 0, avail, "fs.", part, ".free_bytes") < 0)
 		return -1;
 	if (st.f_files > 0 && st.f_ffree <= st.f_files &&
-	    pc_addf(m, 0,
+	    pc_add3(m, 0,
 	            pc_round2(100.0 * (double)(st.f_files - st.f_ffree) /
 	                      (double)st.f_files),
-	            "fs.%s.inodes_used_pct", part) < 0)
+	            "fs.", part, ".inodes_used_pct") < 0)
 		return -1;
 	return 0;
 }

@@ -390,45 +390,74 @@ pc_inventory_free(struct pc *pc)
 {
 	cJSON_Delete(pc->inv_static);
 	pc->inv_static = NULL;
+	free(pc->inv_text);
+	pc->inv_text = NULL;
 }
 
-char *
-pc_inventory(struct pc *pc, int64_t ts)
+/* The object without "v" and "ts": {"type":"pc",...}. */
+static char *
+pc_inv_text(struct pc *pc)
 {
 	cJSON *o, *it, *labels;
 	char *text = NULL;
-	unsigned gen = pc_smart_generation(pc);
 	size_t i;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return NULL;
+	if (cJSON_AddStringToObject(o, "type", "pc") == NULL)
+		goto fail;
+	/* References: deleting 'o' leaves the cached tree alone. */
+	for (it = pc->inv_static->child; it != NULL; it = it->next)
+		if (!cJSON_AddItemReferenceToObject(o, it->string, it))
+			goto fail;
+	if ((labels = cJSON_AddObjectToObject(o, "labels")) == NULL)
+		goto fail;
+	for (i = 0; i < pc->nlabels; i++)
+		if (cJSON_AddStringToObject(labels, pc->labels[i].prefix,
+		                            pc->labels[i].label) == NULL)
+			goto fail;
+	if (pc_smart_inventory(pc, o) < 0)
+		goto fail;
+	text = cJSON_PrintUnformatted(o);
+fail:
+	cJSON_Delete(o);
+	return text;
+}
+
+/*
+ * The core asks twice a round (once with ts 0, to compare); the text is
+ * kept and rebuilt only when a label was added or SMART's state changed,
+ * so a steady round costs one snprintf().
+ */
+char *
+pc_inventory(struct pc *pc, int64_t ts)
+{
+	unsigned gen = pc_smart_generation(pc);
+	char *out;
+	size_t len;
 
 	if (pc->inv_static == NULL || gen != pc->inv_gen) {
 		cJSON_Delete(pc->inv_static);
+		free(pc->inv_text);
+		pc->inv_text = NULL;
 		if ((pc->inv_static = pc_inv_static(pc)) == NULL)
 			goto fail;
 		pc->inv_gen = gen;
 	}
-	if ((o = cJSON_CreateObject()) == NULL)
+	if (pc->inv_text == NULL || pc->inv_nlabels != pc->nlabels) {
+		free(pc->inv_text);
+		if ((pc->inv_text = pc_inv_text(pc)) == NULL)
+			goto fail;
+		pc->inv_nlabels = pc->nlabels;
+	}
+	/* inv_text is "{...}": splice "v" and "ts" in after its brace. */
+	len = strlen(pc->inv_text) + 48;
+	if ((out = malloc(len)) == NULL)
 		goto fail;
-	if (cJSON_AddNumberToObject(o, "v", 1) == NULL ||
-	    cJSON_AddNumberToObject(o, "ts", (double)ts) == NULL ||
-	    cJSON_AddStringToObject(o, "type", "pc") == NULL)
-		goto fail_o;
-	/* References: deleting 'o' leaves the cached tree alone. */
-	for (it = pc->inv_static->child; it != NULL; it = it->next)
-		if (!cJSON_AddItemReferenceToObject(o, it->string, it))
-			goto fail_o;
-	if ((labels = cJSON_AddObjectToObject(o, "labels")) == NULL)
-		goto fail_o;
-	for (i = 0; i < pc->nlabels; i++)
-		if (cJSON_AddStringToObject(labels, pc->labels[i].prefix,
-		                            pc->labels[i].label) == NULL)
-			goto fail_o;
-	if (pc_smart_inventory(pc, o) < 0)
-		goto fail_o;
-	text = cJSON_PrintUnformatted(o);
-fail_o:
-	cJSON_Delete(o);
+	snprintf(out, len, "{\"v\":1,\"ts\":%lld,%s", (long long)ts,
+	         pc->inv_text + 1);
+	return out;
 fail:
-	if (text == NULL)
-		errno = ENOMEM;
-	return text;
+	errno = ENOMEM;
+	return NULL;
 }

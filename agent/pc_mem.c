@@ -37,24 +37,28 @@ static const char *const pc_mem_keys[MI_N] = {
 int
 pc_mem_sample(struct pc *pc, struct wire_metrics *m)
 {
-	unsigned long long kb[MI_N];
+	uint64_t kb[MI_N];
 	bool have[MI_N] = {false};
 	double total, used, avail;
+	const char *p;
 	char *line, *next;
-	size_t i;
+	size_t i, found = 0;
 
 	if (pc_src_read(pc, PC_SRC_MEMINFO, PC_MEMINFO_HEAD) < 0)
 		return 0;
-	for (line = pc->buf; line != NULL && *line != '\0'; line = next) {
+	for (line = pc->buf; line != NULL && *line != '\0' && found < MI_N;
+	     line = next) {
 		next = strchr(line, '\n');
 		if (next != NULL)
 			*next++ = '\0';
 		for (i = 0; i < MI_N; i++) {
 			size_t kl = strlen(pc_mem_keys[i]);
 
-			if (strncmp(line, pc_mem_keys[i], kl) == 0) {
-				have[i] =
-				    sscanf(line + kl, "%llu", &kb[i]) == 1;
+			if (!have[i] &&
+			    strncmp(line, pc_mem_keys[i], kl) == 0) {
+				p = line + kl;
+				have[i] = pc_scan_u64(&p, &kb[i], 1) == 1;
+				found++;
 				break;
 			}
 		}

@@ -53,9 +53,10 @@ pc_net_line(char *line, char **name, char **rest)
 int
 pc_net_sample(struct pc *pc, struct wire_metrics *m)
 {
-	unsigned long long rxb, rxp, rxe, txb, txp, txe, skip;
+	uint64_t v[11];
 	struct pc_inst *in;
 	char *line, *next, *name, *rest;
+	const char *p;
 	bool isnew;
 
 	if (pc_src_read(pc, PC_SRC_NETDEV, 0) < 0)
@@ -67,11 +68,10 @@ pc_net_sample(struct pc *pc, struct wire_metrics *m)
 		if (pc_net_line(line, &name, &rest) < 0 ||
 		    strlen(name) >= sizeof(in->name))
 			continue;
-		if (sscanf(rest,
-		           "%llu %llu %llu %llu %llu %llu %llu %llu "
-		           "%llu %llu %llu",
-		           &rxb, &rxp, &rxe, &skip, &skip, &skip, &skip, &skip,
-		           &txb, &txp, &txe) != 11)
+		/* rx: bytes packets errs drop fifo frame compr mcast; tx: ...
+		 */
+		p = rest;
+		if (pc_scan_u64(&p, v, 11) != 11)
 			continue;
 		if ((in = pc_inst_get(&pc->nets, name, &isnew)) == NULL)
 			return -1;
@@ -80,14 +80,14 @@ pc_net_sample(struct pc *pc, struct wire_metrics *m)
 			in->part[0] = '\0';
 		if (in->part[0] == '\0')
 			continue;
-		if (pc_addf(m, 1, (double)rxb, "net.%s.rx_bytes", in->part) <
+		if (pc_add3(m, 1, (double)v[0], "net.", in->part, ".rx_bytes") <
 		        0 ||
-		    pc_addf(m, 1, (double)txb, "net.%s.tx_bytes", in->part) <
+		    pc_add3(m, 1, (double)v[8], "net.", in->part, ".tx_bytes") <
 		        0 ||
-		    pc_addf(m, 1, (double)rxe, "net.%s.rx_errors", in->part) <
-		        0 ||
-		    pc_addf(m, 1, (double)txe, "net.%s.tx_errors", in->part) <
-		        0)
+		    pc_add3(m, 1, (double)v[2], "net.", in->part,
+		            ".rx_errors") < 0 ||
+		    pc_add3(m, 1, (double)v[10], "net.", in->part,
+		            ".tx_errors") < 0)
 			return -1;
 	}
 	return 0;

@@ -90,7 +90,7 @@ struct pc {
 	struct pc_insts disks;
 
 	struct pc_sensor *sensors; /* discovered at pc_new() */
-	size_t nsensors;
+	size_t nsensors, capsensors;
 
 	struct pc_battery *battery;
 	struct pc_smart *smart;
@@ -101,6 +101,8 @@ struct pc {
 
 	struct cJSON *inv_static; /* pc_inventory.c: the fixed part */
 	unsigned inv_gen;         /* pc_smart_generation() it saw */
+	char *inv_text;           /* the printed object without v and ts */
+	size_t inv_nlabels;       /* nlabels when inv_text was printed */
 
 	char *smartctl; /* copied option, or NULL */
 	unsigned smart_interval, smart_timeout;
@@ -150,10 +152,6 @@ bool pc_exists(struct pc *pc, const char *rel);
  */
 int pc_add(struct wire_metrics *m, int counter, const char *name, double value);
 
-/* pc_add() with the name from a format. */
-int pc_addf(struct wire_metrics *m, int counter, double value, const char *fmt,
-            ...) __attribute__((format(printf, 4, 5)));
-
 /*
  * Decides the metric part for the instance 'label' of 'kind' ("fs", "net",
  * "temp"...): sanitized (mount points with name_mount_part() when 'mount'),
@@ -170,6 +168,20 @@ int pc_label_part(struct pc *pc, const char *kind, const char *label,
  */
 struct pc_inst *pc_inst_get(struct pc_insts *set, const char *name,
                             bool *isnew);
+
+/*
+ * pc_add() with the name a + b + c ("net.", "eth0", ".rx_bytes"), built
+ * without printf: a round adds dozens of names.
+ */
+int pc_add3(struct wire_metrics *m, int counter, double value, const char *a,
+            const char *b, const char *c);
+
+/*
+ * Parses up to 'n' unsigned decimal numbers separated by blanks from *pp
+ * into v[], advancing *pp.  Returns how many were read (sscanf() costs ten
+ * times as much, and the samplers parse a few hundred numbers a round).
+ */
+size_t pc_scan_u64(const char **pp, uint64_t *v, size_t n);
 
 /* Rounds to two decimals: percentages travel as 43.21, not 43.2109375. */
 double pc_round2(double v);

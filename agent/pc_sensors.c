@@ -37,8 +37,8 @@
 struct pc_sensor {
 	int fd;
 	bool fan;
-	bool spun; /* fan seen above 0 rpm */
-	char part[NAME_PART_MAX + 1];
+	bool spun;                      /* fan seen above 0 rpm */
+	char name[NAME_METRIC_MAX + 1]; /* the whole metric name */
 };
 
 #define PC_MAX_SENSORS 128
@@ -90,22 +90,32 @@ pc_sensors_list(struct pc *pc, const char *rel, const char *prefix,
 static int
 pc_sensors_add(struct pc *pc, const char *rel, bool fan, const char *label)
 {
+	char part[NAME_PART_MAX + 1];
 	struct pc_sensor *s;
 	int fd;
 
 	if (pc->nsensors >= PC_MAX_SENSORS)
 		return 0;
+	if (pc->nsensors == pc->capsensors) {
+		size_t cap = pc->capsensors ? pc->capsensors * 2 : 8;
+
+		if ((s = realloc(pc->sensors, cap * sizeof(*s))) == NULL)
+			return -1;
+		pc->sensors = s;
+		pc->capsensors = cap;
+	}
 	if ((fd = pc_open(pc, rel, O_RDONLY)) < 0)
 		return 0;
 	s = &pc->sensors[pc->nsensors];
 	memset(s, 0, sizeof(*s));
 	s->fd = fd;
 	s->fan = fan;
-	if (pc_label_part(pc, fan ? "fan" : "temp", label, false, s->part) <
-	    0) {
+	if (pc_label_part(pc, fan ? "fan" : "temp", label, false, part) < 0) {
 		close(fd);
 		return 0;
 	}
+	snprintf(s->name, sizeof(s->name),
+	         fan ? "fan.%s.rpm" : "temp.%s.celsius", part);
 	pc->nsensors++;
 	return 0;
 }
@@ -162,9 +172,6 @@ pc_sensors_init(struct pc *pc)
 	size_t n, nz, i, j;
 	unsigned rep;
 
-	pc->sensors = calloc(PC_MAX_SENSORS, sizeof(*pc->sensors));
-	if (pc->sensors == NULL)
-		return -1;
 	n = pc_sensors_list(pc, "sys/class/hwmon", "hwmon", "", nums,
 	                    PC_MAX_CHIPS);
 	for (i = 0; i < n; i++) {
@@ -225,6 +232,7 @@ pc_sensors_free(struct pc *pc)
 		close(pc->sensors[i].fd);
 	free(pc->sensors);
 	pc->sensors = NULL;
+	pc->capsensors = 0;
 	pc->nsensors = 0;
 }
 
@@ -253,14 +261,12 @@ pc_sensors_sample(struct pc *pc, struct wire_metrics *m)
 				continue;
 			if (v > 0)
 				s->spun = true;
-			if (s->spun &&
-			    pc_addf(m, 0, (double)v, "fan.%s.rpm", s->part) < 0)
+			if (s->spun && pc_add(m, 0, s->name, (double)v) < 0)
 				return -1;
 		} else {
 			if (v == 0 || v < -40000 || v >= 127000)
 				continue;
-			if (pc_addf(m, 0, (double)v / 1000.0, "temp.%s.celsius",
-			            s->part) < 0)
+			if (pc_add(m, 0, s->name, (double)v / 1000.0) < 0)
 				return -1;
 		}
 	}

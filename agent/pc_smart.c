@@ -72,7 +72,7 @@ struct pc_smart_disk {
 };
 
 struct pc_smart {
-	struct pc_smart_disk disks[PC_SMART_DISKS];
+	struct pc_smart_disk *disks; /* only when smartctl is configured */
 	size_t ndisks;
 	double next_run; /* monotonic seconds */
 	bool ran;        /* a run was started */
@@ -92,31 +92,32 @@ int
 pc_smart_init(struct pc *pc)
 {
 	struct pc_smart *s;
-	char **names;
-	size_t i;
+	struct pc_smart_disk *d;
+	char **names = NULL;
+	size_t n, k;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return -1;
 	pc->smart = s;
 	if (pc->smartctl == NULL)
 		return 0;
-	names = NULL;
-	i = pc_list_dir(pc, "sys/block", &names);
-	for (size_t k = 0; k < i; k++) {
-		struct pc_smart_disk *d;
-
-		if (s->ndisks < PC_SMART_DISKS &&
-		    pc_disk_wanted(pc, names[k]) &&
-		    strlen(names[k]) < sizeof(d->dev)) {
-			d = &s->disks[s->ndisks];
-			snprintf(d->dev, sizeof(d->dev), "%s", names[k]);
-			d->fd = -1;
-			if (pc_label_part(pc, "disk", d->dev, false, d->part) ==
-			    0)
-				s->ndisks++;
-		}
+	n = pc_list_dir(pc, "sys/block", &names);
+	if (n > 0 && (s->disks = calloc(n < PC_SMART_DISKS ? n : PC_SMART_DISKS,
+	                                sizeof(*s->disks))) == NULL) {
+		pc_list_free(names, n);
+		return -1;
 	}
-	pc_list_free(names, i);
+	for (k = 0; k < n && s->ndisks < PC_SMART_DISKS; k++) {
+		d = &s->disks[s->ndisks];
+		if (!pc_disk_wanted(pc, names[k]) ||
+		    strlen(names[k]) >= sizeof(d->dev))
+			continue;
+		snprintf(d->dev, sizeof(d->dev), "%s", names[k]);
+		d->fd = -1;
+		if (pc_label_part(pc, "disk", d->dev, false, d->part) == 0)
+			s->ndisks++;
+	}
+	pc_list_free(names, n);
 	return 0;
 }
 
@@ -153,10 +154,18 @@ pc_smart_free(struct pc *pc)
 		struct pc_smart_disk *d = &s->disks[i];
 
 		pc_smart_stop(d, true);
-		/* Killed: reaping now cannot take long (SIGKILL). */
-		if (d->pid > 0 && waitpid(d->pid, NULL, 0) >= 0)
-			d->pid = 0;
+		/*
+		 * SIGKILL normally ends it at once; a smartctl stuck in the
+		 * kernel on a dead disk does not die until the I/O returns,
+		 * so wait at most 50 ms and leave a zombie rather than hang
+		 * the agent's exit or reload.
+		 */
+		for (int k = 0; k < 5 && d->pid > 0; k++) {
+			usleep(10000);
+			pc_smart_stop(d, false);
+		}
 	}
+	free(s->disks);
 	free(s);
 	pc->smart = NULL;
 }
@@ -266,8 +275,7 @@ pc_smart_attr(cJSON *root, int id, double *out)
 }
 
 static void
-pc_smart_string(cJSON *root, const char *key, char *out, size_t outsz,
-                bool *changed)
+pc_smart_string(cJSON *root, const char *key, char *out, size_t outsz)
 {
 	cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
 	char b[128];
@@ -280,10 +288,7 @@ pc_smart_string(cJSON *root, const char *key, char *out, size_t outsz,
 		    (unsigned char)v->valuestring[i] < 0x7f)
 			b[o++] = v->valuestring[i];
 	b[o] = '\0';
-	if (strcmp(out, b) != 0) {
-		snprintf(out, outsz, "%s", b);
-		*changed = true;
-	}
+	snprintf(out, outsz, "%s", b);
 }
 
 /* Parses one finished run into the disk's cache. */
@@ -292,9 +297,10 @@ pc_smart_parse(struct pc_smart *s, struct pc_smart_disk *d)
 {
 	cJSON *root, *st, *nv;
 	double exitst = 0, v;
-	bool changed = false;
 	int bits;
 
+	/* Any run may change the inventory (reason, model, serial). */
+	s->gen++;
 	d->reason[0] = '\0';
 	root = cJSON_ParseWithLength(d->out != NULL ? d->out : "", d->len);
 	if (root == NULL) {
@@ -341,12 +347,8 @@ pc_smart_parse(struct pc_smart *s, struct pc_smart_disk *d)
 		d->hours = v;
 		d->have |= SM_HOURS;
 	}
-	pc_smart_string(root, "model_name", d->model, sizeof(d->model),
-	                &changed);
-	pc_smart_string(root, "serial_number", d->serial, sizeof(d->serial),
-	                &changed);
-	if (changed)
-		s->gen++;
+	pc_smart_string(root, "model_name", d->model, sizeof(d->model));
+	pc_smart_string(root, "serial_number", d->serial, sizeof(d->serial));
 	cJSON_Delete(root);
 }
 
@@ -389,6 +391,7 @@ pc_smart_collect(struct pc *pc, struct pc_smart_disk *d, double now)
 				         "%u s, killed",
 				         d->dev, pc->smart_timeout);
 				pc_smart_stop(d, true);
+				pc->smart->gen++;
 			}
 			return;
 		}
@@ -426,28 +429,30 @@ pc_smart_sample(struct pc *pc, struct wire_metrics *m)
 		s->next_run = now + pc->smart_interval;
 		for (i = 0; i < s->ndisks; i++)
 			pc_smart_spawn(pc, &s->disks[i], now);
+		s->gen++;
 	}
 	for (i = 0; i < s->ndisks; i++) {
 		d = &s->disks[i];
 		if (((d->have & SM_OK) &&
-		     pc_addf(m, 0, d->ok, "disk.%s.smart_ok", d->part) < 0) ||
+		     pc_add3(m, 0, d->ok, "disk.", d->part, ".smart_ok") < 0) ||
 		    ((d->have & SM_TEMP) &&
-		     pc_addf(m, 0, d->temp, "disk.%s.temp_celsius", d->part) <
+		     pc_add3(m, 0, d->temp, "disk.", d->part, ".temp_celsius") <
 		         0) ||
 		    ((d->have & SM_HOURS) &&
-		     pc_addf(m, 1, d->hours, "disk.%s.power_on_hours",
-		             d->part) < 0) ||
+		     pc_add3(m, 1, d->hours, "disk.", d->part,
+		             ".power_on_hours") < 0) ||
 		    ((d->have & SM_REALLOC) &&
-		     pc_addf(m, 0, d->realloc, "disk.%s.reallocated_sectors",
-		             d->part) < 0) ||
+		     pc_add3(m, 0, d->realloc, "disk.", d->part,
+		             ".reallocated_sectors") < 0) ||
 		    ((d->have & SM_PENDING) &&
-		     pc_addf(m, 0, d->pending, "disk.%s.pending_sectors",
-		             d->part) < 0) ||
+		     pc_add3(m, 0, d->pending, "disk.", d->part,
+		             ".pending_sectors") < 0) ||
 		    ((d->have & SM_WEAR) &&
-		     pc_addf(m, 0, d->wear, "disk.%s.wear_pct", d->part) < 0) ||
+		     pc_add3(m, 0, d->wear, "disk.", d->part, ".wear_pct") <
+		         0) ||
 		    ((d->have & SM_MEDIA) &&
-		     pc_addf(m, 1, d->media, "disk.%s.media_errors", d->part) <
-		         0))
+		     pc_add3(m, 1, d->media, "disk.", d->part,
+		             ".media_errors") < 0))
 			return -1;
 	}
 	return 0;
