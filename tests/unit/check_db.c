@@ -160,6 +160,55 @@ START_TEST(test_newer_refused)
 }
 END_TEST
 
+START_TEST(test_failed_migration_rolls_back)
+{
+	char err[256] = "";
+
+	/* A stray table makes migration 1 fail half-way through. */
+	sql_exec("CREATE TABLE events (x)");
+	ck_assert_ptr_null(db_open(path, 0, err, sizeof err));
+	ck_assert_msg(strstr(err, "migration to schema version 1 failed") !=
+	                  NULL,
+	              "%s", err);
+	ck_assert_int_eq(sql_int("PRAGMA user_version"), 0);
+	/* Nothing of it was left behind: not even the first tables. */
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM sqlite_master WHERE "
+	                         "name IN ('schema_history', 'sites')"),
+	                 0);
+}
+END_TEST
+
+START_TEST(test_reader_during_write)
+{
+	char err[256] = "";
+	struct db *db = open_rw(), *ro;
+	struct db_device d;
+	int found;
+
+	ro = db_open(path, 1, err, sizeof err);
+	ck_assert_msg(ro != NULL, "%s", err);
+	ck_assert_int_eq(
+	    db_state_store(db, "s", "d", DEV_PC, STATE_ONLINE, 100, "metrics"),
+	    0);
+	/* The writer holds a batch open: the reader is not blocked and sees
+	 * the last committed state. */
+	ck_assert_int_eq(db_begin(db), 0);
+	ck_assert_int_eq(db_in_transaction(db), 1);
+	ck_assert_int_eq(db_state_store(db, "s", "d", DEV_PC, STATE_STALE, 200,
+	                                "no metrics for 180 s"),
+	                 0);
+	ck_assert_int_eq(db_device_get(ro, "s", "d", &d, &found), 0);
+	ck_assert_int_eq(found, 1);
+	ck_assert_int_eq(d.state, STATE_ONLINE);
+	ck_assert_int_eq(db_commit(db), 0);
+	ck_assert_int_eq(db_in_transaction(db), 0);
+	ck_assert_int_eq(db_device_get(ro, "s", "d", &d, &found), 0);
+	ck_assert_int_eq(d.state, STATE_STALE);
+	db_close(ro);
+	db_close(db);
+}
+END_TEST
+
 START_TEST(test_readonly)
 {
 	char err[256] = "";
@@ -443,6 +492,8 @@ db_suite(void)
 	tcase_add_test(tc, test_migrate_from_empty);
 	tcase_add_test(tc, test_reopen_idempotent);
 	tcase_add_test(tc, test_newer_refused);
+	tcase_add_test(tc, test_failed_migration_rolls_back);
+	tcase_add_test(tc, test_reader_during_write);
 	tcase_add_test(tc, test_readonly);
 	tcase_add_test(tc, test_metrics_round_trip);
 	tcase_add_test(tc, test_late_message);
