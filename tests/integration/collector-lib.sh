@@ -84,16 +84,17 @@ cstat() {
 	awk -v n="$1" '$1 == n { print $2 }' "$DATA/pantau-collector.prom"
 }
 
+# (lib.sh's wait_for uses $n: these helpers keep to their own names)
 wait_stat() {
-	secs=$1 name=$2 want=$3
-	n=$((secs * 5))
-	while [ $n -gt 0 ]; do
+	ws_name=$2 ws_want=$3
+	ws_n=$(($1 * 5))
+	while [ $ws_n -gt 0 ]; do
 		stats_dump
-		[ "$(cstat "$name")" = "$want" ] && return 0
+		[ "$(cstat "$ws_name")" = "$ws_want" ] && return 0
 		sleep 0.2
-		n=$((n - 1))
+		ws_n=$((ws_n - 1))
 	done
-	fail "$name is $(cstat "$name"), expected $want"
+	fail "$ws_name is $(cstat "$ws_name"), expected $ws_want"
 }
 
 rrd_last() {
