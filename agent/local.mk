@@ -40,7 +40,7 @@ tests_unit_check_agent_sched_LDADD = $(AGENT_CORE_LIBS) $(CHECK_LIBS)
 # Golden tests: pantau-agent -n on configuration files, output compared
 # exactly; and the integration scripts with a real mosquitto.
 agent_test_scripts = \
-	tests/golden/agent-conf/run.sh \
+	tests/golden/check-agent-conf.sh \
 	tests/integration/20-agent-publish.sh \
 	tests/integration/21-agent-outage.sh \
 	tests/integration/22-agent-kill.sh \

@@ -1,8 +1,9 @@
 #!/bin/sh
-# tests/golden/agent-conf/run.sh: `pantau-agent -n -c NAME.conf` for every
-# NAME.out in this directory; the output (stdout and stderr) followed by
-# "[exit STATUS]" must equal NAME.out exactly.  NAME.conf may be missing on
-# purpose (missing.out).  Also checks that the shipped example passes.
+# tests/golden/check-agent-conf.sh: `pantau-agent -n -c NAME.conf` for
+# every NAME.out in tests/golden/agent-conf/; the output (stdout and
+# stderr) followed by "[exit STATUS]" must equal NAME.out exactly.
+# NAME.conf may be missing on purpose (missing.out).  Also checks that the
+# shipped example passes.
 . "$top_srcdir/tests/integration/lib.sh"
 
 agent="$top_builddir/agent/pantau-agent"
