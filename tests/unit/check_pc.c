@@ -929,6 +929,106 @@ START_TEST(test_inventory)
 }
 END_TEST
 
+/*
+ * What the samplers produce passes the collector's strict decoders: every
+ * name valid, every value finite, labels keyed by metric names.
+ */
+START_TEST(test_wire_roundtrip)
+{
+	const char *fx = fixtures[_i];
+	struct wire_metrics m, back;
+	struct wire_inventory inv;
+	struct wire_error err;
+	char *text;
+	size_t len;
+
+	two_rounds(fx, &m);
+	m.seq = 7;
+	ck_assert_ptr_nonnull(text = wire_metrics_encode(&m, &len));
+	ck_assert_msg(wire_metrics_decode(text, len, &back, &err) == WIRE_OK,
+	              "%s: %s", fx, err.detail);
+	ck_assert_uint_eq(back.ngauges, m.ngauges);
+	ck_assert_uint_eq(back.ncounters, m.ncounters);
+	free(text);
+	wire_metrics_clear(&back);
+	wire_metrics_clear(&m);
+
+	{
+		struct pc *pc = new_pc(fixture(fx), NULL, 0);
+
+		sample(pc, TS0, &m);
+		wire_metrics_clear(&m);
+		ck_assert_ptr_nonnull(text = pc_inventory(pc, TS0));
+		ck_assert_msg(wire_inventory_decode(text, strlen(text), &inv,
+		                                    &err) == WIRE_OK,
+		              "%s: %s", fx, err.detail);
+		ck_assert_int_eq(inv.ts, TS0);
+		ck_assert_int_eq(inv.type, DEV_PC);
+		wire_inventory_clear(&inv);
+		free(text);
+		pc_free(pc);
+	}
+}
+END_TEST
+
+/*
+ * Two hwmon chips of the same name (two NVMe drives) get distinct parts,
+ * in the order of hwmonN; a chip with its files in device/ (old drivers)
+ * is read there.
+ */
+START_TEST(test_sensor_names)
+{
+	static const char *const files[][2] = {
+	    {"sys/class/hwmon/hwmon0/name", "nvme\n"},
+	    {"sys/class/hwmon/hwmon0/temp1_input", "41850\n"},
+	    {"sys/class/hwmon/hwmon0/temp1_label", "Composite\n"},
+	    {"sys/class/hwmon/hwmon1/name", "nvme\n"},
+	    {"sys/class/hwmon/hwmon1/temp1_input", "37850\n"},
+	    {"sys/class/hwmon/hwmon1/temp1_label", "Composite\n"},
+	    {"sys/class/hwmon/hwmon10/device/name", "it8728\n"},
+	    {"sys/class/hwmon/hwmon10/device/temp1_input", "33000\n"},
+	    {"sys/class/hwmon/hwmon10/device/fan1_input", "980\n"},
+	    {"sys/class/hwmon/hwmon2/name", "k10temp\n"},
+	    {"sys/class/hwmon/hwmon2/temp1_input", "51125\n"},
+	    {"sys/class/hwmon/hwmon2/temp1_label", "Tctl\n"},
+	};
+	char root[1200], path[2048];
+	struct wire_metrics m;
+	struct pc *pc;
+	FILE *f;
+	size_t i;
+
+	snprintf(root, sizeof(root), "%s/sensors.%ld", tmpbase, (long)getpid());
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, files[i][0]);
+		*strrchr(path, '/') = '\0';
+		run("mkdir -p '%s'", path);
+		snprintf(path, sizeof(path), "%s/%s", root, files[i][0]);
+		ck_assert_ptr_nonnull(f = fopen(path, "w"));
+		fputs(files[i][1], f);
+		fclose(f);
+	}
+	pc = new_pc(root, NULL, 0);
+	sample(pc, TS0, &m);
+	ck_assert_double_eq(
+	    wire_metrics_find(&m, 0, "temp.nvme_composite.celsius")->value,
+	    41.85);
+	ck_assert_double_eq(
+	    wire_metrics_find(&m, 0, "temp.nvme_2_composite.celsius")->value,
+	    37.85);
+	ck_assert_double_eq(
+	    wire_metrics_find(&m, 0, "temp.k10temp_tctl.celsius")->value,
+	    51.125);
+	ck_assert_double_eq(
+	    wire_metrics_find(&m, 0, "temp.it8728_temp1.celsius")->value, 33);
+	ck_assert_double_eq(
+	    wire_metrics_find(&m, 0, "fan.it8728_fan1.rpm")->value, 980);
+	ck_assert_uint_eq(m.ngauges, 5);
+	wire_metrics_clear(&m);
+	pc_free(pc);
+}
+END_TEST
+
 /* Labels: the original text behind every sanitized part. */
 START_TEST(test_labels)
 {
@@ -1037,6 +1137,8 @@ pc_suite(void)
 	tcase_add_test(tc, test_cpu_first_round);
 	tcase_add_test(tc, test_empty_root);
 	tcase_add_test(tc, test_session_seconds);
+	tcase_add_test(tc, test_sensor_names);
+	tcase_add_loop_test(tc, test_wire_roundtrip, 0, NFIXTURES);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("smart");
