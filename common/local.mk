@@ -3,8 +3,9 @@
 noinst_LIBRARIES += common/libpantau-common.a
 common_libpantau_common_a_SOURCES = \
 	common/log.c common/log.h \
-	common/conf.c common/conf.h \
-	common/wire.c common/wire.h \
+	common/conf.c common/conf_get.c common/conf.h common/conf_priv.h \
+	common/wire.c common/wire.h common/wire_priv.h \
+	common/wire_encode.c common/wire_decode.c \
 	common/names.c common/names.h \
 	common/timeutil.c common/timeutil.h
 common_libpantau_common_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS)
