@@ -45,7 +45,8 @@ struct agent {
 	char t_metrics[WIRE_TOPIC_MAX];
 	char t_inventory[WIRE_TOPIC_MAX];
 	char t_events[WIRE_TOPIC_MAX];
-	char *inventory; /* last sent, with ts 0 */
+	char *inventory;    /* last sent, with ts 0 */
+	char hostname[256]; /* under --root; "" for gethostname() */
 	uint64_t stdout_seq;
 	uint64_t dropped_seen;
 	bool overflow_raised;
@@ -83,6 +84,36 @@ agent_topics(struct agent *a)
 	               WIRE_CH_EVENTS) != 0)
 		return -1;
 	return 0;
+}
+
+/*
+ * The host name that device defaults to: this machine's, or with --root
+ * the captured tree's (proc/sys/kernel/hostname, else etc/hostname), so a
+ * fixture tree speaks for the machine it was captured on.
+ */
+static const char *
+agent_hostname(struct agent *a)
+{
+	static const char *const files[] = {"proc/sys/kernel/hostname",
+	                                    "etc/hostname"};
+	char path[4096];
+	FILE *f;
+	size_t i;
+
+	if (strcmp(a->root, "/") == 0)
+		return NULL;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", a->root, files[i]);
+		if ((f = fopen(path, "re")) == NULL)
+			continue;
+		if (fgets(a->hostname, sizeof(a->hostname), f) == NULL)
+			a->hostname[0] = '\0';
+		fclose(f);
+		a->hostname[strcspn(a->hostname, "\r\n")] = '\0';
+		if (a->hostname[0] != '\0')
+			return a->hostname;
+	}
+	return NULL;
 }
 
 /* One outgoing message: into the spool, or onto stdout. */
@@ -292,7 +323,7 @@ agent_reload(struct agent *a)
 		log_err("reload: out of memory");
 		return;
 	}
-	if (config_load(a->cfg_path, NULL, n, &errs) != 0) {
+	if (config_load(a->cfg_path, agent_hostname(a), n, &errs) != 0) {
 		for (i = 0; conf_err_get(&errs, i) != NULL; i++)
 			log_err("%s", conf_err_get(&errs, i));
 		log_err("reload refused; the running configuration is kept");
@@ -429,12 +460,12 @@ agent_run(struct agent *a)
 }
 
 static int
-agent_check(const char *path)
+agent_check(struct agent *a)
 {
 	struct agent_config cfg;
 	struct conf_err errs = {0};
 
-	if (config_load(path, NULL, &cfg, &errs) != 0) {
+	if (config_load(a->cfg_path, agent_hostname(a), &cfg, &errs) != 0) {
 		conf_err_print(&errs, stderr);
 		conf_err_clear(&errs);
 		return 1;
@@ -497,13 +528,13 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (check)
-		return agent_check(a.cfg_path);
+		return agent_check(&a);
 
 	log_init("pantau-agent", foreground || a.once || a.to_stdout,
 	         LOG_LVL_INFO);
 	if ((a.cfg = calloc(1, sizeof(*a.cfg))) == NULL)
 		fatal("out of memory");
-	if (config_load(a.cfg_path, NULL, a.cfg, &errs) != 0) {
+	if (config_load(a.cfg_path, agent_hostname(&a), a.cfg, &errs) != 0) {
 		for (i = 0; conf_err_get(&errs, i) != NULL; i++)
 			log_err("%s", conf_err_get(&errs, i));
 		fatal("%s: configuration refused", a.cfg_path);

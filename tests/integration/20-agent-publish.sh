@@ -6,6 +6,7 @@
 #  - every payload decodes with common/'s strict decoder (wire-tool);
 #  - SIGKILL of a connected agent leaves a retained "offline" (the will);
 #  - --once --stdout prints TOPIC<TAB>PAYLOAD lines that decode;
+#  - device defaults to the host name;
 #  - --once publishes one round and exits 0.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/agent-lib.sh"
@@ -122,6 +123,18 @@ if [ -x "$WIRE_TOOL" ]; then
 			>/dev/null || fail "wire-tool rejects --stdout $topic"
 	done <"$T/once.out"
 fi
+
+# Without device, the id is the host name made valid (under --root, the
+# captured machine's).
+printf '[agent]\nsite = asriloka\n' >"$T/nodev.conf"
+topic=$("$AGENT" -c "$T/nodev.conf" --root "$AGENT_ROOT" --once --stdout \
+	2>/dev/null | head -1 | cut -f1)
+case $AGENT_ROOT in
+*/desktop) want=pc-lab-03 ;;
+*) want=$(hostname | cut -d. -f1 | tr 'A-Z' 'a-z') ;;
+esac
+[ "$topic" = "pantau/v1/asriloka/$want/metrics" ] ||
+	fail "default device: $topic, want pantau/v1/asriloka/$want/metrics"
 
 # --once: one round through spool and broker, then a clean exit.
 before=$(metrics_count "$T/sub.log")
