@@ -6,12 +6,18 @@
  * pc_sample() once per round and pc_inventory() at connect and every round
  * (publishing only when the text changed).  Every file is read under 'root'
  * (the --root option), so tests run on fixture trees captured from real
- * machines; nothing here reads the live system when root is not "/".
+ * machines; nothing here reads the live system when root is not "/", except
+ * that smartctl is always given /dev/<disk> (tests use a fake smartctl).
  *
  * Counters are sent as totals (the collector makes rates).  A value the PC
  * does not have is absent, never 0.  A slow source (smartctl) runs outside
- * the round with a timeout; pc_sample() uses its last result and never
- * blocks on it.
+ * the round with a timeout: pc_sample() starts the runs as child processes
+ * (their own process group), collects finished ones without waiting and
+ * uses the last results, so SMART values appear from the round after a
+ * run started.  The caller may leave SIGCHLD at its default or ignore it;
+ * it must not reap children it did not start (no waitpid(-1, ...)).
+ *
+ * Metric names and sources: docs/metrics.md; SMART: docs/smart.md.
  */
 #ifndef PANTAU_AGENT_PC_H
 #define PANTAU_AGENT_PC_H
@@ -48,8 +54,10 @@ int pc_sample(struct pc *pc, int64_t ts, struct wire_metrics *m);
 
 /*
  * The inventory object of DESIGN.md section 5 as compact JSON, including
- * "labels" for every sanitized metric part seen so far.  Returns a string
- * the caller frees, or NULL with errno set.
+ * "labels" for every sanitized metric part seen so far.  Only "ts" differs
+ * between two calls while nothing changed, so pc_inventory(pc, 0) is a
+ * stable text to compare.  Cheap: the text is kept between calls.  Returns
+ * a string the caller frees, or NULL with errno set.
  */
 char *pc_inventory(struct pc *pc, int64_t ts);
 
