@@ -456,6 +456,47 @@ START_TEST(test_segments_deleted_when_acked)
 }
 END_TEST
 
+START_TEST(test_garbage_files)
+{
+	struct spool *sp;
+	struct spool_rec r;
+	char path[128], junk[3000];
+	FILE *f;
+	size_t i;
+
+	/* A segment of noise, a stray file and a mangled state file. */
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = (char)(i * 7 + 3);
+	seg_path(path, sizeof(path), 1);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(junk, 1, sizeof(junk), f), sizeof(junk));
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/notes.txt", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("not a segment\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("head banana\nseq x y\ndropped -\n", f);
+	fclose(f);
+
+	sp = spool_open(dir, 1024 * 1024, 20);
+	ck_assert_ptr_nonnull(sp);
+	ck_assert_int_eq(spool_next(sp, &r), 0);
+	ck_assert_uint_eq(spool_pending_bytes(sp), 0);
+	ck_assert_uint_eq(spool_dropped(sp), 0);
+	seg_path(path, sizeof(path), 1);
+	ck_assert_int_eq(file_size(path), 0);
+	append_n(sp, 1);
+	ck_assert_int_eq(spool_sync(sp), 0);
+	expect_next(sp, 1);
+	spool_close(sp);
+}
+END_TEST
+
 static Suite *
 spool_suite(void)
 {
@@ -475,6 +516,7 @@ spool_suite(void)
 	tcase_add_test(tc, test_too_big);
 	tcase_add_test(tc, test_seq_persists);
 	tcase_add_test(tc, test_segments_deleted_when_acked);
+	tcase_add_test(tc, test_garbage_files);
 	suite_add_tcase(s, tc);
 	return s;
 }
