@@ -150,6 +150,17 @@ pc_sensors_chip(struct pc *pc, const char *dir, const char *chip)
 	return 0;
 }
 
+/* Chip name 'chip' and zone type 'type' equal, '-' and '_' alike. */
+static bool
+pc_sensors_same(const char *chip, const char *type)
+{
+	for (; *chip != '\0' && *type != '\0'; chip++, type++)
+		if (*chip != *type && !((*chip == '_' || *chip == '-') &&
+		                        (*type == '_' || *type == '-')))
+			return false;
+	return *chip == *type;
+}
+
 /* How many of the first 'n' names equal names[n]. */
 static unsigned
 pc_sensors_repeats(char names[][32], size_t n)
@@ -210,8 +221,10 @@ pc_sensors_init(struct pc *pc)
 		         "sys/class/thermal/thermal_zone%d/type", zones[i]);
 		if (pc_read_small(pc, rel, type, sizeof(type)) <= 0)
 			continue;
+		/* The kernel names a zone's hwmon chip after its type, with
+		 * '-' turned into '_'. */
 		for (j = 0; j < n; j++)
-			if (strcmp(names[j], type) == 0)
+			if (pc_sensors_same(names[j], type))
 				break;
 		if (j < n)
 			continue;

@@ -974,7 +974,7 @@ END_TEST
 /*
  * Two hwmon chips of the same name (two NVMe drives) get distinct parts,
  * in the order of hwmonN; a chip with its files in device/ (old drivers)
- * is read there.
+ * is read there; a thermal zone that is also a hwmon chip is read once.
  */
 START_TEST(test_sensor_names)
 {
@@ -991,6 +991,12 @@ START_TEST(test_sensor_names)
 	    {"sys/class/hwmon/hwmon2/name", "k10temp\n"},
 	    {"sys/class/hwmon/hwmon2/temp1_input", "51125\n"},
 	    {"sys/class/hwmon/hwmon2/temp1_label", "Tctl\n"},
+	    {"sys/class/hwmon/hwmon3/name", "iwlwifi_1\n"},
+	    {"sys/class/hwmon/hwmon3/temp1_input", "40000\n"},
+	    {"sys/class/thermal/thermal_zone0/type", "iwlwifi-1\n"},
+	    {"sys/class/thermal/thermal_zone0/temp", "40000\n"},
+	    {"sys/class/thermal/thermal_zone1/type", "pch_cannonlake\n"},
+	    {"sys/class/thermal/thermal_zone1/temp", "47500\n"},
 	};
 	char root[1200], path[2048];
 	struct wire_metrics m;
@@ -1023,7 +1029,14 @@ START_TEST(test_sensor_names)
 	    wire_metrics_find(&m, 0, "temp.it8728_temp1.celsius")->value, 33);
 	ck_assert_double_eq(
 	    wire_metrics_find(&m, 0, "fan.it8728_fan1.rpm")->value, 980);
-	ck_assert_uint_eq(m.ngauges, 5);
+	ck_assert_double_eq(
+	    wire_metrics_find(&m, 0, "temp.iwlwifi_1_temp1.celsius")->value,
+	    40);
+	ck_assert_double_eq(
+	    wire_metrics_find(&m, 0, "temp.pch_cannonlake.celsius")->value,
+	    47.5);
+	/* The zone "iwlwifi-1" is the chip "iwlwifi_1": read once. */
+	ck_assert_uint_eq(m.ngauges, 7);
 	wire_metrics_clear(&m);
 	pc_free(pc);
 }
