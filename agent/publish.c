@@ -130,7 +130,17 @@ publish_on_publish(struct mosquitto *mosq, void *obj, int mid)
 static const char *
 publish_strerror(int rc)
 {
-	return rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc);
+	/* libmosquitto 2.0.11 has no text for some of its own codes. */
+	switch (rc) {
+	case MOSQ_ERR_ERRNO:
+		return strerror(errno);
+	case MOSQ_ERR_KEEPALIVE:
+		return "no answer within the keepalive time";
+	case MOSQ_ERR_CONN_LOST:
+		return "the connection was lost";
+	default:
+		return mosquitto_strerror(rc);
+	}
 }
 
 static void
