@@ -801,6 +801,68 @@ START_TEST(test_smart_hang)
 END_TEST
 
 /*
+ * Later runs: a disk in standby keeps its last values; a run that fails
+ * (no permission) clears them and the inventory says why.
+ */
+START_TEST(test_smart_later_runs)
+{
+	char body[4096], count[1100];
+	struct pc_options o = {0};
+	struct wire_metrics m;
+	struct pc *pc;
+	cJSON *j;
+
+	snprintf(count, sizeof(count), "%s/runs.%ld", tmpbase, (long)getpid());
+	snprintf(body, sizeof(body),
+	         "n=$(cat '%s' 2>/dev/null || echo 0); echo $((n + 1)) > '%s'\n"
+	         "case $n in\n"
+	         "0) exec cat '%s/smart/laptop/nvme0n1.json' ;;\n"
+	         "1) echo '{\"smartctl\":{\"exit_status\":2,\"messages\":"
+	         "[{\"string\":\"Device is in STANDBY mode, exit(2)\","
+	         "\"severity\":\"information\"}]}}'; exit 2 ;;\n"
+	         "*) echo '{\"smartctl\":{\"exit_status\":2,\"messages\":"
+	         "[{\"string\":\"Smartctl open device: /dev/nvme0n1 failed: "
+	         "Permission denied\",\"severity\":\"error\"}]}}'; exit 2 ;;\n"
+	         "esac",
+	         count, count, fixdir);
+	o.root = fixture("laptop");
+	o.smartctl = fake_smartctl(NULL, body);
+	o.smart_interval = 1;
+	o.smart_timeout = 10;
+	ck_assert_ptr_nonnull(pc = pc_new(&o));
+
+	ck_assert(rounds_until(pc, "disk.nvme0n1.smart_ok", 5, &m));
+	wire_metrics_clear(&m);
+	/* Second run (after 1 s): standby, the values stay. */
+	usleep(1100000);
+	rounds_until(pc, NULL, 0.3, &m);
+	ck_assert_double_eq(
+	    wire_metrics_find(&m, 1, "disk.nvme0n1.power_on_hours")->value,
+	    3154);
+	wire_metrics_clear(&m);
+	j = inventory(pc);
+	ck_assert_str_eq(jstr(j, "smart.available"), "true");
+	ck_assert_str_eq(jstr(j, "smart.reason"),
+	                 "nvme0n1: Device is in STANDBY mode, exit(2)");
+	cJSON_Delete(j);
+	/* Third run: refused; the values go, the reason comes. */
+	usleep(1100000);
+	rounds_until(pc, NULL, 0.3, &m);
+	ck_assert_ptr_null(wire_metrics_find(&m, 0, "disk.nvme0n1.smart_ok"));
+	ck_assert_ptr_null(
+	    wire_metrics_find(&m, 1, "disk.nvme0n1.power_on_hours"));
+	wire_metrics_clear(&m);
+	j = inventory(pc);
+	ck_assert_str_eq(jstr(j, "smart.available"), "false");
+	ck_assert_str_eq(jstr(j, "smart.reason"),
+	                 "nvme0n1: Smartctl open device: /dev/nvme0n1 failed: "
+	                 "Permission denied");
+	cJSON_Delete(j);
+	pc_free(pc);
+}
+END_TEST
+
+/*
  * pantau-smart-helper refuses every other command line before it would
  * reach sudo or smartctl, and says so as smartctl-style JSON.
  */
@@ -1160,6 +1222,7 @@ pc_suite(void)
 	tcase_add_test(tc, test_smart_inventory);
 	tcase_add_test(tc, test_smart_hang);
 	tcase_add_test(tc, test_smart_helper);
+	tcase_add_test(tc, test_smart_later_runs);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("inventory");
