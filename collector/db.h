@@ -9,7 +9,7 @@
  * the SQLite message logged once per distinct failure.
  *
  * The event loop groups writes: db_begin() ... db_commit() around a batch of
- * messages, so one fsync covers many of them.
+ * messages, so one commit (and one WAL append) covers many of them.
  */
 #ifndef PANTAU_COLLECTOR_DB_H
 #define PANTAU_COLLECTOR_DB_H
