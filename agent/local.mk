@@ -46,7 +46,8 @@ agent_test_scripts = \
 	tests/integration/22-agent-kill.sh \
 	tests/integration/23-agent-spool-full.sh \
 	tests/integration/24-agent-signals.sh \
-	tests/integration/25-agent-tls-auth.sh
+	tests/integration/25-agent-tls-auth.sh \
+	tests/integration/26-agent-hung-broker.sh
 TESTS += $(agent_test_scripts)
 EXTRA_DIST += $(agent_test_scripts) tests/golden/agent-conf \
 	tests/integration/agent-lib.sh
