@@ -123,7 +123,9 @@ agent_emit(struct agent *a, const char *topic, const char *payload, size_t len,
 {
 	if (a->to_stdout) {
 		printf("%s\t%.*s\n", topic, (int)len, payload);
-		fflush(stdout);
+		/* Nobody reads any more (a closed pipe): stop, like cat. */
+		if (fflush(stdout) != 0 && errno == EPIPE)
+			a->stop = true;
 		return;
 	}
 	if (spool_append(a->sp, topic, payload, len, retain, ts, seq) != 0)
