@@ -49,6 +49,15 @@ const char *http_req_param(const struct http_req *req, size_t i);
 /* A query argument ("site" of ?site=x), or NULL when absent. */
 const char *http_req_arg(const struct http_req *req, const char *name);
 
+/*
+ * The request body (POST, PATCH), NUL-terminated, at most 1 MiB; NULL with
+ * *len 0 when there is none.  Owned by the request.
+ */
+const char *http_req_body(const struct http_req *req, size_t *len);
+
+/* The caller's role bit, as found by the authorisation hook. */
+unsigned http_req_role(const struct http_req *req);
+
 /* The HTTP thread's read-only database connection. */
 struct db *http_req_db(const struct http_req *req);
 

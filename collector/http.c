@@ -92,6 +92,19 @@ http_req_arg(const struct http_req *req, const char *name)
 	                                   name);
 }
 
+const char *
+http_req_body(const struct http_req *req, size_t *len)
+{
+	*len = req->len;
+	return req->body;
+}
+
+unsigned
+http_req_role(const struct http_req *req)
+{
+	return req->role;
+}
+
 struct db *
 http_req_db(const struct http_req *req)
 {
