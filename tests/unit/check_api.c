@@ -272,6 +272,10 @@ START_TEST(test_device_show)
 	    "\"inventory\":{\"v\":1,\"ts\":1764345000,\"type\":\"pc\","
 	    "\"os\":\"Debian 12\"},\"inventory_ts\":1764345000}");
 
+	/* Path parts are %-decoded before they are checked. */
+	request("GET", "/api/v1/devices/asri%6Coka/pc%2D01", &r);
+	ck_assert_int_eq(r.status, 200);
+
 	request("GET", "/api/v1/devices/asriloka/printer-lobby", &r);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_str_eq(
