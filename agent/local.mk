@@ -19,7 +19,9 @@ agent_pantau_agent_LDADD = agent/libagent-core.a $(PC_LIBS) $(COMMON_LIBS) \
 	$(MOSQ_LIBS)
 
 dist_man_MANS += agent/pantau-agent.8 agent/pantau-agent.conf.5
-EXTRA_DIST += agent/pantau-agent.conf.example agent/pantau-agent.service \
+# The unit names Debian's paths (/usr/sbin, /etc/pantau): packages install
+# it; from a source build copy it and adjust ExecStart (docs/agent.md).
+dist_doc_DATA += agent/pantau-agent.conf.example agent/pantau-agent.service \
 	docs/agent.md
 
 # Unit tests of the core.
