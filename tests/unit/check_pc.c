@@ -353,6 +353,11 @@ START_TEST(test_expect)
 
 		if (strcmp(e->fixture, fx) != 0)
 			continue;
+		/* The fixtures' utmp files have glibc's x86-64 layout. */
+		if (sizeof(struct utmpx) != 384 &&
+		    (strncmp(e->name, "users.", 6) == 0 ||
+		     strncmp(e->name, "usage.", 6) == 0))
+			continue;
 		rows++;
 		s = wire_metrics_find(&m, e->counter, e->name);
 		if (s == NULL) {
@@ -646,6 +651,11 @@ START_TEST(test_smart)
 		const struct smart_expect *e = &smart_expects[k];
 
 		if (strcmp(e->fixture, fx) != 0)
+			continue;
+		/* The fixtures' utmp files have glibc's x86-64 layout. */
+		if (sizeof(struct utmpx) != 384 &&
+		    (strncmp(e->name, "users.", 6) == 0 ||
+		     strncmp(e->name, "usage.", 6) == 0))
 			continue;
 		rows++;
 		s = wire_metrics_find(&m, e->counter, e->name);
@@ -1256,7 +1266,7 @@ main(void)
 		fprintf(
 		    stderr,
 		    "check_pc: struct utmpx is %zu bytes, the "
-		    "fixtures' utmp are x86-64: users metrics will differ\n",
+		    "fixtures' utmp are x86-64: their users rows are skipped\n",
 		    sizeof(struct utmpx));
 	log_init("check_pc", 1, LOG_LVL_WARN);
 	log_set_repeat_window(0);
