@@ -28,6 +28,7 @@
 #define AGENT_ONCE_TIMEOUT 30000 /* ms --once waits for the broker */
 #define AGENT_SHUTDOWN_WAIT 3000 /* ms for the offline status */
 #define AGENT_EV_OVERFLOW "agent.spool_overflow"
+#define AGENT_INV_EVERY 300 /* s between checks of the inventory */
 
 struct agent {
 	struct agent_config *cfg;
@@ -48,6 +49,7 @@ struct agent {
 	char *inventory;    /* last sent, with ts 0 */
 	char hostname[256]; /* under --root; "" for gethostname() */
 	uint64_t stdout_seq;
+	int64_t inv_checked; /* ts of the last inventory check */
 	uint64_t dropped_seen;
 	bool overflow_raised;
 	bool overflow_logged;
@@ -260,7 +262,16 @@ agent_round(struct agent *a, int64_t ts)
 	}
 	wire_metrics_clear(&m);
 
-	agent_inventory(a, ts, false);
+	/*
+	 * Building the inventory costs about a fifth of a round, and what it
+	 * describes (hardware, OS, labels) changes rarely: look every five
+	 * minutes, or every round when rounds are further apart.
+	 */
+	if (a->inventory == NULL || ts - a->inv_checked >= AGENT_INV_EVERY ||
+	    ts < a->inv_checked) {
+		agent_inventory(a, ts, false);
+		a->inv_checked = ts;
+	}
 	if (!a->to_stdout) {
 		agent_overflow(a, ts);
 		if (spool_sync(a->sp) != 0)
