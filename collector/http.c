@@ -398,6 +398,22 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/*
+ * %-decodes a path or query argument in place, as libmicrohttpd would,
+ * except that a string containing "%00" is left as it is: a decoded NUL
+ * would cut "pc-01%00x" to "pc-01" and let two names reach one resource.
+ * Left encoded, it fails name validation.  Returns the new length.
+ */
+static size_t
+http_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	if (strstr(s, "%00") != NULL)
+		return strlen(s);
+	return MHD_http_unescape(s);
+}
+
 /* libmicrohttpd's messages, which end in a newline of their own. */
 static void
 http_log(void *cls, const char *fmt, va_list ap)
@@ -564,6 +580,7 @@ http_start(const struct http_config *cfg, char *err, size_t errsz)
 	    MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, http_access, h,
 	                     MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
 	                     MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
+	                     MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
 	                     MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (h->mhd == NULL) {
 		snprintf(err, errsz,

@@ -303,6 +303,8 @@ static const char *const not_found[] = {
     "/api/v1/devices/ASRILOKA/pc-01",
     "/api/v1/devices/asriloka/pc-01'%20OR%20'1'='1",
     "/api/v1/devices/asriloka/pc%00x",
+    "/api/v1/devices/asriloka/pc-01%00",
+    "/api/v1/devices/asriloka%00/pc-01",
     "/api/v1/devices/-x/pc-01",
     "/api/v1/device",
     "/api/v2/devices",
@@ -322,10 +324,15 @@ START_TEST(test_not_found)
 END_TEST
 
 static const char *const bad_args[] = {
-    "/api/v1/devices?site=..%2Fx",  "/api/v1/devices?site=",
-    "/api/v1/devices?site=A",       "/api/v1/devices?limit=0",
-    "/api/v1/devices?limit=-1",     "/api/v1/devices?limit=abc",
-    "/api/v1/devices?limit=100001", "/api/v1/devices?limit=1x",
+    "/api/v1/devices?site=..%2Fx",
+    "/api/v1/devices?site=",
+    "/api/v1/devices?site=A",
+    "/api/v1/devices?limit=0",
+    "/api/v1/devices?limit=-1",
+    "/api/v1/devices?limit=abc",
+    "/api/v1/devices?limit=100001",
+    "/api/v1/devices?limit=1x",
+    "/api/v1/devices?site=asriloka%00x",
 };
 
 START_TEST(test_bad_args)
