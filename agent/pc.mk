@@ -21,11 +21,24 @@ PC_LIBS = agent/libpc.a $(COMMON_LIBS)
 # Unit tests: every sampler against the fixture trees (tests/fixtures/pc/:
 # desktop, laptop, vm, their <name>-round2/ second snapshots, and smart/
 # with smartctl JSON per disk).
-check_PROGRAMS += tests/unit/check_pc
-TESTS += tests/unit/check_pc
-tests_unit_check_pc_SOURCES = tests/unit/check_pc.c
-tests_unit_check_pc_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CJSON_CFLAGS)
-tests_unit_check_pc_LDADD = $(PC_LIBS) $(CHECK_LIBS)
+check_PROGRAMS += tests/unit/check_pc tests/unit/check_pc_smart \
+	tests/unit/check_pc_inventory
+TESTS += tests/unit/check_pc tests/unit/check_pc_smart \
+	tests/unit/check_pc_inventory
+PC_TEST_SOURCES = tests/unit/check_pc.h tests/unit/check_pc_fixture.c
+PC_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CJSON_CFLAGS)
+PC_TEST_LIBS = $(PC_LIBS) $(CHECK_LIBS)
+tests_unit_check_pc_SOURCES = tests/unit/check_pc.c $(PC_TEST_SOURCES)
+tests_unit_check_pc_CFLAGS = $(PC_TEST_CFLAGS)
+tests_unit_check_pc_LDADD = $(PC_TEST_LIBS)
+tests_unit_check_pc_smart_SOURCES = tests/unit/check_pc_smart.c \
+	$(PC_TEST_SOURCES)
+tests_unit_check_pc_smart_CFLAGS = $(PC_TEST_CFLAGS)
+tests_unit_check_pc_smart_LDADD = $(PC_TEST_LIBS)
+tests_unit_check_pc_inventory_SOURCES = tests/unit/check_pc_inventory.c \
+	$(PC_TEST_SOURCES)
+tests_unit_check_pc_inventory_CFLAGS = $(PC_TEST_CFLAGS)
+tests_unit_check_pc_inventory_LDADD = $(PC_TEST_LIBS)
 EXTRA_DIST += tests/fixtures/pc
 
 # SMART for an unprivileged agent: the helper it runs through sudo
