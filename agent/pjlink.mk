@@ -1,0 +1,1 @@
+# agent/pjlink.mk: PJLink polling of projectors (issue 4).

@@ -1,0 +1,1 @@
+# agent/snmp.mk: SNMP polling of printers, switches and PCs (issue 4).
