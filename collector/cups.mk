@@ -1,0 +1,1 @@
+# collector/cups.mk: print accounting from CUPS (issue 6).
