@@ -1,5 +1,7 @@
 /*
- * db.c: the collector's SQLite database (db.h, docs/database.md).
+ * db.c: the collector's SQLite database (db.h, docs/database.md): the
+ * connection, its statement cache, migrations, transactions and the writes.
+ * The reads are in db_query.c.
  *
  * One struct db is one connection.  The event loop owns a read-write one
  * and groups a batch of messages into a transaction (db_begin/db_commit);
@@ -18,7 +20,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include <sqlite3.h>
 
 #include "collector/db.h"
+#include "collector/db_priv.h"
 #include "collector/db_schema.h"
 #include "common/log.h"
 #include "common/timeutil.h"
@@ -47,30 +49,6 @@
 	"PRAGMA foreign_keys = ON; "                                           \
 	"PRAGMA temp_store = MEMORY; "                                         \
 	"PRAGMA cache_size = -16384"
-
-enum db_stmt {
-	S_BEGIN,
-	S_COMMIT,
-	S_ROLLBACK,
-	S_SAVEPOINT,
-	S_RELEASE,
-	S_ROLLBACK_TO,
-	S_SITE_ENSURE,
-	S_DEVICE_ENSURE,
-	S_DEVICE_METRICS,
-	S_LATEST_UPSERT,
-	S_INVENTORY_STORE,
-	S_EVENT_STORE,
-	S_STATE_SET,
-	S_PRESENCE_CLOSE,
-	S_PRESENCE_OPEN,
-	S_DEVICES_QUERY,
-	S_DEVICE_GET,
-	S_LATEST_LOAD,
-	S_INVENTORY_LOAD,
-	S_PRESENCE_LOAD,
-	S_NSTMTS
-};
 
 /* The columns db_device_row() reads, in its order. */
 #define DEVICE_COLUMNS                                                         \
@@ -165,15 +143,6 @@ static const char *const db_sql[S_NSTMTS] = {
                         "ORDER BY since, id",
 };
 
-struct db {
-	sqlite3 *h;
-	int readonly;
-	sqlite3_stmt *st[S_NSTMTS];
-	char lasterr[256]; /* the last failure logged */
-	unsigned long errors;
-	char *path;
-};
-
 static const char *const dev_state_names[STATE_NSTATES] = {
     [STATE_UNKNOWN] = "unknown", [STATE_ONLINE] = "online",
     [STATE_OFFLINE] = "offline", [STATE_UNREACHABLE] = "unreachable",
@@ -217,7 +186,7 @@ db_errors(const struct db *db)
  * fails every batch the same way, and one line says it.  db_commit() clears
  * the memory, so the failure is told again if it comes back later.
  */
-static void
+void
 db_fail(struct db *db, const char *what)
 {
 	char msg[sizeof db->lasterr];
@@ -231,7 +200,7 @@ db_fail(struct db *db, const char *what)
 	memcpy(db->lasterr, msg, sizeof msg);
 }
 
-static sqlite3_stmt *
+sqlite3_stmt *
 db_stmt(struct db *db, enum db_stmt id)
 {
 	if (db->st[id] == NULL &&
@@ -247,7 +216,7 @@ db_stmt(struct db *db, enum db_stmt id)
  * Runs a prepared statement one step.  Returns SQLITE_ROW or SQLITE_DONE,
  * or -1 (logged, statement reset).  The caller resets after the last row.
  */
-static int
+int
 db_step(struct db *db, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
@@ -273,7 +242,7 @@ db_exec_stmt(struct db *db, enum db_stmt id, const char *what)
 	return rc == -1 ? -1 : 0;
 }
 
-static void
+void
 db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s == NULL)
@@ -712,236 +681,4 @@ db_state_store(struct db *db, const char *site, const char *device,
 fail:
 	db_undo(db);
 	return -1;
-}
-
-/* Fills 'd' from a row of DEVICE_COLUMNS. */
-static void
-db_device_row(sqlite3_stmt *st, struct db_device *d)
-{
-	const char *s;
-
-	memset(d, 0, sizeof *d);
-	if ((s = (const char *)sqlite3_column_text(st, 0)) != NULL)
-		snprintf(d->site, sizeof d->site, "%s", s);
-	if ((s = (const char *)sqlite3_column_text(st, 1)) != NULL)
-		snprintf(d->device, sizeof d->device, "%s", s);
-	s = (const char *)sqlite3_column_text(st, 2);
-	d->has_type = s != NULL && wire_type_parse(s, &d->type) == 0;
-	if (!d->has_type)
-		d->type = DEV_NTYPES;
-	s = (const char *)sqlite3_column_text(st, 3);
-	if (s == NULL || dev_state_parse(s, &d->state) == -1)
-		d->state = STATE_UNKNOWN;
-	d->state_since = sqlite3_column_int64(st, 4);
-	d->first_seen = sqlite3_column_int64(st, 5);
-	d->last_seen = sqlite3_column_int64(st, 6);
-	d->last_received = sqlite3_column_int64(st, 7);
-	d->interval = (unsigned)sqlite3_column_int64(st, 8);
-	d->last_seq = (uint64_t)sqlite3_column_int64(st, 9);
-}
-
-/*
- * Grows a malloc'd array of 'size'-byte elements so it holds more than n.
- * Returns the array (perhaps moved), or NULL (ENOMEM; 'arr' unchanged).
- */
-static void *
-db_grow(void *arr, size_t *cap, size_t n, size_t size)
-{
-	void *p;
-	size_t ncap;
-
-	if (n < *cap)
-		return arr;
-	ncap = *cap ? *cap * 2 : 16;
-	if ((p = reallocarray(arr, ncap, size)) == NULL)
-		return NULL;
-	*cap = ncap;
-	return p;
-}
-
-/* Collects every device row 'st' returns, then resets it. */
-static int
-db_device_rows(struct db *db, sqlite3_stmt *st, struct db_device **out,
-               size_t *n)
-{
-	struct db_device *arr = NULL, *grown;
-	size_t cap = 0, cnt = 0;
-	int rc;
-
-	while ((rc = db_step(db, st, "read devices")) == SQLITE_ROW) {
-		if ((grown = db_grow(arr, &cap, cnt, sizeof *arr)) == NULL) {
-			log_err("database %s: out of memory", db->path);
-			rc = -1;
-			break;
-		}
-		arr = grown;
-		db_device_row(st, &arr[cnt++]);
-	}
-	sqlite3_reset(st);
-	if (rc == -1) {
-		free(arr);
-		return -1;
-	}
-	*out = arr;
-	*n = cnt;
-	return 0;
-}
-
-int
-db_devices_query(struct db *db, const char *site, size_t limit,
-                 struct db_device **out, size_t *n)
-{
-	sqlite3_stmt *st;
-
-	*out = NULL;
-	*n = 0;
-	if ((st = db_stmt(db, S_DEVICES_QUERY)) == NULL)
-		return -1;
-	db_bind_text(st, 1, site);
-	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
-	return db_device_rows(db, st, out, n);
-}
-
-int
-db_devices_load(struct db *db, struct db_device **out, size_t *n)
-{
-	return db_devices_query(db, NULL, 0, out, n);
-}
-
-int
-db_device_get(struct db *db, const char *site, const char *device,
-              struct db_device *out, int *found)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*found = 0;
-	if ((st = db_stmt(db, S_DEVICE_GET)) == NULL)
-		return -1;
-	db_bind_text(st, 1, site);
-	db_bind_text(st, 2, device);
-	if ((rc = db_step(db, st, "read device")) == -1)
-		return -1;
-	if (rc == SQLITE_ROW) {
-		db_device_row(st, out);
-		*found = 1;
-	}
-	sqlite3_reset(st);
-	return 0;
-}
-
-int
-db_latest_load(struct db *db, const char *site, const char *device,
-               struct db_value **out, size_t *n)
-{
-	struct db_value *arr = NULL, *grown, *v;
-	sqlite3_stmt *st;
-	size_t cap = 0, cnt = 0;
-	const char *s;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if ((st = db_stmt(db, S_LATEST_LOAD)) == NULL)
-		return -1;
-	db_bind_text(st, 1, site);
-	db_bind_text(st, 2, device);
-	while ((rc = db_step(db, st, "read latest values")) == SQLITE_ROW) {
-		if ((grown = db_grow(arr, &cap, cnt, sizeof *arr)) == NULL) {
-			log_err("database %s: out of memory", db->path);
-			rc = -1;
-			break;
-		}
-		arr = grown;
-		v = &arr[cnt++];
-		memset(v, 0, sizeof *v);
-		s = (const char *)sqlite3_column_text(st, 0);
-		v->counter = s != NULL && strcmp(s, "counter") == 0;
-		if ((s = (const char *)sqlite3_column_text(st, 1)) != NULL)
-			snprintf(v->name, sizeof v->name, "%s", s);
-		v->value = sqlite3_column_double(st, 2);
-		v->ts = sqlite3_column_int64(st, 3);
-	}
-	sqlite3_reset(st);
-	if (rc == -1) {
-		free(arr);
-		return -1;
-	}
-	*out = arr;
-	*n = cnt;
-	return 0;
-}
-
-int
-db_inventory_load(struct db *db, const char *site, const char *device,
-                  char **json, int64_t *ts)
-{
-	sqlite3_stmt *st;
-	const char *s;
-	int rc;
-
-	*json = NULL;
-	*ts = 0;
-	if ((st = db_stmt(db, S_INVENTORY_LOAD)) == NULL)
-		return -1;
-	db_bind_text(st, 1, site);
-	db_bind_text(st, 2, device);
-	if ((rc = db_step(db, st, "read inventory")) == -1)
-		return -1;
-	if (rc == SQLITE_ROW &&
-	    (s = (const char *)sqlite3_column_text(st, 0)) != NULL) {
-		if ((*json = strdup(s)) == NULL) {
-			log_err("database %s: out of memory", db->path);
-			sqlite3_reset(st);
-			return -1;
-		}
-		*ts = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_reset(st);
-	return 0;
-}
-
-int
-db_presence_load(struct db *db, const char *site, const char *device,
-                 int64_t from, int64_t to, struct db_presence **out, size_t *n)
-{
-	struct db_presence *arr = NULL, *grown, *p;
-	sqlite3_stmt *st;
-	size_t cap = 0, cnt = 0;
-	const char *s;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if ((st = db_stmt(db, S_PRESENCE_LOAD)) == NULL)
-		return -1;
-	db_bind_text(st, 1, site);
-	db_bind_text(st, 2, device);
-	sqlite3_bind_int64(st, 3, from);
-	sqlite3_bind_int64(st, 4, to);
-	while ((rc = db_step(db, st, "read presence")) == SQLITE_ROW) {
-		if ((grown = db_grow(arr, &cap, cnt, sizeof *arr)) == NULL) {
-			log_err("database %s: out of memory", db->path);
-			rc = -1;
-			break;
-		}
-		arr = grown;
-		p = &arr[cnt++];
-		memset(p, 0, sizeof *p);
-		s = (const char *)sqlite3_column_text(st, 0);
-		if (s == NULL || dev_state_parse(s, &p->state) == -1)
-			p->state = STATE_UNKNOWN;
-		p->since = sqlite3_column_int64(st, 1);
-		p->until = sqlite3_column_int64(st, 2);
-		if ((s = (const char *)sqlite3_column_text(st, 3)) != NULL)
-			snprintf(p->cause, sizeof p->cause, "%s", s);
-	}
-	sqlite3_reset(st);
-	if (rc == -1) {
-		free(arr);
-		return -1;
-	}
-	*out = arr;
-	*n = cnt;
-	return 0;
 }

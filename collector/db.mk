@@ -8,7 +8,8 @@
 # server links stats.o too.
 noinst_LIBRARIES += collector/libcollector-db.a
 collector_libcollector_db_a_SOURCES = \
-	collector/db.c collector/db.h collector/db_schema.h \
+	collector/db.c collector/db_query.c collector/db.h \
+	collector/db_priv.h collector/db_schema.h \
 	collector/presence.c collector/presence.h \
 	collector/http.c collector/http.h \
 	collector/api.c collector/api.h
