@@ -40,8 +40,10 @@ down, up, outage = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 ts = sorted({json.loads(l.split(" ", 1)[1])["ts"] for l in open(sys.argv[1])
              if l.startswith("pantau/v1/asriloka/pc-01/metrics ")})
 inside = [t for t in ts if down < t < up]
-# One round per second of the outage (minus the edges).
-assert len(inside) >= outage - 2, (len(inside), down, up)
+# One round per second of the outage; a loaded CI machine may skip one or
+# two (a round is skipped, never late-stamped, when the loop wakes > 1 s late).
+assert len(inside) >= outage - 4, (len(inside), down, up)
+assert all(a < b for a, b in zip(inside, inside[1:]))
 EOF
 
 # One line when lost and one when back; attempts only at debug level.
