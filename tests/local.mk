@@ -10,3 +10,6 @@ AM_TESTS_ENVIRONMENT = \
 	RRDCACHED='$(RRDCACHED)'; export RRDCACHED; \
 	RRDTOOL='$(RRDTOOL)'; export RRDTOOL; \
 	CK_DEFAULT_TIMEOUT=30; export CK_DEFAULT_TIMEOUT;
+
+# The harness every integration script sources, shipped in the tarball.
+EXTRA_DIST += tests/integration/lib.sh
