@@ -51,7 +51,5 @@ agent_test_scripts = \
 	tests/integration/25-agent-tls-auth.sh \
 	tests/integration/26-agent-hung-broker.sh
 TESTS += $(agent_test_scripts)
-# lib.sh is the shared harness (tests/local.mk); listed here too because
-# these scripts cannot run from a tarball without it (EXTRA_DIST dedups).
 EXTRA_DIST += $(agent_test_scripts) tests/golden/agent-conf \
-	tests/integration/agent-lib.sh tests/integration/lib.sh
+	tests/integration/agent-lib.sh
