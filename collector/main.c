@@ -60,7 +60,7 @@ main_usage(FILE *f)
 	fprintf(f,
 	    "usage: pantau-collector [-dn] [-c FILE]\n"
 	    "  -c FILE    configuration (default %s)\n"
-	    "  -d         stay in the foreground and log to stderr\n"
+	    "  -d         log to stderr instead of syslog\n"
 	    "  -n         check the configuration and exit\n"
 	    "  --help     this text\n"
 	    "  --version  the version\n", COLLECTOR_CONF_DEFAULT);
@@ -358,9 +358,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 
+	/* never forks: systemd (Type=simple) supervises it in the foreground */
 	log_init("pantau-collector", c.foreground, c.cf->log_level);
-	if (!c.foreground && daemon(0, 0) != 0)
-		fatal("daemon: %s", strerror(errno));
 	main_signals();
 	mosquitto_lib_init();
 	atomic_store_explicit(&stats.start_time, time_now(),
