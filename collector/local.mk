@@ -51,7 +51,8 @@ collector_test_scripts = \
 	tests/integration/31-collector-rrdcached.sh \
 	tests/integration/32-collector-hostile.sh \
 	tests/integration/33-collector-kill.sh \
-	tests/integration/34-collector-signals.sh
+	tests/integration/34-collector-signals.sh \
+	tests/integration/35-collector-backpressure.sh
 TESTS += $(collector_test_scripts)
 EXTRA_DIST += $(collector_test_scripts) tests/golden/collector-conf \
 	tests/integration/collector-lib.sh

@@ -184,8 +184,12 @@ main_loop(struct collector *c)
 
 	while (!main_quit) {
 		paused = writeq_full(c->q);
-		pfd[0].fd = subscribe_fd(c->sub);
 		pfd[0].events = subscribe_events(c->sub, paused);
+		/*
+		 * Paused with nothing to write: leave the socket out, or a
+		 * hang-up (reported whatever the events) would spin the loop.
+		 */
+		pfd[0].fd = pfd[0].events != 0 ? subscribe_fd(c->sub) : -1;
 		pfd[1].fd = writeq_fd(c->q);
 		pfd[1].events = POLLIN;
 		pfd[2].fd = main_sigpipe[0];
@@ -202,7 +206,7 @@ main_loop(struct collector *c)
 				;
 		if (pfd[1].revents & POLLIN)
 			writeq_clear_fd(c->q);
-		if (pfd[0].fd >= 0)
+		if (subscribe_fd(c->sub) >= 0)
 			subscribe_handle(c->sub, pfd[0].revents, main_paused,
 			    c->q);
 		ingest_commit(c->ingest);
