@@ -33,11 +33,16 @@ EXTRA_DIST += collector/pantau-collector.conf.example \
 	collector/pantau-collector.service docs/collector.md
 
 # Unit tests of the ingest path.
-check_PROGRAMS += tests/unit/check_rrdstore tests/unit/check_collector_config
-TESTS += tests/unit/check_rrdstore tests/unit/check_collector_config
+check_PROGRAMS += tests/unit/check_rrdstore tests/unit/check_journal \
+	tests/unit/check_collector_config
+TESTS += tests/unit/check_rrdstore tests/unit/check_journal \
+	tests/unit/check_collector_config
 tests_unit_check_rrdstore_SOURCES = tests/unit/check_rrdstore.c
 tests_unit_check_rrdstore_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(RRD_CFLAGS)
 tests_unit_check_rrdstore_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
+tests_unit_check_journal_SOURCES = tests/unit/check_journal.c
+tests_unit_check_journal_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_journal_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
 tests_unit_check_collector_config_SOURCES = tests/unit/check_collector_config.c
 tests_unit_check_collector_config_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
 	-DFIXTURES='"$(abs_top_srcdir)/tests/fixtures"'
