@@ -59,5 +59,22 @@ collector_test_scripts = \
 	tests/integration/34-collector-signals.sh \
 	tests/integration/35-collector-backpressure.sh
 TESTS += $(collector_test_scripts)
-EXTRA_DIST += $(collector_test_scripts) tests/golden/collector-conf \
-	tests/integration/collector-lib.sh
+# The golden files one by one: the directory would also ship the test logs
+# a build directory leaves there.
+EXTRA_DIST += $(collector_test_scripts) tests/integration/collector-lib.sh \
+	tests/golden/collector-conf/bad-rules.conf \
+	tests/golden/collector-conf/bad-rules.out \
+	tests/golden/collector-conf/bad-sections.conf \
+	tests/golden/collector-conf/bad-sections.out \
+	tests/golden/collector-conf/bad-syntax.conf \
+	tests/golden/collector-conf/bad-syntax.out \
+	tests/golden/collector-conf/bad-three.conf \
+	tests/golden/collector-conf/bad-three.out \
+	tests/golden/collector-conf/bad-values.conf \
+	tests/golden/collector-conf/bad-values.out \
+	tests/golden/collector-conf/missing.out \
+	tests/golden/collector-conf/mqtt.pass \
+	tests/golden/collector-conf/ok-full.conf \
+	tests/golden/collector-conf/ok-full.out \
+	tests/golden/collector-conf/ok-minimal.conf \
+	tests/golden/collector-conf/ok-minimal.out
