@@ -43,6 +43,7 @@
 #define RRDSTORE_BUCKETS	4096	/* initial; doubles at load 1 */
 #define RRDSTORE_VALUE_MAX	48	/* "ts:value" */
 #define RRDSTORE_UNKNOWN	INT64_MIN
+#define RRDSTORE_COUNTER_MAX	9.2e18	/* below INT64_MAX */
 
 struct rrdstore_pending {
 	int64_t	ts;
@@ -464,6 +465,11 @@ rrdstore_values(struct rrdstore *rs, struct rrdstore_series *se)
 	for (i = 0; i < se->npend; i++) {
 		if (se->pend[i].ts <= last) {
 			STATS_ADD(samples_skipped, 1);
+			continue;
+		}
+		/* DERIVE parses a signed 64-bit integer; more fails the call */
+		if (se->counter && se->pend[i].value >= RRDSTORE_COUNTER_MAX) {
+			STATS_ADD(rrd_errors, 1);
 			continue;
 		}
 		last = se->pend[i].ts;

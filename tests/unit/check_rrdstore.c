@@ -245,12 +245,20 @@ START_TEST(test_counter_rate)
 	    1e6 + 6000);
 	rrdstore_add(rs, "s1", "d1", "net.eth0.rx_bytes", 1, 60, T0 + 120,
 	    500);
-	ck_assert_uint_eq(rrdstore_commit(rs), 3);
+	/* a total DERIVE cannot parse is refused alone, not with its batch */
+	rrdstore_add(rs, "s1", "d1", "net.eth0.rx_bytes", 1, 60, T0 + 180,
+	    1e300);
+	rrdstore_add(rs, "s1", "d1", "net.eth0.rx_bytes", 1, 60, T0 + 240,
+	    6500);
+	ck_assert_uint_eq(rrdstore_commit(rs), 4);
+	ck_assert_uint_eq(STATS_GET(rrd_errors), 1);
 	rrdstore_free(rs);
 
 	path_of("s1", "d1", "net.eth0.rx_bytes", path, sizeof(path));
 	ck_assert(fetch_at(path, T0 + 60, 60) == 100.0);
 	ck_assert(isnan(fetch_at(path, T0 + 120, 60)));
+	/* 500 -> 6500 over 120 s (the refused sample left a gap) */
+	ck_assert(fetch_at(path, T0 + 240, 60) == 50.0);
 }
 END_TEST
 
