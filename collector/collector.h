@@ -23,13 +23,13 @@
 struct db;
 struct presence;
 
-#define COLLECTOR_CONF_DEFAULT	SYSCONFDIR "/pantau/pantau-collector.conf"
-#define COLLECTOR_DATA_DEFAULT	LOCALSTATEDIR "/lib/pantau"
-#define COLLECTOR_CLIENT_ID	"pantau-collector"
-#define COLLECTOR_TOPIC		"pantau/v1/+/+/#"
+#define COLLECTOR_CONF_DEFAULT SYSCONFDIR "/pantau/pantau-collector.conf"
+#define COLLECTOR_DATA_DEFAULT LOCALSTATEDIR "/lib/pantau"
+#define COLLECTOR_CLIENT_ID "pantau-collector"
+#define COLLECTOR_TOPIC "pantau/v1/+/+/#"
 
 /* A sample stamped later than now + this many seconds is refused. */
-#define INGEST_MAX_FUTURE	86400
+#define INGEST_MAX_FUTURE 86400
 
 /* config.c */
 
@@ -38,30 +38,30 @@ struct presence;
  * file), which the struct owns; everything is released by config_free().
  */
 struct collector_conf {
-	struct conf	*raw;
-	const char	*path;
+	struct conf *raw;
+	const char *path;
 
-	const char	*data_dir;
-	enum log_level	 log_level;
+	const char *data_dir;
+	enum log_level log_level;
 
-	const char	*mqtt_host;
-	long		 mqtt_port;
-	const char	*mqtt_username;
-	const char	*mqtt_password_file;
-	const char	*mqtt_tls_ca;
-	const char	*mqtt_client_id;
-	unsigned	 mqtt_keepalive;
+	const char *mqtt_host;
+	long mqtt_port;
+	const char *mqtt_username;
+	const char *mqtt_password_file;
+	const char *mqtt_tls_ca;
+	const char *mqtt_client_id;
+	unsigned mqtt_keepalive;
 
-	const char	*rrd_cached;	/* "unix:/path" or NULL: direct writes */
-	unsigned	 rrd_step;	/* 0: the device's interval */
-	long		 rrd_queue_max;	/* samples waiting before MQTT pauses */
+	const char *rrd_cached; /* "unix:/path" or NULL: direct writes */
+	unsigned rrd_step;      /* 0: the device's interval */
+	long rrd_queue_max;     /* samples waiting before MQTT pauses */
 
-	const char	*cups_server;	/* NULL: no CUPS polling */
-	unsigned	 cups_interval;
+	const char *cups_server; /* NULL: no CUPS polling */
+	unsigned cups_interval;
 
-	const char	*http_listen;
-	const char	*http_tls_cert;
-	const char	*http_tls_key;
+	const char *http_listen;
+	const char *http_tls_cert;
+	const char *http_tls_key;
 };
 
 /*
@@ -70,7 +70,7 @@ struct collector_conf {
  * error at all; NULL otherwise.  The caller frees it with config_free().
  */
 struct collector_conf *config_load(const char *path, struct conf_err *errs);
-void	config_free(struct collector_conf *cf);	/* NULL is a no-op */
+void config_free(struct collector_conf *cf); /* NULL is a no-op */
 
 /* rrdstore.c */
 
@@ -84,8 +84,8 @@ struct rrdstore;
  * A struct rrdstore belongs to one thread at a time.
  */
 struct rrdstore *rrdstore_new(const char *data_dir, const char *cached,
-	    unsigned step, char *err, size_t errsz);
-void	rrdstore_free(struct rrdstore *rs);	/* NULL is a no-op */
+                              unsigned step, char *err, size_t errsz);
+void rrdstore_free(struct rrdstore *rs); /* NULL is a no-op */
 
 /*
  * Queues one sample for its file.  Nothing is written until
@@ -93,9 +93,9 @@ void	rrdstore_free(struct rrdstore *rs);	/* NULL is a no-op */
  * RRD error; ingest validated it already, this is the last line of defence
  * before a file name) or ENOMEM.
  */
-int	rrdstore_add(struct rrdstore *rs, const char *site, const char *device,
-	    const char *metric, int counter, unsigned interval, int64_t ts,
-	    double value);
+int rrdstore_add(struct rrdstore *rs, const char *site, const char *device,
+                 const char *metric, int counter, unsigned interval, int64_t ts,
+                 double value);
 
 /*
  * Writes every queued sample: creates missing files, then one update per
@@ -103,20 +103,21 @@ int	rrdstore_add(struct rrdstore *rs, const char *site, const char *device,
  * last update is skipped (stats.samples_skipped), not an error.  Returns
  * the number of samples written.
  */
-size_t	rrdstore_commit(struct rrdstore *rs);
+size_t rrdstore_commit(struct rrdstore *rs);
 
 /* With rrdcached, makes it write every file it caches (at shutdown). */
-int	rrdstore_sync(struct rrdstore *rs);
+int rrdstore_sync(struct rrdstore *rs);
 
 /*
  * Writes the absolute path of a series' file into buf.  Returns 0, or -1
  * (invalid name, or buf too small).
  */
-int	rrdstore_path(const struct rrdstore *rs, const char *site,
-	    const char *device, const char *metric, char *buf, size_t bufsz);
+int rrdstore_path(const struct rrdstore *rs, const char *site,
+                  const char *device, const char *metric, char *buf,
+                  size_t bufsz);
 
 /* The number of series seen since rrdstore_new(). */
-size_t	rrdstore_series(const struct rrdstore *rs);
+size_t rrdstore_series(const struct rrdstore *rs);
 
 /* writeq.c */
 
@@ -133,7 +134,7 @@ struct writeq *writeq_new(struct rrdstore *rs, size_t max);
  * Stops the thread after it wrote everything queued, makes rrdcached write
  * its cache, and frees the queue and the store.  NULL is a no-op.
  */
-void	writeq_free(struct writeq *q);
+void writeq_free(struct writeq *q);
 
 /*
  * Hands a metrics message to the writer.  The contents of *m move into the
@@ -141,11 +142,11 @@ void	writeq_free(struct writeq *q);
  * writeq_done() once written.  Never blocks on the writer.  Returns 0, or
  * -1 on ENOMEM (m is then untouched).
  */
-int	writeq_push(struct writeq *q, const char *site, const char *device,
-	    struct wire_metrics *m, uint64_t id);
+int writeq_push(struct writeq *q, const char *site, const char *device,
+                struct wire_metrics *m, uint64_t id);
 
-bool	writeq_full(struct writeq *q);
-size_t	writeq_depth(struct writeq *q);
+bool writeq_full(struct writeq *q);
+size_t writeq_depth(struct writeq *q);
 
 /* The highest id such that it and every id pushed before it are written. */
 uint64_t writeq_done(struct writeq *q);
@@ -155,11 +156,11 @@ uint64_t writeq_done(struct writeq *q);
  * writeq_clear_fd() empties it.  The event loop polls it to resume reading
  * MQTT after a pause.
  */
-int	writeq_fd(struct writeq *q);
-void	writeq_clear_fd(struct writeq *q);
+int writeq_fd(struct writeq *q);
+void writeq_clear_fd(struct writeq *q);
 
 /* Waits until everything queued so far is written. */
-void	writeq_drain(struct writeq *q);
+void writeq_drain(struct writeq *q);
 
 /* journal.c */
 
@@ -172,7 +173,7 @@ struct journal;
  * a message in 'err'.
  */
 struct journal *journal_open(const char *dir, char *err, size_t errsz);
-void	journal_close(struct journal *j);	/* NULL is a no-op */
+void journal_close(struct journal *j); /* NULL is a no-op */
 
 /*
  * Calls 'fn' for every record left by an earlier run, oldest first, then
@@ -180,18 +181,18 @@ void	journal_close(struct journal *j);	/* NULL is a no-op */
  * number of records, or -1 when a file could not be read.
  */
 typedef void journal_fn(void *arg, const char *topic, const void *payload,
-	    size_t len);
-long	journal_replay(struct journal *j, journal_fn *fn, void *arg);
+                        size_t len);
+long journal_replay(struct journal *j, journal_fn *fn, void *arg);
 
 /*
  * Appends one record.  Returns its id (> 0), or 0 when it could not be
  * written (logged; the message is then processed without the safety net).
  */
 uint64_t journal_append(struct journal *j, const char *topic,
-	    const void *payload, size_t len);
+                        const void *payload, size_t len);
 
 /* Forgets every record with id <= done (deletes or truncates files). */
-void	journal_release(struct journal *j, uint64_t done);
+void journal_release(struct journal *j, uint64_t done);
 
 /* ingest.c */
 
@@ -202,15 +203,15 @@ struct ingest;
  * NULL (tests of the RRD path).  Does not own its arguments.
  */
 struct ingest *ingest_new(struct writeq *q, struct journal *j, struct db *db,
-	    struct presence *p);
-void	ingest_free(struct ingest *in);	/* NULL is a no-op */
+                          struct presence *p);
+void ingest_free(struct ingest *in); /* NULL is a no-op */
 
 /* One received message (journal_fn compatible, 'arg' is the ingest). */
-void	ingest_message(void *arg, const char *topic, const void *payload,
-	    size_t len);
+void ingest_message(void *arg, const char *topic, const void *payload,
+                    size_t len);
 
 /* Ends the current database transaction (call once per loop turn). */
-void	ingest_commit(struct ingest *in);
+void ingest_commit(struct ingest *in);
 
 /* subscribe.c */
 
@@ -223,33 +224,33 @@ struct subscribe;
  * and is retried with backoff; returns NULL only on a setup failure
  * (logged).
  */
-struct subscribe *subscribe_new(const struct collector_conf *cf,
-	    journal_fn *fn, void *arg);
+struct subscribe *subscribe_new(const struct collector_conf *cf, journal_fn *fn,
+                                void *arg);
 
 /* Disconnects cleanly and frees.  NULL is a no-op. */
-void	subscribe_free(struct subscribe *s);
+void subscribe_free(struct subscribe *s);
 
 /*
  * The socket to poll (-1 while disconnected) and the events to ask for.
  * With 'paused', POLLIN is not asked for: not reading means not
  * acknowledging, so the broker keeps the messages for us.
  */
-int	subscribe_fd(struct subscribe *s);
-short	subscribe_events(struct subscribe *s, bool paused);
+int subscribe_fd(struct subscribe *s);
+short subscribe_events(struct subscribe *s, bool paused);
 
 /*
  * Handles poll() results ('revents' 0 on a timeout); reads only while
  * 'paused' returns false.  'paused' is asked between messages.
  */
-void	subscribe_handle(struct subscribe *s, short revents,
-	    bool (*paused)(void *), void *arg);
+void subscribe_handle(struct subscribe *s, short revents,
+                      bool (*paused)(void *), void *arg);
 
 /* Keepalive and reconnection; call at least once a second. */
-void	subscribe_tick(struct subscribe *s);
+void subscribe_tick(struct subscribe *s);
 
-bool	subscribe_connected(struct subscribe *s);
+bool subscribe_connected(struct subscribe *s);
 
 /* stats.c: see stats.h; also writes the dump of SIGUSR1. */
-int	stats_write_file(const char *path);
+int stats_write_file(const char *path);
 
 #endif

@@ -26,64 +26,50 @@
 #include "collector/http.h"
 #include "common/names.h"
 
-#define CONFIG_QUEUE_DEFAULT	200000
-#define CONFIG_QUEUE_MIN	1000
-#define CONFIG_QUEUE_MAX	10000000
+#define CONFIG_QUEUE_DEFAULT 200000
+#define CONFIG_QUEUE_MIN 1000
+#define CONFIG_QUEUE_MAX 10000000
 
-static const char *const config_collector_keys[] = {
-	"data_dir", "log_level", NULL
-};
+static const char *const config_collector_keys[] = {"data_dir", "log_level",
+                                                    NULL};
 static const char *const config_mqtt_keys[] = {
-	"host", "port", "username", "password_file", "tls_ca", "client_id",
-	"keepalive", NULL
-};
-static const char *const config_rrd_keys[] = {
-	"cached", "step", "queue_max", NULL
-};
-static const char *const config_cups_keys[] = {
-	"server", "interval", NULL
-};
-static const char *const config_http_keys[] = {
-	"listen", "tls_cert", "tls_key", NULL
-};
+    "host",   "port",      "username",  "password_file",
+    "tls_ca", "client_id", "keepalive", NULL};
+static const char *const config_rrd_keys[] = {"cached", "step", "queue_max",
+                                              NULL};
+static const char *const config_cups_keys[] = {"server", "interval", NULL};
+static const char *const config_http_keys[] = {"listen", "tls_cert", "tls_key",
+                                               NULL};
 static const char *const config_rule_keys[] = {
-	"metric", "event", "above", "below", "for", "severity", "type",
-	"site", "device", "text", NULL
-};
+    "metric", "event", "above",  "below", "for", "severity",
+    "type",   "site",  "device", "text",  NULL};
 static const char *const config_notify_keys[] = {
-	"type", "url", "to", "command", "min_severity", NULL
-};
-static const char *const config_site_keys[] = {
-	"label", "location", NULL
-};
+    "type", "url", "to", "command", "min_severity", NULL};
+static const char *const config_site_keys[] = {"label", "location", NULL};
 
-static const char *const config_log_levels[] = {
-	"error", "warning", "info", "debug", NULL
-};
-static const char *const config_severities[] = {
-	"critical", "warning", "info", NULL
-};
-static const char *const config_types[] = {
-	"pc", "printer", "switch", "projector", NULL
-};
-static const char *const config_notify_types[] = {
-	"webhook", "email", "command", NULL
-};
+static const char *const config_log_levels[] = {"error", "warning", "info",
+                                                "debug", NULL};
+static const char *const config_severities[] = {"critical", "warning", "info",
+                                                NULL};
+static const char *const config_types[] = {"pc", "printer", "switch",
+                                           "projector", NULL};
+static const char *const config_notify_types[] = {"webhook", "email", "command",
+                                                  NULL};
 
 /* Records an error unless the file at 'key' can be opened for reading. */
 static void
-config_readable(const struct conf_section *s, const char *key,
-    const char *path, struct conf_err *errs)
+config_readable(const struct conf_section *s, const char *key, const char *path,
+                struct conf_err *errs)
 {
 	if (path != NULL && access(path, R_OK) != 0)
-		conf_errorf(s, key, errs, "cannot read %s '%s': %s", key,
-		    path, strerror(errno));
+		conf_errorf(s, key, errs, "cannot read %s '%s': %s", key, path,
+		            strerror(errno));
 }
 
 /* An optional string that must not be empty. */
 static int
 config_str(const struct conf_section *s, const char *key, const char **out,
-    struct conf_err *errs)
+           struct conf_err *errs)
 {
 	const char *v;
 	int r;
@@ -100,7 +86,7 @@ config_str(const struct conf_section *s, const char *key, const char **out,
 
 static void
 config_collector(const struct conf_section *s, struct collector_conf *cf,
-    struct conf_err *errs)
+                 struct conf_err *errs)
 {
 	int level;
 
@@ -108,9 +94,8 @@ config_collector(const struct conf_section *s, struct collector_conf *cf,
 	if (config_str(s, "data_dir", &cf->data_dir, errs) == 1 &&
 	    cf->data_dir[0] != '/')
 		conf_errorf(s, "data_dir", errs,
-		    "data_dir must be an absolute path");
-	if (conf_get_enum(s, "log_level", config_log_levels, &level,
-	    errs) == 1)
+		            "data_dir must be an absolute path");
+	if (conf_get_enum(s, "log_level", config_log_levels, &level, errs) == 1)
 		cf->log_level = (enum log_level)level;
 }
 
@@ -126,12 +111,12 @@ config_client_id_valid(const char *id)
 	if (n == 0 || n > 64)
 		return false;
 	return strspn(id, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == n;
+	                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == n;
 }
 
 static void
 config_mqtt(const struct conf_section *s, struct collector_conf *cf,
-    struct conf_err *errs)
+            struct conf_err *errs)
 {
 	conf_check_keys(s, config_mqtt_keys, errs);
 	config_str(s, "host", &cf->mqtt_host, errs);
@@ -142,20 +127,21 @@ config_mqtt(const struct conf_section *s, struct collector_conf *cf,
 	conf_get_int(s, "port", 1, 65535, &cf->mqtt_port, errs);
 	if (config_str(s, "client_id", &cf->mqtt_client_id, errs) == 1 &&
 	    !config_client_id_valid(cf->mqtt_client_id))
-		conf_errorf(s, "client_id", errs, "client_id must be 1 to 64 "
-		    "characters of letters, digits, '-', '_' and '.'");
+		conf_errorf(s, "client_id", errs,
+		            "client_id must be 1 to 64 "
+		            "characters of letters, digits, '-', '_' and '.'");
 	conf_get_duration(s, "keepalive", 5, 3600, &cf->mqtt_keepalive, errs);
 
 	if (cf->mqtt_password_file != NULL && cf->mqtt_username == NULL)
 		conf_errorf(s, "password_file", errs,
-		    "password_file needs username");
+		            "password_file needs username");
 	config_readable(s, "password_file", cf->mqtt_password_file, errs);
 	config_readable(s, "tls_ca", cf->mqtt_tls_ca, errs);
 }
 
 static void
 config_rrd(const struct conf_section *s, struct collector_conf *cf,
-    struct conf_err *errs)
+           struct conf_err *errs)
 {
 	const char *path;
 
@@ -170,18 +156,18 @@ config_rrd(const struct conf_section *s, struct collector_conf *cf,
 		if (strncmp(path, "unix:", 5) == 0)
 			path += 5;
 		if (path[0] != '/')
-			conf_errorf(s, "cached", errs, "cached must be "
-			    "unix:/path of the rrdcached socket");
+			conf_errorf(s, "cached", errs,
+			            "cached must be "
+			            "unix:/path of the rrdcached socket");
 	}
-	conf_get_duration(s, "step", 1, WIRE_INTERVAL_MAX, &cf->rrd_step,
-	    errs);
+	conf_get_duration(s, "step", 1, WIRE_INTERVAL_MAX, &cf->rrd_step, errs);
 	conf_get_int(s, "queue_max", CONFIG_QUEUE_MIN, CONFIG_QUEUE_MAX,
-	    &cf->rrd_queue_max, errs);
+	             &cf->rrd_queue_max, errs);
 }
 
 static void
 config_cups(const struct conf_section *s, struct collector_conf *cf,
-    struct conf_err *errs)
+            struct conf_err *errs)
 {
 	conf_check_keys(s, config_cups_keys, errs);
 	config_str(s, "server", &cf->cups_server, errs);
@@ -190,7 +176,7 @@ config_cups(const struct conf_section *s, struct collector_conf *cf,
 
 static void
 config_http(const struct conf_section *s, struct collector_conf *cf,
-    struct conf_err *errs)
+            struct conf_err *errs)
 {
 	unsigned char addr[128];
 	unsigned addrlen;
@@ -199,13 +185,14 @@ config_http(const struct conf_section *s, struct collector_conf *cf,
 	conf_check_keys(s, config_http_keys, errs);
 	if (config_str(s, "listen", &cf->http_listen, errs) == 1 &&
 	    http_listen_parse(cf->http_listen, addr, sizeof(addr), &addrlen,
-	    err, sizeof(err)) != 0)
+	                      err, sizeof(err)) != 0)
 		conf_errorf(s, "listen", errs, "%s", err);
 	config_str(s, "tls_cert", &cf->http_tls_cert, errs);
 	config_str(s, "tls_key", &cf->http_tls_key, errs);
 	if ((cf->http_tls_cert == NULL) != (cf->http_tls_key == NULL))
-		conf_errorf(s, cf->http_tls_cert != NULL ? "tls_cert" :
-		    "tls_key", errs, "tls_cert and tls_key go together");
+		conf_errorf(s,
+		            cf->http_tls_cert != NULL ? "tls_cert" : "tls_key",
+		            errs, "tls_cert and tls_key go together");
 	config_readable(s, "tls_cert", cf->http_tls_cert, errs);
 	config_readable(s, "tls_key", cf->http_tls_key, errs);
 }
@@ -213,7 +200,7 @@ config_http(const struct conf_section *s, struct collector_conf *cf,
 /* A number in a rule ("above = 90", "below = 10.5"). */
 static void
 config_number(const struct conf_section *s, const char *key,
-    struct conf_err *errs)
+              struct conf_err *errs)
 {
 	const char *v;
 	char *end;
@@ -235,25 +222,29 @@ config_rule(const struct conf_section *s, struct conf_err *errs)
 	int i;
 
 	conf_check_keys(s, config_rule_keys, errs);
-	if (conf_get_str(s, "metric", &v, errs) == 1 &&
-	    !name_metric_valid(v))
-		conf_errorf(s, "metric", errs, "metric: '%s' is not a "
-		    "metric name", v);
-	if (conf_get_str(s, "event", &v, errs) == 1 &&
-	    !name_metric_valid(v))
-		conf_errorf(s, "event", errs, "event: '%s' is not an event "
-		    "code", v);
+	if (conf_get_str(s, "metric", &v, errs) == 1 && !name_metric_valid(v))
+		conf_errorf(s, "metric", errs,
+		            "metric: '%s' is not a "
+		            "metric name",
+		            v);
+	if (conf_get_str(s, "event", &v, errs) == 1 && !name_metric_valid(v))
+		conf_errorf(s, "event", errs,
+		            "event: '%s' is not an event "
+		            "code",
+		            v);
 	if ((conf_value(s, "metric", NULL) == NULL) ==
 	    (conf_value(s, "event", NULL) == NULL))
-		conf_errorf(s, NULL, errs, "rule needs exactly one of "
-		    "metric and event");
+		conf_errorf(s, NULL, errs,
+		            "rule needs exactly one of "
+		            "metric and event");
 	config_number(s, "above", errs);
 	config_number(s, "below", errs);
 	if (conf_value(s, "metric", NULL) != NULL &&
 	    conf_value(s, "above", NULL) == NULL &&
 	    conf_value(s, "below", NULL) == NULL)
-		conf_errorf(s, "metric", errs, "a metric rule needs above "
-		    "or below");
+		conf_errorf(s, "metric", errs,
+		            "a metric rule needs above "
+		            "or below");
 	conf_get_duration(s, "for", 0, 7 * 86400, &dur, errs);
 	conf_get_enum(s, "severity", config_severities, &i, errs);
 	conf_get_enum(s, "type", config_types, &i, errs);
@@ -265,7 +256,7 @@ config_rule(const struct conf_section *s, struct conf_err *errs)
 static void
 config_notify(const struct conf_section *s, struct conf_err *errs)
 {
-	static const char *const need[] = { "url", "to", "command" };
+	static const char *const need[] = {"url", "to", "command"};
 	const char *v;
 	int type, i;
 
@@ -277,13 +268,14 @@ config_notify(const struct conf_section *s, struct conf_err *errs)
 	switch (config_str(s, need[type], &v, errs)) {
 	case 0:
 		conf_errorf(s, "type", errs, "notify type %s needs %s",
-		    config_notify_types[type], need[type]);
+		            config_notify_types[type], need[type]);
 		break;
 	case 1:
 		if (type == 0 && strncmp(v, "http://", 7) != 0 &&
 		    strncmp(v, "https://", 8) != 0)
-			conf_errorf(s, "url", errs, "url must start with "
-			    "http:// or https://");
+			conf_errorf(s, "url", errs,
+			            "url must start with "
+			            "http:// or https://");
 		break;
 	default:
 		break;
@@ -305,22 +297,22 @@ config_site(const struct conf_section *s, struct conf_err *errs)
  * name ([rule NAME]) or must not have one ([mqtt]).
  */
 struct config_section {
-	const char	*type;
-	bool		 named;
-	void		(*single)(const struct conf_section *,
-			    struct collector_conf *, struct conf_err *);
-	void		(*each)(const struct conf_section *, struct conf_err *);
+	const char *type;
+	bool named;
+	void (*single)(const struct conf_section *, struct collector_conf *,
+	               struct conf_err *);
+	void (*each)(const struct conf_section *, struct conf_err *);
 };
 
 static const struct config_section config_sections[] = {
-	{ "collector",	false,	config_collector,	NULL },
-	{ "cups",	false,	config_cups,		NULL },
-	{ "http",	false,	config_http,		NULL },
-	{ "mqtt",	false,	config_mqtt,		NULL },
-	{ "notify",	true,	NULL,			config_notify },
-	{ "rrd",	false,	config_rrd,		NULL },
-	{ "rule",	true,	NULL,			config_rule },
-	{ "site",	true,	NULL,			config_site },
+    {"collector", false, config_collector, NULL},
+    {"cups", false, config_cups, NULL},
+    {"http", false, config_http, NULL},
+    {"mqtt", false, config_mqtt, NULL},
+    {"notify", true, NULL, config_notify},
+    {"rrd", false, config_rrd, NULL},
+    {"rule", true, NULL, config_rule},
+    {"site", true, NULL, config_site},
 };
 
 static const struct config_section *
@@ -329,7 +321,7 @@ config_section_find(const char *type)
 	size_t i;
 
 	for (i = 0; i < sizeof(config_sections) / sizeof(config_sections[0]);
-	    i++)
+	     i++)
 		if (strcmp(config_sections[i].type, type) == 0)
 			return &config_sections[i];
 	return NULL;
@@ -372,24 +364,27 @@ config_load(const char *path, struct conf_err *errs)
 		name = conf_section_name(s);
 		if ((t = config_section_find(conf_section_type(s))) == NULL) {
 			conf_err_addf(errs, cf->path, conf_section_line(s),
-			    "unknown section [%s]", conf_section_type(s));
+			              "unknown section [%s]",
+			              conf_section_type(s));
 			continue;
 		}
 		if (t->named && name == NULL) {
 			conf_err_addf(errs, cf->path, conf_section_line(s),
-			    "section [%s] needs a name: [%s NAME]", t->type,
-			    t->type);
+			              "section [%s] needs a name: [%s NAME]",
+			              t->type, t->type);
 			continue;
 		}
 		if (!t->named && name != NULL) {
 			conf_err_addf(errs, cf->path, conf_section_line(s),
-			    "section [%s] takes no name", t->type);
+			              "section [%s] takes no name", t->type);
 			continue;
 		}
 		if (t->named && !name_id_valid(name)) {
-			conf_err_addf(errs, cf->path, conf_section_line(s),
+			conf_err_addf(
+			    errs, cf->path, conf_section_line(s),
 			    "[%s %s]: '%s' is not a valid name (a-z, 0-9, "
-			    "'-', '_'; at most 63)", t->type, name, name);
+			    "'-', '_'; at most 63)",
+			    t->type, name, name);
 			continue;
 		}
 		if (t->single != NULL)

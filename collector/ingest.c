@@ -29,16 +29,16 @@
 #include "common/timeutil.h"
 
 struct ingest {
-	struct writeq	*q;
-	struct journal	*j;
-	struct db	*db;
-	struct presence	*p;
-	bool		 in_txn;
+	struct writeq *q;
+	struct journal *j;
+	struct db *db;
+	struct presence *p;
+	bool in_txn;
 };
 
 struct ingest *
 ingest_new(struct writeq *q, struct journal *j, struct db *db,
-    struct presence *p)
+           struct presence *p)
 {
 	struct ingest *in;
 
@@ -86,7 +86,7 @@ ingest_commit(struct ingest *in)
  * one line per reason and minute, with the number not logged; the topic
  * may be hostile, so it is cut and anything but printable ASCII replaced.
  */
-#define INGEST_LOG_EVERY	60	/* seconds */
+#define INGEST_LOG_EVERY 60 /* seconds */
 
 /* Copies 's' with anything but printable ASCII as '?', cut with "...". */
 static void
@@ -103,7 +103,7 @@ ingest_printable(const char *s, char *out, size_t outsz)
 
 static void
 ingest_reject(enum wire_reason r, const char *topic,
-    const struct wire_error *err, int64_t now)
+              const struct wire_error *err, int64_t now)
 {
 	static int64_t last[WIRE_NREASONS];
 	static uint64_t quiet[WIRE_NREASONS];
@@ -117,17 +117,17 @@ ingest_reject(enum wire_reason r, const char *topic,
 	ingest_printable(topic, t, sizeof(t));
 	ingest_printable(err->detail, d, sizeof(d));
 	log_warn("ingest: rejected message on '%s': %s: %s (and %llu more "
-	    "rejected for this reason in the last minute)", t,
-	    wire_reason_name(r), d, (unsigned long long)quiet[r]);
+	         "rejected for this reason in the last minute)",
+	         t, wire_reason_name(r), d, (unsigned long long)quiet[r]);
 	last[r] = now;
 	quiet[r] = 0;
 }
 
 static void
 ingest_metrics(struct ingest *in, const char *topic, const char *site,
-    const char *device, const void *payload, size_t len, int64_t now)
+               const char *device, const void *payload, size_t len, int64_t now)
 {
-	struct wire_metrics m = { 0 };
+	struct wire_metrics m = {0};
 	struct wire_error err;
 	enum wire_reason r;
 	uint64_t id;
@@ -139,8 +139,8 @@ ingest_metrics(struct ingest *in, const char *topic, const char *site,
 	if (m.ts > now + INGEST_MAX_FUTURE) {
 		STATS_ADD(rejected_other, 1);
 		log_warn("ingest: rejected metrics of %s/%s: time stamp %lld "
-		    "is more than a day ahead of this clock", site, device,
-		    (long long)m.ts);
+		         "is more than a day ahead of this clock",
+		         site, device, (long long)m.ts);
 		wire_metrics_clear(&m);
 		return;
 	}
@@ -153,8 +153,8 @@ ingest_metrics(struct ingest *in, const char *topic, const char *site,
 			STATS_ADD(db_errors, 1);
 	}
 	if (in->p != NULL)
-		presence_metrics(in->p, site, device, m.type, m.interval,
-		    m.ts, now);
+		presence_metrics(in->p, site, device, m.type, m.interval, m.ts,
+		                 now);
 	if (writeq_push(in->q, site, device, &m, id) != 0) {
 		STATS_ADD(rrd_errors, m.ngauges + m.ncounters);
 		log_err("ingest: out of memory queueing %s/%s", site, device);
@@ -164,7 +164,7 @@ ingest_metrics(struct ingest *in, const char *topic, const char *site,
 
 static void
 ingest_status(struct ingest *in, const char *topic, const char *site,
-    const char *device, const void *payload, size_t len, int64_t now)
+              const char *device, const void *payload, size_t len, int64_t now)
 {
 	struct wire_status st;
 	struct wire_error err;
@@ -182,14 +182,14 @@ ingest_status(struct ingest *in, const char *topic, const char *site,
 
 static void
 ingest_inventory(struct ingest *in, const char *topic, const char *site,
-    const char *device, const void *payload, size_t len, int64_t now)
+                 const char *device, const void *payload, size_t len,
+                 int64_t now)
 {
-	struct wire_inventory inv = { 0 };
+	struct wire_inventory inv = {0};
 	struct wire_error err;
 	enum wire_reason r;
 
-	if ((r = wire_inventory_decode(payload, len, &inv, &err)) !=
-	    WIRE_OK) {
+	if ((r = wire_inventory_decode(payload, len, &inv, &err)) != WIRE_OK) {
 		ingest_reject(r, topic, &err, now);
 		return;
 	}
@@ -203,7 +203,7 @@ ingest_inventory(struct ingest *in, const char *topic, const char *site,
 
 static void
 ingest_event(struct ingest *in, const char *topic, const char *site,
-    const char *device, const void *payload, size_t len, int64_t now)
+             const char *device, const void *payload, size_t len, int64_t now)
 {
 	struct wire_event ev;
 	struct wire_error err;
@@ -221,8 +221,7 @@ ingest_event(struct ingest *in, const char *topic, const char *site,
 }
 
 void
-ingest_message(void *arg, const char *topic, const void *payload,
-    size_t len)
+ingest_message(void *arg, const char *topic, const void *payload, size_t len)
 {
 	struct ingest *in = arg;
 	char site[NAME_ID_MAX + 1], device[NAME_ID_MAX + 1];
@@ -231,8 +230,7 @@ ingest_message(void *arg, const char *topic, const void *payload,
 	enum wire_reason r;
 	int64_t now = time_now();
 
-	if ((r = wire_topic_parse(topic, site, device, &ch, &err)) !=
-	    WIRE_OK) {
+	if ((r = wire_topic_parse(topic, site, device, &ch, &err)) != WIRE_OK) {
 		ingest_reject(r, topic, &err, now);
 		return;
 	}

@@ -32,33 +32,33 @@
 
 #include "collector/collector.h"
 
-#define JOURNAL_MAGIC		"PJ1\n"
-#define JOURNAL_ROTATE		(8 * 1024 * 1024)	/* bytes per file */
-#define JOURNAL_TOPIC_MAX	4096
+#define JOURNAL_MAGIC "PJ1\n"
+#define JOURNAL_ROTATE (8 * 1024 * 1024) /* bytes per file */
+#define JOURNAL_TOPIC_MAX 4096
 
 struct journal_seg {
-	uint64_t	num;
-	uint64_t	last;		/* id of its last record */
+	uint64_t num;
+	uint64_t last; /* id of its last record */
 };
 
 struct journal {
-	char			*dir;
-	int			 dirfd;
-	int			 fd;		/* the current file */
-	uint64_t		 num;		/* its number */
-	off_t			 size;
-	uint64_t		 next_id;
-	struct journal_seg	*segs;		/* closed files of this run */
-	size_t			 nsegs;
-	uint64_t		*stale;		/* files of an earlier run */
-	size_t			 nstale;
-	bool			 failed;	/* logged once */
+	char *dir;
+	int dirfd;
+	int fd;       /* the current file */
+	uint64_t num; /* its number */
+	off_t size;
+	uint64_t next_id;
+	struct journal_seg *segs; /* closed files of this run */
+	size_t nsegs;
+	uint64_t *stale; /* files of an earlier run */
+	size_t nstale;
+	bool failed; /* logged once */
 };
 
 struct journal_hdr {
-	char		magic[4];
-	uint32_t	topic_len;
-	uint32_t	payload_len;
+	char magic[4];
+	uint32_t topic_len;
+	uint32_t payload_len;
 };
 
 static void
@@ -73,8 +73,8 @@ journal_start(struct journal *j)
 	char name[32];
 
 	journal_name(j->num, name, sizeof(name));
-	j->fd = openat(j->dirfd, name, O_WRONLY | O_CREAT | O_APPEND |
-	    O_CLOEXEC, 0600);
+	j->fd = openat(j->dirfd, name,
+	               O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	j->size = 0;
 	return j->fd < 0 ? -1 : 0;
 }
@@ -108,8 +108,8 @@ journal_scan(struct journal *j)
 			continue;
 		if (j->nstale == cap) {
 			cap = cap == 0 ? 8 : cap * 2;
-			if ((ns = reallocarray(j->stale, cap, sizeof(*ns)))
-			    == NULL) {
+			if ((ns = reallocarray(j->stale, cap, sizeof(*ns))) ==
+			    NULL) {
 				closedir(d);
 				return -1;
 			}
@@ -184,13 +184,13 @@ journal_slurp(struct journal *j, uint64_t num, size_t *len)
 	journal_name(num, name, sizeof(name));
 	if ((fd = openat(j->dirfd, name, O_RDONLY | O_CLOEXEC)) < 0)
 		return NULL;
-	if (fstat(fd, &st) != 0 || (buf = malloc((size_t)st.st_size + 1))
-	    == NULL) {
+	if (fstat(fd, &st) != 0 ||
+	    (buf = malloc((size_t)st.st_size + 1)) == NULL) {
 		close(fd);
 		return NULL;
 	}
 	while (got < (size_t)st.st_size &&
-	    (r = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
+	       (r = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
 		got += (size_t)r;
 	close(fd);
 	*len = got;
@@ -209,7 +209,8 @@ journal_replay(struct journal *j, journal_fn *fn, void *arg)
 	for (i = 0; i < j->nstale; i++) {
 		if ((buf = journal_slurp(j, j->stale[i], &len)) == NULL) {
 			log_err("journal: cannot read file %" PRIu64 " in %s:"
-			    " %s", j->stale[i], j->dir, strerror(errno));
+			        " %s",
+			        j->stale[i], j->dir, strerror(errno));
 			return -1;
 		}
 		for (off = 0; off + sizeof(h) <= len;) {
@@ -217,10 +218,10 @@ journal_replay(struct journal *j, journal_fn *fn, void *arg)
 			if (memcmp(h.magic, JOURNAL_MAGIC, 4) != 0 ||
 			    h.topic_len > JOURNAL_TOPIC_MAX ||
 			    len - off - sizeof(h) <
-			    (size_t)h.topic_len + h.payload_len) {
+			        (size_t)h.topic_len + h.payload_len) {
 				log_warn("journal: file %" PRIu64 " ends in a "
-				    "torn record at %zu; rest ignored",
-				    j->stale[i], off);
+				         "torn record at %zu; rest ignored",
+				         j->stale[i], off);
 				break;
 			}
 			off += sizeof(h);
@@ -249,7 +250,7 @@ journal_rotate(struct journal *j)
 	struct journal_seg *ns;
 
 	if ((ns = reallocarray(j->segs, j->nsegs + 1, sizeof(*ns))) == NULL)
-		return;		/* keep appending to the big file */
+		return; /* keep appending to the big file */
 	j->segs = ns;
 	j->segs[j->nsegs].num = j->num;
 	j->segs[j->nsegs].last = j->next_id - 1;
@@ -258,12 +259,12 @@ journal_rotate(struct journal *j)
 	j->num++;
 	if (journal_start(j) != 0)
 		log_err("journal: cannot start a file in %s: %s", j->dir,
-		    strerror(errno));
+		        strerror(errno));
 }
 
 uint64_t
 journal_append(struct journal *j, const char *topic, const void *payload,
-    size_t len)
+               size_t len)
 {
 	struct journal_hdr h;
 	struct iovec iov[3];
@@ -285,7 +286,7 @@ journal_append(struct journal *j, const char *topic, const void *payload,
 	if ((r = writev(j->fd, iov, 3)) != (ssize_t)total) {
 		if (!j->failed)
 			log_err("journal: cannot write to %s: %s", j->dir,
-			    r < 0 ? strerror(errno) : "short write");
+			        r < 0 ? strerror(errno) : "short write");
 		j->failed = true;
 		/* a short write leaves a torn record: start over cleanly */
 		if (r > 0 && ftruncate(j->fd, j->size) != 0)

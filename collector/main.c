@@ -36,34 +36,35 @@
 #include "collector/stats.h"
 #include "common/timeutil.h"
 
-#define MAIN_TICK_MS	1000
+#define MAIN_TICK_MS 1000
 
 struct collector {
-	struct collector_conf	*cf;
-	bool			 foreground;
-	struct db		*db;
-	struct presence		*presence;
-	struct writeq		*q;
-	struct journal		*journal;
-	struct ingest		*ingest;
-	struct subscribe	*sub;
-	struct http		*http;
-	char			 prom[PATH_MAX];
+	struct collector_conf *cf;
+	bool foreground;
+	struct db *db;
+	struct presence *presence;
+	struct writeq *q;
+	struct journal *journal;
+	struct ingest *ingest;
+	struct subscribe *sub;
+	struct http *http;
+	char prom[PATH_MAX];
 };
 
 static volatile sig_atomic_t main_quit, main_reload, main_dump;
-static int main_sigpipe[2] = { -1, -1 };
+static int main_sigpipe[2] = {-1, -1};
 
 static void
 main_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: pantau-collector [-dn] [-c FILE]\n"
-	    "  -c FILE    configuration (default %s)\n"
-	    "  -d         log to stderr instead of syslog\n"
-	    "  -n         check the configuration and exit\n"
-	    "  --help     this text\n"
-	    "  --version  the version\n", COLLECTOR_CONF_DEFAULT);
+	        "usage: pantau-collector [-dn] [-c FILE]\n"
+	        "  -c FILE    configuration (default %s)\n"
+	        "  -d         log to stderr instead of syslog\n"
+	        "  -n         check the configuration and exit\n"
+	        "  --help     this text\n"
+	        "  --version  the version\n",
+	        COLLECTOR_CONF_DEFAULT);
 }
 
 static void
@@ -92,7 +93,7 @@ main_signal(int sig)
 static void
 main_signals(void)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
 	struct sigaction sa;
 	size_t i;
 
@@ -131,7 +132,7 @@ main_streq(const char *a, const char *b)
 static void
 main_reload_conf(struct collector *c)
 {
-	struct conf_err errs = { 0 };
+	struct conf_err errs = {0};
 	struct collector_conf *ncf, *old = c->cf;
 	struct subscribe *ns;
 	size_t i;
@@ -140,7 +141,7 @@ main_reload_conf(struct collector *c)
 		for (i = 0; conf_err_get(&errs, i) != NULL; i++)
 			log_err("%s", conf_err_get(&errs, i));
 		log_err("reload: configuration refused, keeping the running "
-		    "one");
+		        "one");
 		conf_err_clear(&errs);
 		return;
 	}
@@ -153,10 +154,10 @@ main_reload_conf(struct collector *c)
 	    !main_streq(ncf->http_tls_cert, old->http_tls_cert) ||
 	    !main_streq(ncf->http_tls_key, old->http_tls_key))
 		log_warn("reload: changes to [collector] data_dir, [rrd] and "
-		    "[http] take effect at the next start");
+		         "[http] take effect at the next start");
 	if ((ns = subscribe_new(ncf, ingest_message, c->ingest)) == NULL) {
 		log_err("reload: cannot set up MQTT with the new "
-		    "configuration, keeping the running one");
+		        "configuration, keeping the running one");
 		config_free(ncf);
 		return;
 	}
@@ -208,7 +209,7 @@ main_loop(struct collector *c)
 			writeq_clear_fd(c->q);
 		if (subscribe_fd(c->sub) >= 0)
 			subscribe_handle(c->sub, pfd[0].revents, main_paused,
-			    c->q);
+			                 c->q);
 		ingest_commit(c->ingest);
 		journal_release(c->journal, writeq_done(c->q));
 
@@ -241,10 +242,9 @@ main_start(struct collector *c)
 	long n;
 
 	if (mkdir(c->cf->data_dir, 0750) != 0 && errno != EEXIST)
-		fatal("cannot create %s: %s", c->cf->data_dir,
-		    strerror(errno));
+		fatal("cannot create %s: %s", c->cf->data_dir, strerror(errno));
 	snprintf(c->prom, sizeof(c->prom), "%s/pantau-collector.prom",
-	    c->cf->data_dir);
+	         c->cf->data_dir);
 
 	snprintf(path, sizeof(path), "%s/pantau.db", c->cf->data_dir);
 	if ((c->db = db_open(path, 0, err, sizeof(err))) == NULL)
@@ -253,7 +253,7 @@ main_start(struct collector *c)
 		fatal("cannot load the device table");
 
 	if ((rs = rrdstore_new(c->cf->data_dir, c->cf->rrd_cached,
-	    c->cf->rrd_step, err, sizeof(err))) == NULL)
+	                       c->cf->rrd_step, err, sizeof(err))) == NULL)
 		fatal("rrd: %s", err);
 	if ((c->q = writeq_new(rs, (size_t)c->cf->rrd_queue_max)) == NULL)
 		fatal("cannot start the RRD writer thread");
@@ -261,14 +261,13 @@ main_start(struct collector *c)
 	snprintf(path, sizeof(path), "%s/journal", c->cf->data_dir);
 	if ((c->journal = journal_open(path, err, sizeof(err))) == NULL)
 		fatal("%s", err);
-	if ((c->ingest = ingest_new(c->q, c->journal, c->db, c->presence))
-	    == NULL)
+	if ((c->ingest = ingest_new(c->q, c->journal, c->db, c->presence)) ==
+	    NULL)
 		fatal("out of memory");
 	if ((n = journal_replay(c->journal, ingest_message, c->ingest)) < 0)
 		fatal("cannot replay the journal in %s", path);
 	if (n > 0)
-		log_info("journal: replayed %ld messages of an earlier run",
-		    n);
+		log_info("journal: replayed %ld messages of an earlier run", n);
 	ingest_commit(c->ingest);
 
 	memset(&hc, 0, sizeof(hc));
@@ -281,10 +280,9 @@ main_start(struct collector *c)
 	if ((c->http = http_start(&hc, err, sizeof(err))) == NULL)
 		fatal("http: %s", err);
 	log_info("http: listening on %s (port %u)", c->cf->http_listen,
-	    http_port(c->http));
+	         http_port(c->http));
 
-	if ((c->sub = subscribe_new(c->cf, ingest_message, c->ingest)) ==
-	    NULL)
+	if ((c->sub = subscribe_new(c->cf, ingest_message, c->ingest)) == NULL)
 		fatal("cannot set up the MQTT client");
 }
 
@@ -292,12 +290,11 @@ main_start(struct collector *c)
 static void
 main_stop(struct collector *c)
 {
-	log_info("stopping: writing %zu queued samples",
-	    writeq_depth(c->q));
-	subscribe_free(c->sub);		/* no more reading, no more acks */
+	log_info("stopping: writing %zu queued samples", writeq_depth(c->q));
+	subscribe_free(c->sub); /* no more reading, no more acks */
 	http_stop(c->http);
 	ingest_commit(c->ingest);
-	writeq_free(c->q);		/* drains, then flushes rrdcached */
+	writeq_free(c->q); /* drains, then flushes rrdcached */
 	journal_release(c->journal, UINT64_MAX);
 	journal_close(c->journal);
 	ingest_free(c->ingest);
@@ -312,12 +309,12 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "help",	no_argument,	NULL,	'h' },
-		{ "version",	no_argument,	NULL,	'V' },
-		{ NULL,		0,		NULL,	0 },
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct collector c;
-	struct conf_err errs = { 0 };
+	struct conf_err errs = {0};
 	const char *path = COLLECTOR_CONF_DEFAULT;
 	bool check = false;
 	int ch;
@@ -367,13 +364,13 @@ main(int argc, char **argv)
 	main_signals();
 	mosquitto_lib_init();
 	atomic_store_explicit(&stats.start_time, time_now(),
-	    memory_order_relaxed);
+	                      memory_order_relaxed);
 
 	main_start(&c);
 	log_info("started, pantau-collector %s, data in %s%s%s",
-	    PACKAGE_VERSION, c.cf->data_dir,
-	    c.cf->rrd_cached != NULL ? ", RRD through rrdcached at " : "",
-	    c.cf->rrd_cached != NULL ? c.cf->rrd_cached : "");
+	         PACKAGE_VERSION, c.cf->data_dir,
+	         c.cf->rrd_cached != NULL ? ", RRD through rrdcached at " : "",
+	         c.cf->rrd_cached != NULL ? c.cf->rrd_cached : "");
 	main_loop(&c);
 	main_stop(&c);
 

@@ -18,38 +18,42 @@
 #include "collector/collector.h"
 
 struct ctl {
-	const char	*conf_path;
+	const char *conf_path;
 };
 
 struct ctl_command {
-	const char	*name;
-	const char	*synopsis;
-	const char	*help;
-	int		(*fn)(struct ctl *, int, char **);
+	const char *name;
+	const char *synopsis;
+	const char *help;
+	int (*fn)(struct ctl *, int, char **);
 };
 
 static int ctl_check(struct ctl *, int, char **);
 
 static const struct ctl_command ctl_commands[] = {
-	{ "check", "check", "validate the collector configuration "
-	    "(like pantau-collector -n)", ctl_check },
+    {"check", "check",
+     "validate the collector configuration "
+     "(like pantau-collector -n)",
+     ctl_check},
 };
 
-#define CTL_NCOMMANDS	(sizeof(ctl_commands) / sizeof(ctl_commands[0]))
+#define CTL_NCOMMANDS (sizeof(ctl_commands) / sizeof(ctl_commands[0]))
 
 static void
 ctl_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: pantauctl [-c FILE] COMMAND [ARGS]\n"
-	    "  -c FILE    collector configuration (default %s)\n"
-	    "  --help     this text\n"
-	    "  --version  the version\n"
-	    "commands:\n", COLLECTOR_CONF_DEFAULT);
+	fprintf(f,
+	        "usage: pantauctl [-c FILE] COMMAND [ARGS]\n"
+	        "  -c FILE    collector configuration (default %s)\n"
+	        "  --help     this text\n"
+	        "  --version  the version\n"
+	        "commands:\n",
+	        COLLECTOR_CONF_DEFAULT);
 	for (i = 0; i < CTL_NCOMMANDS; i++)
 		fprintf(f, "  %-24s %s\n", ctl_commands[i].synopsis,
-		    ctl_commands[i].help);
+		        ctl_commands[i].help);
 }
 
 /*
@@ -59,7 +63,7 @@ ctl_usage(FILE *f)
 static struct collector_conf *
 ctl_load(struct ctl *ctl)
 {
-	struct conf_err errs = { 0 };
+	struct conf_err errs = {0};
 	struct collector_conf *cf;
 
 	if ((cf = config_load(ctl->conf_path, &errs)) == NULL)
@@ -100,12 +104,12 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "help",	no_argument,	NULL,	'h' },
-		{ "version",	no_argument,	NULL,	'V' },
-		{ NULL,		0,		NULL,	0 },
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	const struct ctl_command *cmd;
-	struct ctl ctl = { .conf_path = COLLECTOR_CONF_DEFAULT };
+	struct ctl ctl = {.conf_path = COLLECTOR_CONF_DEFAULT};
 	int ch;
 
 	/* "+": options end at the command; its own options are its own */
@@ -131,7 +135,7 @@ main(int argc, char **argv)
 	}
 	if ((cmd = ctl_find(argv[optind])) == NULL) {
 		fprintf(stderr, "pantauctl: unknown command '%s'\n",
-		    argv[optind]);
+		        argv[optind]);
 		ctl_usage(stderr);
 		return 2;
 	}

@@ -40,46 +40,46 @@
 #include "collector/stats.h"
 #include "common/names.h"
 
-#define RRDSTORE_BUCKETS	4096	/* initial; doubles at load 1 */
-#define RRDSTORE_VALUE_MAX	48	/* "ts:value" */
-#define RRDSTORE_UNKNOWN	INT64_MIN
-#define RRDSTORE_COUNTER_MAX	9.2e18	/* below INT64_MAX */
+#define RRDSTORE_BUCKETS 4096 /* initial; doubles at load 1 */
+#define RRDSTORE_VALUE_MAX 48 /* "ts:value" */
+#define RRDSTORE_UNKNOWN INT64_MIN
+#define RRDSTORE_COUNTER_MAX 9.2e18 /* below INT64_MAX */
 
 struct rrdstore_pending {
-	int64_t	ts;
-	double	value;
+	int64_t ts;
+	double value;
 };
 
 struct rrdstore_series {
-	struct rrdstore_series	*next;		/* hash chain */
-	struct rrdstore_series	*touched_next;
-	uint32_t		 hash;
-	char			*path;		/* absolute */
-	const char		*key;		/* "site/device/metric.rrd" in path */
-	int64_t			 last;		/* newest time in the file */
-	unsigned		 step;		/* of a file we create */
-	bool			 counter;
-	bool			 checked;	/* existence and 'last' known */
-	bool			 exists;
-	bool			 touched;
-	struct rrdstore_pending	*pend;
-	size_t			 npend;
-	size_t			 cap;
+	struct rrdstore_series *next; /* hash chain */
+	struct rrdstore_series *touched_next;
+	uint32_t hash;
+	char *path;      /* absolute */
+	const char *key; /* "site/device/metric.rrd" in path */
+	int64_t last;    /* newest time in the file */
+	unsigned step;   /* of a file we create */
+	bool counter;
+	bool checked; /* existence and 'last' known */
+	bool exists;
+	bool touched;
+	struct rrdstore_pending *pend;
+	size_t npend;
+	size_t cap;
 };
 
 struct rrdstore {
-	char			*base;		/* DATA/rrd */
-	size_t			 baselen;
-	int			 basefd;
-	char			*cached;	/* rrdcached address or NULL */
-	unsigned		 step;
-	struct rrdstore_series	**buckets;
-	size_t			 nbuckets;
-	size_t			 nseries;
-	struct rrdstore_series	*touched;
-	char			*valbuf;	/* nvals * RRDSTORE_VALUE_MAX */
-	const char		**vals;
-	size_t			 valcap;
+	char *base; /* DATA/rrd */
+	size_t baselen;
+	int basefd;
+	char *cached; /* rrdcached address or NULL */
+	unsigned step;
+	struct rrdstore_series **buckets;
+	size_t nbuckets;
+	size_t nseries;
+	struct rrdstore_series *touched;
+	char *valbuf; /* nvals * RRDSTORE_VALUE_MAX */
+	const char **vals;
+	size_t valcap;
 };
 
 static uint32_t
@@ -100,8 +100,7 @@ rrdstore_mkdir(struct rrdstore *rs, const char *dir)
 {
 	if (mkdirat(rs->basefd, dir, 0755) == 0 || errno == EEXIST)
 		return 0;
-	log_err("rrd: cannot create %s/%s: %s", rs->base, dir,
-	    strerror(errno));
+	log_err("rrd: cannot create %s/%s: %s", rs->base, dir, strerror(errno));
 	return -1;
 }
 
@@ -116,16 +115,16 @@ rrdstore_connect(struct rrdstore *rs, char *err, size_t errsz)
 	rrd_clear_error();
 	if (rrdc_connect(rs->cached) != 0 || !rrdc_is_connected(rs->cached)) {
 		snprintf(err, errsz, "cannot connect to rrdcached at %s: %s",
-		    rs->cached, rrd_test_error() ? rrd_get_error() :
-		    "not connected");
+		         rs->cached,
+		         rrd_test_error() ? rrd_get_error() : "not connected");
 		return -1;
 	}
 	return 0;
 }
 
 struct rrdstore *
-rrdstore_new(const char *data_dir, const char *cached, unsigned step,
-    char *err, size_t errsz)
+rrdstore_new(const char *data_dir, const char *cached, unsigned step, char *err,
+             size_t errsz)
 {
 	struct rrdstore *rs;
 
@@ -140,13 +139,13 @@ rrdstore_new(const char *data_dir, const char *cached, unsigned step,
 	rs->baselen = strlen(rs->base);
 	if (mkdir(rs->base, 0755) != 0 && errno != EEXIST) {
 		snprintf(err, errsz, "cannot create %s: %s", rs->base,
-		    strerror(errno));
+		         strerror(errno));
 		goto fail;
 	}
-	if ((rs->basefd = open(rs->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC))
-	    < 0) {
+	if ((rs->basefd = open(rs->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) <
+	    0) {
 		snprintf(err, errsz, "cannot open %s: %s", rs->base,
-		    strerror(errno));
+		         strerror(errno));
 		goto fail;
 	}
 	rs->nbuckets = RRDSTORE_BUCKETS;
@@ -198,7 +197,7 @@ rrdstore_free(struct rrdstore *rs)
 /* "site/device/metric.rrd", after checking every part. */
 static int
 rrdstore_key(const char *site, const char *device, const char *metric,
-    char *buf, size_t bufsz)
+             char *buf, size_t bufsz)
 {
 	int n;
 
@@ -211,7 +210,7 @@ rrdstore_key(const char *site, const char *device, const char *metric,
 
 int
 rrdstore_path(const struct rrdstore *rs, const char *site, const char *device,
-    const char *metric, char *buf, size_t bufsz)
+              const char *metric, char *buf, size_t bufsz)
 {
 	char key[2 * NAME_ID_MAX + NAME_METRIC_MAX + 8];
 	int n;
@@ -235,7 +234,7 @@ rrdstore_grow(struct rrdstore *rs)
 	size_t n = rs->nbuckets * 2, i;
 
 	if ((nb = calloc(n, sizeof(*nb))) == NULL)
-		return;		/* longer chains, still correct */
+		return; /* longer chains, still correct */
 	for (i = 0; i < rs->nbuckets; i++) {
 		for (se = rs->buckets[i]; se != NULL; se = next) {
 			next = se->next;
@@ -250,13 +249,13 @@ rrdstore_grow(struct rrdstore *rs)
 
 static struct rrdstore_series *
 rrdstore_lookup(struct rrdstore *rs, const char *key, int counter,
-    unsigned interval)
+                unsigned interval)
 {
 	struct rrdstore_series *se;
 	uint32_t h = rrdstore_hash(key);
 
 	for (se = rs->buckets[h & (rs->nbuckets - 1)]; se != NULL;
-	    se = se->next)
+	     se = se->next)
 		if (se->hash == h && strcmp(se->key, key) == 0)
 			return se;
 
@@ -281,8 +280,8 @@ rrdstore_lookup(struct rrdstore *rs, const char *key, int counter,
 
 int
 rrdstore_add(struct rrdstore *rs, const char *site, const char *device,
-    const char *metric, int counter, unsigned interval, int64_t ts,
-    double value)
+             const char *metric, int counter, unsigned interval, int64_t ts,
+             double value)
 {
 	char key[2 * NAME_ID_MAX + NAME_METRIC_MAX + 8];
 	struct rrdstore_series *se;
@@ -326,26 +325,26 @@ fail_nomem:
  * and 1 day for 10 years; heartbeat 2 x step.  Resolutions the step does
  * not divide are rounded to whole steps.  'buf' holds 13 strings of 64.
  */
-#define RRDSTORE_NARGS	13
+#define RRDSTORE_NARGS 13
 static void
 rrdstore_create_args(unsigned step, bool counter, char buf[][64],
-    const char **argv)
+                     const char **argv)
 {
 	static const struct {
-		unsigned long	res;	/* seconds per point */
-		unsigned long	span;	/* seconds kept */
+		unsigned long res;  /* seconds per point */
+		unsigned long span; /* seconds kept */
 	} rra[] = {
-		{ 0,		2 * 86400 },		/* 1 step */
-		{ 300,		14 * 86400 },
-		{ 3600,		396 * 86400 },		/* 13 months */
-		{ 86400,	3653 * 86400 },		/* 10 years */
+	    {0, 2 * 86400}, /* 1 step */
+	    {300, 14 * 86400},
+	    {3600, 396 * 86400},   /* 13 months */
+	    {86400, 3653 * 86400}, /* 10 years */
 	};
-	static const char *const cf[] = { "AVERAGE", "MIN", "MAX" };
+	static const char *const cf[] = {"AVERAGE", "MIN", "MAX"};
 	unsigned long steps, rows;
 	size_t i, j, n = 0;
 
 	snprintf(buf[n], 64, "DS:value:%s:%u:%s:U",
-	    counter ? "DERIVE" : "GAUGE", 2 * step, counter ? "0" : "U");
+	         counter ? "DERIVE" : "GAUGE", 2 * step, counter ? "0" : "U");
 	argv[n] = buf[n];
 	n++;
 	for (i = 0; i < sizeof(rra) / sizeof(rra[0]); i++) {
@@ -354,8 +353,8 @@ rrdstore_create_args(unsigned step, bool counter, char buf[][64],
 			steps = 1;
 		rows = (rra[i].span + steps * step - 1) / (steps * step);
 		for (j = 0; j < 3; j++) {
-			snprintf(buf[n], 64, "RRA:%s:0.5:%lu:%lu", cf[j],
-			    steps, rows);
+			snprintf(buf[n], 64, "RRA:%s:0.5:%lu:%lu", cf[j], steps,
+			         rows);
 			argv[n] = buf[n];
 			n++;
 		}
@@ -370,8 +369,8 @@ rrdstore_check(struct rrdstore *rs, struct rrdstore_series *se)
 	time_t t;
 
 	se->checked = true;
-	se->exists = fstatat(rs->basefd, se->key, &st, AT_SYMLINK_NOFOLLOW)
-	    == 0;
+	se->exists =
+	    fstatat(rs->basefd, se->key, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (!se->exists)
 		return;
 	rrd_clear_error();
@@ -385,8 +384,7 @@ rrdstore_check(struct rrdstore *rs, struct rrdstore_series *se)
  * instead of a second of it, which RRD would store as unknown.
  */
 static int
-rrdstore_create(struct rrdstore *rs, struct rrdstore_series *se,
-    int64_t first)
+rrdstore_create(struct rrdstore *rs, struct rrdstore_series *se, int64_t first)
 {
 	char buf[RRDSTORE_NARGS][64], dir[2 * NAME_ID_MAX + 2];
 	const char *argv[RRDSTORE_NARGS];
@@ -406,15 +404,14 @@ rrdstore_create(struct rrdstore *rs, struct rrdstore_series *se,
 	rrdstore_create_args(se->step, se->counter, buf, argv);
 	rrd_clear_error();
 	if (rs->cached != NULL)
-		r = rrdc_create(se->path, se->step,
-		    (time_t)(first - se->step), 1, RRDSTORE_NARGS, argv);
+		r = rrdc_create(se->path, se->step, (time_t)(first - se->step),
+		                1, RRDSTORE_NARGS, argv);
 	else
 		r = rrd_create_r2(se->path, se->step,
-		    (time_t)(first - se->step), 1, NULL, NULL,
-		    RRDSTORE_NARGS, argv);
+		                  (time_t)(first - se->step), 1, NULL, NULL,
+		                  RRDSTORE_NARGS, argv);
 	if (r != 0) {
-		log_err("rrd: cannot create %s: %s", se->path,
-		    rrd_get_error());
+		log_err("rrd: cannot create %s: %s", se->path, rrd_get_error());
 		return -1;
 	}
 	STATS_ADD(rrd_creates, 1);
@@ -476,10 +473,10 @@ rrdstore_values(struct rrdstore *rs, struct rrdstore_series *se)
 		p = rs->valbuf + n * RRDSTORE_VALUE_MAX;
 		if (se->counter)
 			snprintf(p, RRDSTORE_VALUE_MAX, "%" PRId64 ":%.0f",
-			    last, floor(se->pend[i].value));
+			         last, floor(se->pend[i].value));
 		else
 			snprintf(p, RRDSTORE_VALUE_MAX, "%" PRId64 ":%.17g",
-			    last, se->pend[i].value);
+			         last, se->pend[i].value);
 		rs->vals[n++] = p;
 	}
 	return n;
@@ -489,8 +486,9 @@ rrdstore_values(struct rrdstore *rs, struct rrdstore_series *se)
 static bool
 rrdstore_is_old(const char *msg)
 {
-	return msg != NULL && (strstr(msg, "illegal attempt to update") !=
-	    NULL || strstr(msg, "minimum one second step") != NULL);
+	return msg != NULL &&
+	       (strstr(msg, "illegal attempt to update") != NULL ||
+	        strstr(msg, "minimum one second step") != NULL);
 }
 
 static size_t
@@ -523,8 +521,8 @@ rrdstore_write(struct rrdstore *rs, struct rrdstore_series *se)
 				r = rrdc_update(se->path, (int)n, rs->vals);
 		}
 	} else {
-		r = rrd_updatex_r(se->path, NULL, RRD_SKIP_PAST_UPDATES,
-		    (int)n, rs->vals);
+		r = rrd_updatex_r(se->path, NULL, RRD_SKIP_PAST_UPDATES, (int)n,
+		                  rs->vals);
 	}
 	if (r != 0 && rrdstore_is_old(rrd_get_error())) {
 		/* the file knew a newer sample than we did: nothing lost */
@@ -533,14 +531,14 @@ rrdstore_write(struct rrdstore *rs, struct rrdstore_series *se)
 		return 0;
 	}
 	if (r != 0) {
-		log_err("rrd: cannot update %s: %s", se->path,
-		    rrd_get_error());
+		log_err("rrd: cannot update %s: %s", se->path, rrd_get_error());
 		STATS_ADD(rrd_errors, n);
-		se->checked = false;	/* ask the file again next time */
+		se->checked = false; /* ask the file again next time */
 		return 0;
 	}
-	se->last = se->pend[se->npend - 1].ts > se->last ?
-	    se->pend[se->npend - 1].ts : se->last;
+	se->last = se->pend[se->npend - 1].ts > se->last
+	               ? se->pend[se->npend - 1].ts
+	               : se->last;
 	STATS_ADD(samples_written, n);
 	return n;
 }
@@ -581,7 +579,7 @@ rrdstore_sync(struct rrdstore *rs)
 			rrd_clear_error();
 			if (rrdc_flush(se->path) != 0 && failed++ == 0)
 				log_err("rrd: rrdcached cannot flush %s: %s",
-				    se->path, rrd_get_error());
+				        se->path, rrd_get_error());
 		}
 	}
 	return failed == 0 ? 0 : -1;

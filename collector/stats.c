@@ -23,10 +23,10 @@
 struct stats stats;
 
 struct stats_buf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-	bool	 failed;
+	char *p;
+	size_t len;
+	size_t cap;
+	bool failed;
 };
 
 static void stats_printf(struct stats_buf *b, const char *fmt, ...)
@@ -66,16 +66,16 @@ stats_printf(struct stats_buf *b, const char *fmt, ...)
 
 static void
 stats_one(struct stats_buf *b, const char *name, const char *type,
-    const char *help, uint64_t v)
+          const char *help, uint64_t v)
 {
 	stats_printf(b, "# HELP %s %s\n# TYPE %s %s\n%s %llu\n", name, help,
-	    name, type, name, (unsigned long long)v);
+	             name, type, name, (unsigned long long)v);
 }
 
 char *
 stats_prometheus(void)
 {
-	struct stats_buf b = { 0 };
+	struct stats_buf b = {0};
 	uint64_t n, sum;
 	int i;
 
@@ -85,62 +85,72 @@ stats_prometheus(void)
 	b.p[0] = '\0';
 
 	stats_printf(&b, "# HELP pantau_messages_received_total MQTT "
-	    "messages with a valid topic, by channel.\n"
-	    "# TYPE pantau_messages_received_total counter\n");
+	                 "messages with a valid topic, by channel.\n"
+	                 "# TYPE pantau_messages_received_total counter\n");
 	for (i = 0; i < WIRE_NCHANNELS; i++)
-		stats_printf(&b, "pantau_messages_received_total"
-		    "{channel=\"%s\"} %llu\n",
-		    wire_channel_name((enum wire_channel)i),
-		    (unsigned long long)STATS_GET(messages_in[i]));
+		stats_printf(&b,
+		             "pantau_messages_received_total"
+		             "{channel=\"%s\"} %llu\n",
+		             wire_channel_name((enum wire_channel)i),
+		             (unsigned long long)STATS_GET(messages_in[i]));
 
 	stats_printf(&b, "# HELP pantau_messages_rejected_total Messages "
-	    "refused, by reason.\n"
-	    "# TYPE pantau_messages_rejected_total counter\n");
+	                 "refused, by reason.\n"
+	                 "# TYPE pantau_messages_rejected_total counter\n");
 	for (i = 1; i < WIRE_NREASONS; i++)
-		stats_printf(&b, "pantau_messages_rejected_total"
-		    "{reason=\"%s\"} %llu\n",
-		    wire_reason_name((enum wire_reason)i),
-		    (unsigned long long)STATS_GET(rejected[i]));
-	stats_printf(&b, "pantau_messages_rejected_total"
-	    "{reason=\"future_timestamp\"} %llu\n",
-	    (unsigned long long)STATS_GET(rejected_other));
+		stats_printf(&b,
+		             "pantau_messages_rejected_total"
+		             "{reason=\"%s\"} %llu\n",
+		             wire_reason_name((enum wire_reason)i),
+		             (unsigned long long)STATS_GET(rejected[i]));
+	stats_printf(&b,
+	             "pantau_messages_rejected_total"
+	             "{reason=\"future_timestamp\"} %llu\n",
+	             (unsigned long long)STATS_GET(rejected_other));
 
 	stats_one(&b, "pantau_samples_received_total", "counter",
-	    "Samples in accepted metrics messages.", STATS_GET(samples_in));
+	          "Samples in accepted metrics messages.",
+	          STATS_GET(samples_in));
 	stats_one(&b, "pantau_samples_written_total", "counter",
-	    "Samples written to RRD files.", STATS_GET(samples_written));
+	          "Samples written to RRD files.", STATS_GET(samples_written));
 	stats_one(&b, "pantau_samples_skipped_total", "counter",
-	    "Samples not newer than their RRD file (duplicates, late).",
-	    STATS_GET(samples_skipped));
+	          "Samples not newer than their RRD file (duplicates, late).",
+	          STATS_GET(samples_skipped));
 	stats_one(&b, "pantau_rrd_creates_total", "counter",
-	    "RRD files created.", STATS_GET(rrd_creates));
+	          "RRD files created.", STATS_GET(rrd_creates));
 	stats_one(&b, "pantau_rrd_errors_total", "counter",
-	    "Samples that could not be written.", STATS_GET(rrd_errors));
+	          "Samples that could not be written.", STATS_GET(rrd_errors));
 	stats_one(&b, "pantau_db_errors_total", "counter",
-	    "Failed database writes.", STATS_GET(db_errors));
+	          "Failed database writes.", STATS_GET(db_errors));
 	stats_one(&b, "pantau_write_queue_depth", "gauge",
-	    "Samples waiting for the RRD writer.", STATS_GET(queue_depth));
+	          "Samples waiting for the RRD writer.",
+	          STATS_GET(queue_depth));
 	stats_one(&b, "pantau_write_queue_max", "gauge",
-	    "Highest write queue depth since start.", STATS_GET(queue_max));
+	          "Highest write queue depth since start.",
+	          STATS_GET(queue_max));
 
 	sum = STATS_GET(ingest_latency_us_sum);
 	n = STATS_GET(ingest_latency_count);
-	stats_printf(&b, "# HELP pantau_ingest_latency_seconds From receipt "
-	    "of a metrics message to its samples written.\n"
-	    "# TYPE pantau_ingest_latency_seconds summary\n"
-	    "pantau_ingest_latency_seconds_sum %.6f\n"
-	    "pantau_ingest_latency_seconds_count %llu\n",
-	    (double)sum / 1e6, (unsigned long long)n);
+	stats_printf(&b,
+	             "# HELP pantau_ingest_latency_seconds From receipt "
+	             "of a metrics message to its samples written.\n"
+	             "# TYPE pantau_ingest_latency_seconds summary\n"
+	             "pantau_ingest_latency_seconds_sum %.6f\n"
+	             "pantau_ingest_latency_seconds_count %llu\n",
+	             (double)sum / 1e6, (unsigned long long)n);
 
 	stats_one(&b, "pantau_mqtt_connected", "gauge",
-	    "1 while connected to the broker.", STATS_GET(mqtt_connected));
+	          "1 while connected to the broker.",
+	          STATS_GET(mqtt_connected));
 	stats_one(&b, "pantau_mqtt_reconnects_total", "counter",
-	    "Connections to the broker lost.", STATS_GET(mqtt_reconnects));
-	stats_printf(&b, "# HELP pantau_start_time_seconds Start time of the "
-	    "collector.\n# TYPE pantau_start_time_seconds gauge\n"
-	    "pantau_start_time_seconds %lld\n",
-	    (long long)atomic_load_explicit(&stats.start_time,
-	    memory_order_relaxed));
+	          "Connections to the broker lost.",
+	          STATS_GET(mqtt_reconnects));
+	stats_printf(&b,
+	             "# HELP pantau_start_time_seconds Start time of the "
+	             "collector.\n# TYPE pantau_start_time_seconds gauge\n"
+	             "pantau_start_time_seconds %lld\n",
+	             (long long)atomic_load_explicit(&stats.start_time,
+	                                             memory_order_relaxed));
 
 	if (b.failed) {
 		free(b.p);
@@ -163,8 +173,8 @@ stats_write_file(const char *path)
 	if ((text = stats_prometheus()) == NULL)
 		return -1;
 	len = strlen(text);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644))
-	    < 0)
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) <
+	    0)
 		goto fail;
 	while (off < len && (r = write(fd, text + off, len - off)) > 0)
 		off += (size_t)r;

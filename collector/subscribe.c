@@ -36,21 +36,21 @@
 #include "collector/stats.h"
 #include "common/timeutil.h"
 
-#define SUBSCRIBE_BACKOFF_MIN	1000	/* ms */
-#define SUBSCRIBE_BACKOFF_MAX	60000
-#define SUBSCRIBE_READ_BURST	256	/* packets per subscribe_handle() */
+#define SUBSCRIBE_BACKOFF_MIN 1000 /* ms */
+#define SUBSCRIBE_BACKOFF_MAX 60000
+#define SUBSCRIBE_READ_BURST 256 /* packets per subscribe_handle() */
 
 struct subscribe {
-	struct mosquitto	*m;
-	journal_fn		*fn;
-	void			*arg;
-	char			*host;
-	int			 port;
-	int			 keepalive;
-	bool			 connected;	/* CONNACK accepted */
-	bool			 down_logged;
-	int64_t			 retry_at;	/* monotonic ms; 0: now */
-	int			 backoff;
+	struct mosquitto *m;
+	journal_fn *fn;
+	void *arg;
+	char *host;
+	int port;
+	int keepalive;
+	bool connected; /* CONNACK accepted */
+	bool down_logged;
+	int64_t retry_at; /* monotonic ms; 0: now */
+	int backoff;
 };
 
 static void
@@ -62,7 +62,7 @@ subscribe_on_connect(struct mosquitto *m, void *arg, int rc, int flags)
 	if (rc != 0) {
 		if (!s->down_logged)
 			log_err("mqtt: %s:%d refused the connection: %s",
-			    s->host, s->port, mosquitto_connack_string(rc));
+			        s->host, s->port, mosquitto_connack_string(rc));
 		s->down_logged = true;
 		return;
 	}
@@ -71,7 +71,7 @@ subscribe_on_connect(struct mosquitto *m, void *arg, int rc, int flags)
 	s->backoff = 0;
 	STATS_SET(mqtt_connected, 1);
 	log_info("mqtt: connected to %s:%d (%s session)", s->host, s->port,
-	    flags & 1 ? "resumed" : "new");
+	         flags & 1 ? "resumed" : "new");
 	if ((r = mosquitto_subscribe(m, NULL, COLLECTOR_TOPIC, 1)) !=
 	    MOSQ_ERR_SUCCESS)
 		log_err("mqtt: cannot subscribe: %s", mosquitto_strerror(r));
@@ -85,7 +85,7 @@ subscribe_on_disconnect(struct mosquitto *m, void *arg, int rc)
 	(void)m;
 	if (s->connected && rc != 0) {
 		log_warn("mqtt: lost the connection to %s:%d: %s", s->host,
-		    s->port, mosquitto_strerror(rc));
+		         s->port, mosquitto_strerror(rc));
 		STATS_ADD(mqtt_reconnects, 1);
 	}
 	s->connected = false;
@@ -94,13 +94,13 @@ subscribe_on_disconnect(struct mosquitto *m, void *arg, int rc)
 
 static void
 subscribe_on_message(struct mosquitto *m, void *arg,
-    const struct mosquitto_message *msg)
+                     const struct mosquitto_message *msg)
 {
 	struct subscribe *s = arg;
 
 	(void)m;
 	s->fn(s->arg, msg->topic, msg->payload,
-	    msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0);
+	      msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0);
 }
 
 /* The first line of the password file; NULL (logged) if unreadable. */
@@ -134,7 +134,7 @@ subscribe_setup(struct subscribe *s, const struct collector_conf *cf)
 	int r;
 
 	mosquitto_int_option(s->m, MOSQ_OPT_PROTOCOL_VERSION,
-	    MQTT_PROTOCOL_V311);
+	                     MQTT_PROTOCOL_V311);
 	mosquitto_connect_with_flags_callback_set(s->m, subscribe_on_connect);
 	mosquitto_disconnect_callback_set(s->m, subscribe_on_disconnect);
 	mosquitto_message_callback_set(s->m, subscribe_on_message);
@@ -152,9 +152,9 @@ subscribe_setup(struct subscribe *s, const struct collector_conf *cf)
 	}
 	if (cf->mqtt_tls_ca != NULL &&
 	    (r = mosquitto_tls_set(s->m, cf->mqtt_tls_ca, NULL, NULL, NULL,
-	    NULL)) != MOSQ_ERR_SUCCESS) {
+	                           NULL)) != MOSQ_ERR_SUCCESS) {
 		log_err("mqtt: TLS with %s: %s", cf->mqtt_tls_ca,
-		    mosquitto_strerror(r));
+		        mosquitto_strerror(r));
 		return -1;
 	}
 	return 0;
@@ -179,7 +179,7 @@ subscribe_new(const struct collector_conf *cf, journal_fn *fn, void *arg)
 	}
 	if (subscribe_setup(s, cf) != 0)
 		goto fail;
-	subscribe_tick(s);	/* first connection attempt */
+	subscribe_tick(s); /* first connection attempt */
 	return s;
 
 fail:
@@ -232,30 +232,32 @@ subscribe_failed(struct subscribe *s, int rc)
 {
 	if (s->connected || !s->down_logged)
 		log_warn("mqtt: connection to %s:%d failed: %s", s->host,
-		    s->port, rc == MOSQ_ERR_ERRNO ? strerror(errno) :
-		    mosquitto_strerror(rc));
+		         s->port,
+		         rc == MOSQ_ERR_ERRNO ? strerror(errno)
+		                              : mosquitto_strerror(rc));
 	s->down_logged = true;
 	if (s->connected) {
 		s->connected = false;
 		STATS_SET(mqtt_connected, 0);
 		STATS_ADD(mqtt_reconnects, 1);
 	}
-	s->backoff = s->backoff == 0 ? SUBSCRIBE_BACKOFF_MIN :
-	    s->backoff * 2 > SUBSCRIBE_BACKOFF_MAX ? SUBSCRIBE_BACKOFF_MAX :
-	    s->backoff * 2;
+	s->backoff = s->backoff == 0 ? SUBSCRIBE_BACKOFF_MIN
+	             : s->backoff * 2 > SUBSCRIBE_BACKOFF_MAX
+	                 ? SUBSCRIBE_BACKOFF_MAX
+	                 : s->backoff * 2;
 	s->retry_at = time_mono_ms() + s->backoff;
 }
 
 void
 subscribe_handle(struct subscribe *s, short revents, bool (*paused)(void *),
-    void *arg)
+                 void *arg)
 {
 	int rc, i;
 
 	if (mosquitto_socket(s->m) < 0)
 		return;
 	if (revents & (POLLERR | POLLHUP | POLLNVAL))
-		revents |= POLLIN;	/* read() tells what happened */
+		revents |= POLLIN; /* read() tells what happened */
 	/*
 	 * mosquitto_loop_read() handles one packet per call; read until the
 	 * socket has no more (errno EAGAIN) or the queue is full.
@@ -288,9 +290,9 @@ subscribe_tick(struct subscribe *s)
 	}
 	if (s->retry_at != 0 && time_mono_ms() < s->retry_at)
 		return;
-	rc = s->retry_at == 0 && !s->down_logged ?
-	    mosquitto_connect_async(s->m, s->host, s->port, s->keepalive) :
-	    mosquitto_reconnect_async(s->m);
+	rc = s->retry_at == 0 && !s->down_logged
+	         ? mosquitto_connect_async(s->m, s->host, s->port, s->keepalive)
+	         : mosquitto_reconnect_async(s->m);
 	if (rc != MOSQ_ERR_SUCCESS)
 		subscribe_failed(s, rc);
 	else

@@ -30,27 +30,27 @@
 #include "collector/stats.h"
 
 struct writeq_job {
-	struct writeq_job	*next;
-	char			 site[NAME_ID_MAX + 1];
-	char			 device[NAME_ID_MAX + 1];
-	struct wire_metrics	 m;
-	uint64_t		 id;
-	int64_t			 received_us;	/* monotonic */
+	struct writeq_job *next;
+	char site[NAME_ID_MAX + 1];
+	char device[NAME_ID_MAX + 1];
+	struct wire_metrics m;
+	uint64_t id;
+	int64_t received_us; /* monotonic */
 };
 
 struct writeq {
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 work;		/* jobs arrived, or stop */
-	pthread_cond_t		 idle;		/* a batch was written */
-	pthread_t		 thread;
-	struct writeq_job	*head;
-	struct writeq_job	**tail;
-	size_t			 depth;		/* samples queued or in hand */
-	size_t			 max;
-	uint64_t		 done;
-	bool			 stop;
-	struct rrdstore		*rs;
-	int			 pipe[2];	/* writer -> event loop */
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* jobs arrived, or stop */
+	pthread_cond_t idle; /* a batch was written */
+	pthread_t thread;
+	struct writeq_job *head;
+	struct writeq_job **tail;
+	size_t depth; /* samples queued or in hand */
+	size_t max;
+	uint64_t done;
+	bool stop;
+	struct rrdstore *rs;
+	int pipe[2]; /* writer -> event loop */
 };
 
 static int64_t
@@ -81,19 +81,19 @@ writeq_write(struct writeq *q, struct writeq_job *jobs)
 		m = &j->m;
 		for (i = 0; i < m->ngauges; i++)
 			rrdstore_add(q->rs, j->site, j->device,
-			    m->gauges[i].name, 0, m->interval, m->ts,
-			    m->gauges[i].value);
+			             m->gauges[i].name, 0, m->interval, m->ts,
+			             m->gauges[i].value);
 		for (i = 0; i < m->ncounters; i++)
 			rrdstore_add(q->rs, j->site, j->device,
-			    m->counters[i].name, 1, m->interval, m->ts,
-			    m->counters[i].value);
+			             m->counters[i].name, 1, m->interval, m->ts,
+			             m->counters[i].value);
 	}
 	rrdstore_commit(q->rs);
 
 	now = writeq_now_us();
 	for (j = jobs; j != NULL; j = j->next) {
 		STATS_ADD(ingest_latency_us_sum,
-		    (uint64_t)(now - j->received_us));
+		          (uint64_t)(now - j->received_us));
 		STATS_ADD(ingest_latency_count, 1);
 	}
 }
@@ -189,7 +189,7 @@ writeq_free(struct writeq *q)
 	q->stop = true;
 	pthread_cond_signal(&q->work);
 	pthread_mutex_unlock(&q->lock);
-	pthread_join(q->thread, NULL);	/* it writes what is queued first */
+	pthread_join(q->thread, NULL); /* it writes what is queued first */
 	rrdstore_free(q->rs);
 	pthread_cond_destroy(&q->idle);
 	pthread_cond_destroy(&q->work);
@@ -201,7 +201,7 @@ writeq_free(struct writeq *q)
 
 int
 writeq_push(struct writeq *q, const char *site, const char *device,
-    struct wire_metrics *m, uint64_t id)
+            struct wire_metrics *m, uint64_t id)
 {
 	struct writeq_job *j;
 	size_t n = writeq_samples(m);

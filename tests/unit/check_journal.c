@@ -20,17 +20,17 @@
 static char dir[256];
 
 struct seen {
-	int	n;
-	char	topic[8][64];
-	char	payload[8][64];
-	size_t	len[8];
+	int n;
+	char topic[8][64];
+	char payload[8][64];
+	size_t len[8];
 };
 
 static void
 setup(void)
 {
 	snprintf(dir, sizeof(dir), "%s/check_journal.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	         getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	log_init("check_journal", 1, LOG_LVL_ERR);
 }
@@ -95,16 +95,16 @@ usage(int *files)
 START_TEST(test_replay_after_crash)
 {
 	struct journal *j = jopen();
-	struct seen s = { 0 };
+	struct seen s = {0};
 	int files;
 
 	ck_assert_uint_eq(journal_append(j, "pantau/v1/a/b/metrics", "one", 3),
-	    1);
+	                  1);
 	ck_assert_uint_eq(journal_append(j, "pantau/v1/a/c/metrics", "", 0), 2);
 	ck_assert_uint_eq(journal_append(j, "t", "{\"x\":\0}", 7), 3);
-	journal_release(j, 2);		/* not all written: nothing goes */
+	journal_release(j, 2); /* not all written: nothing goes */
 	ck_assert_int_gt(usage(&files), 0);
-	journal_close(j);		/* a crash, as far as the file knows */
+	journal_close(j); /* a crash, as far as the file knows */
 
 	j = jopen();
 	ck_assert_int_eq(journal_replay(j, remember, &s), 3);
@@ -130,7 +130,7 @@ END_TEST
 START_TEST(test_release_truncates)
 {
 	struct journal *j = jopen();
-	struct seen s = { 0 };
+	struct seen s = {0};
 	int files;
 
 	journal_append(j, "t", "aaaa", 4);
@@ -156,11 +156,11 @@ START_TEST(test_rotation)
 
 	ck_assert_ptr_nonnull(p);
 	memset(p, 'x', big);
-	for (i = 1; i <= 6; i++)	/* 18 MiB: cut at 8 MiB */
+	for (i = 1; i <= 6; i++) /* 18 MiB: cut at 8 MiB */
 		ck_assert_uint_eq(journal_append(j, "t", p, big), (unsigned)i);
 	usage(&files);
 	ck_assert_int_ge(files, 3);
-	journal_release(j, 3);		/* the first file's records */
+	journal_release(j, 3); /* the first file's records */
 	usage(&files);
 	ck_assert_int_eq(files, 2);
 	journal_release(j, 6);
@@ -174,7 +174,7 @@ END_TEST
 START_TEST(test_torn_record)
 {
 	struct journal *j = jopen();
-	struct seen s = { 0 };
+	struct seen s = {0};
 	char path[512];
 	int fd;
 
@@ -184,8 +184,8 @@ START_TEST(test_torn_record)
 	snprintf(path, sizeof(path), "%s/%020d.log", dir, 1);
 	fd = open(path, O_WRONLY | O_APPEND);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, "PJ1\n\x01\x00\x00\x00\x10\x00\x00\x00tab",
-	    15), 15);
+	ck_assert_int_eq(
+	    write(fd, "PJ1\n\x01\x00\x00\x00\x10\x00\x00\x00tab", 15), 15);
 	close(fd);
 
 	j = jopen();

@@ -19,7 +19,7 @@
 #include "collector/collector.h"
 #include "collector/stats.h"
 
-#define T0	1764345600	/* a multiple of 60 and 300 */
+#define T0 1764345600 /* a multiple of 60 and 300 */
 
 static char dir[256];
 
@@ -29,7 +29,7 @@ setup(void)
 	char err[256];
 
 	snprintf(dir, sizeof(dir), "%s/check_rrdstore.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	         getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	memset(&stats, 0, sizeof(stats));
 	log_init("check_rrdstore", 1, LOG_LVL_ERR);
@@ -57,8 +57,8 @@ store(unsigned step)
 }
 
 static void
-path_of(const char *site, const char *device, const char *metric,
-    char *buf, size_t bufsz)
+path_of(const char *site, const char *device, const char *metric, char *buf,
+        size_t bufsz)
 {
 	snprintf(buf, bufsz, "%s/rrd/%s/%s/%s.rrd", dir, site, device, metric);
 }
@@ -94,7 +94,7 @@ lastupdate(const char *path, time_t *last, char *val, size_t valsz)
 
 	rrd_clear_error();
 	ck_assert_msg(rrd_lastupdate_r(path, last, &n, &names, &vals) == 0,
-	    "lastupdate %s: %s", path, rrd_get_error());
+	              "lastupdate %s: %s", path, rrd_get_error());
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(names[0], "value");
 	snprintf(val, valsz, "%s", vals[0]);
@@ -118,7 +118,8 @@ fetch_at(const char *path, time_t t, unsigned long step)
 
 	rrd_clear_error();
 	ck_assert_msg(rrd_fetch_r(path, "AVERAGE", &start, &end, &st, &ds,
-	    &names, &data) == 0, "fetch %s: %s", path, rrd_get_error());
+	                          &names, &data) == 0,
+	              "fetch %s: %s", path, rrd_get_error());
 	ck_assert_uint_eq(st, step);
 	ck_assert_uint_eq(ds, 1);
 	/* the first row is the step ending at start + step */
@@ -137,13 +138,17 @@ START_TEST(test_gauge_layout)
 	rrd_info_t *info, *p;
 	/* cf x (pdp per row, rows) of DESIGN.md section 10 at step 60 */
 	static const unsigned long want[4][2] = {
-		{ 1, 2880 }, { 5, 4032 }, { 60, 9504 }, { 1440, 3653 },
+	    {1, 2880},
+	    {5, 4032},
+	    {60, 9504},
+	    {1440, 3653},
 	};
-	static const char *const cf[] = { "AVERAGE", "MIN", "MAX" };
+	static const char *const cf[] = {"AVERAGE", "MIN", "MAX"};
 	int i, j;
 
-	ck_assert_int_eq(rrdstore_add(rs, "asriloka", "pc-01", "cpu.util", 0,
-	    60, T0, 12.5), 0);
+	ck_assert_int_eq(
+	    rrdstore_add(rs, "asriloka", "pc-01", "cpu.util", 0, 60, T0, 12.5),
+	    0);
 	ck_assert_uint_eq(rrdstore_commit(rs), 1);
 	ck_assert_uint_eq(STATS_GET(rrd_creates), 1);
 	ck_assert_uint_eq(STATS_GET(samples_written), 1);
@@ -165,7 +170,7 @@ START_TEST(test_gauge_layout)
 			snprintf(key, sizeof(key), "rra[%d].cf", i * 3 + j);
 			ck_assert_str_eq(info_str(info, key), cf[j]);
 			snprintf(key, sizeof(key), "rra[%d].pdp_per_row",
-			    i * 3 + j);
+			         i * 3 + j);
 			ck_assert_uint_eq(info_cnt(info, key), want[i][0]);
 			snprintf(key, sizeof(key), "rra[%d].rows", i * 3 + j);
 			ck_assert_uint_eq(info_cnt(info, key), want[i][1]);
@@ -174,19 +179,20 @@ START_TEST(test_gauge_layout)
 	/* twelve archives, not more */
 	for (p = info; p != NULL; p = p->next)
 		ck_assert_msg(strncmp(p->key, "rra[12]", 7) != 0,
-		    "unexpected %s", p->key);
+		              "unexpected %s", p->key);
 	rrd_info_free(info);
 }
 END_TEST
 
 START_TEST(test_counter_layout_and_step)
 {
-	struct rrdstore *rs = store(300);	/* [rrd] step = 5m */
+	struct rrdstore *rs = store(300); /* [rrd] step = 5m */
 	char path[512];
 	rrd_info_t *info;
 
-	ck_assert_int_eq(rrdstore_add(rs, "asriloka", "sw-1",
-	    "if.ge1.in_bytes", 1, 60, T0, 1000), 0);
+	ck_assert_int_eq(rrdstore_add(rs, "asriloka", "sw-1", "if.ge1.in_bytes",
+	                              1, 60, T0, 1000),
+	                 0);
 	ck_assert_uint_eq(rrdstore_commit(rs), 1);
 	rrdstore_free(rs);
 
@@ -214,12 +220,14 @@ START_TEST(test_exact_values)
 	time_t last;
 
 	/* out of order inside one batch: written in time order */
-	ck_assert_int_eq(rrdstore_add(rs, "s1", "d1", "temp.cpu.celsius", 0,
-	    60, T0 + 120, 47.25), 0);
-	ck_assert_int_eq(rrdstore_add(rs, "s1", "d1", "temp.cpu.celsius", 0,
-	    60, T0, 40), 0);
-	ck_assert_int_eq(rrdstore_add(rs, "s1", "d1", "temp.cpu.celsius", 0,
-	    60, T0 + 60, 45.5), 0);
+	ck_assert_int_eq(rrdstore_add(rs, "s1", "d1", "temp.cpu.celsius", 0, 60,
+	                              T0 + 120, 47.25),
+	                 0);
+	ck_assert_int_eq(
+	    rrdstore_add(rs, "s1", "d1", "temp.cpu.celsius", 0, 60, T0, 40), 0);
+	ck_assert_int_eq(rrdstore_add(rs, "s1", "d1", "temp.cpu.celsius", 0, 60,
+	                              T0 + 60, 45.5),
+	                 0);
 	ck_assert_uint_eq(rrdstore_commit(rs), 3);
 	ck_assert_uint_eq(STATS_GET(samples_skipped), 0);
 	rrdstore_free(rs);
@@ -242,14 +250,13 @@ START_TEST(test_counter_rate)
 	/* 6000 bytes per minute is 100 B/s; a reset becomes unknown */
 	rrdstore_add(rs, "s1", "d1", "net.eth0.rx_bytes", 1, 60, T0, 1e6);
 	rrdstore_add(rs, "s1", "d1", "net.eth0.rx_bytes", 1, 60, T0 + 60,
-	    1e6 + 6000);
-	rrdstore_add(rs, "s1", "d1", "net.eth0.rx_bytes", 1, 60, T0 + 120,
-	    500);
+	             1e6 + 6000);
+	rrdstore_add(rs, "s1", "d1", "net.eth0.rx_bytes", 1, 60, T0 + 120, 500);
 	/* a total DERIVE cannot parse is refused alone, not with its batch */
 	rrdstore_add(rs, "s1", "d1", "net.eth0.rx_bytes", 1, 60, T0 + 180,
-	    1e300);
+	             1e300);
 	rrdstore_add(rs, "s1", "d1", "net.eth0.rx_bytes", 1, 60, T0 + 240,
-	    6500);
+	             6500);
 	ck_assert_uint_eq(rrdstore_commit(rs), 4);
 	ck_assert_uint_eq(STATS_GET(rrd_errors), 1);
 	rrdstore_free(rs);
@@ -301,27 +308,28 @@ END_TEST
 
 /* Names that must never become a path. */
 static const struct {
-	const char	*site;
-	const char	*device;
-	const char	*metric;
+	const char *site;
+	const char *device;
+	const char *metric;
 } hostile[] = {
-	{ "..", "d1", "m" },
-	{ "s1", "..", "m" },
-	{ "s1", "d1", ".." },
-	{ "s1", "d1", "../../../x" },
-	{ "s1/x", "d1", "m" },
-	{ "s1", "d1", "a/b" },
-	{ "", "d1", "m" },
-	{ "s1", "", "m" },
-	{ "s1", "d1", "" },
-	{ "S1", "d1", "m" },
-	{ "s1", "d1", "m." },
-	{ "s1", "d1", ".m" },
-	{ "-s", "d1", "m" },
-	{ "s1", "d1", "caf\xc3\xa9" },
-	{ "s1", "d1", NULL },	/* 129 bytes, made by the test */
-	{ "s23456789012345678901234567890123456789012345678901234567890"
-	  "1234", "d1", "m" },	/* 64 bytes */
+    {"..", "d1", "m"},
+    {"s1", "..", "m"},
+    {"s1", "d1", ".."},
+    {"s1", "d1", "../../../x"},
+    {"s1/x", "d1", "m"},
+    {"s1", "d1", "a/b"},
+    {"", "d1", "m"},
+    {"s1", "", "m"},
+    {"s1", "d1", ""},
+    {"S1", "d1", "m"},
+    {"s1", "d1", "m."},
+    {"s1", "d1", ".m"},
+    {"-s", "d1", "m"},
+    {"s1", "d1", "caf\xc3\xa9"},
+    {"s1", "d1", NULL}, /* 129 bytes, made by the test */
+    {"s23456789012345678901234567890123456789012345678901234567890"
+     "1234",
+     "d1", "m"}, /* 64 bytes */
 };
 
 START_TEST(test_hostile_names)
@@ -336,10 +344,12 @@ START_TEST(test_hostile_names)
 		longname[sizeof(longname) - 1] = '\0';
 		metric = longname;
 	}
-	ck_assert_int_eq(rrdstore_add(rs, hostile[_i].site,
-	    hostile[_i].device, metric, 0, 60, T0, 1), -1);
-	ck_assert_int_eq(rrdstore_path(rs, hostile[_i].site,
-	    hostile[_i].device, metric, path, sizeof(path)), -1);
+	ck_assert_int_eq(rrdstore_add(rs, hostile[_i].site, hostile[_i].device,
+	                              metric, 0, 60, T0, 1),
+	                 -1);
+	ck_assert_int_eq(rrdstore_path(rs, hostile[_i].site, hostile[_i].device,
+	                               metric, path, sizeof(path)),
+	                 -1);
 	ck_assert_uint_eq(rrdstore_commit(rs), 0);
 	ck_assert_uint_eq(STATS_GET(rrd_errors), 1);
 	ck_assert_uint_eq(rrdstore_series(rs), 0);
@@ -357,10 +367,9 @@ START_TEST(test_bad_values)
 {
 	struct rrdstore *rs = store(0);
 
-	ck_assert_int_eq(rrdstore_add(rs, "s1", "d1", "m", 0, 60, T0, NAN),
-	    -1);
-	ck_assert_int_eq(rrdstore_add(rs, "s1", "d1", "m", 0, 60, T0,
-	    INFINITY), -1);
+	ck_assert_int_eq(rrdstore_add(rs, "s1", "d1", "m", 0, 60, T0, NAN), -1);
+	ck_assert_int_eq(rrdstore_add(rs, "s1", "d1", "m", 0, 60, T0, INFINITY),
+	                 -1);
 	ck_assert_int_eq(rrdstore_add(rs, "s1", "d1", "m", 0, 0, T0, 1), -1);
 	ck_assert_uint_eq(rrdstore_commit(rs), 0);
 	ck_assert_uint_eq(STATS_GET(rrd_errors), 3);
@@ -374,12 +383,15 @@ START_TEST(test_path)
 	char path[512], want[512];
 
 	ck_assert_int_eq(rrdstore_path(rs, "asriloka", "printer-lobby",
-	    "printer.supply.black_toner.level_pct", path, sizeof(path)), 0);
-	snprintf(want, sizeof(want), "%s/rrd/asriloka/printer-lobby/"
-	    "printer.supply.black_toner.level_pct.rrd", dir);
+	                               "printer.supply.black_toner.level_pct",
+	                               path, sizeof(path)),
+	                 0);
+	snprintf(want, sizeof(want),
+	         "%s/rrd/asriloka/printer-lobby/"
+	         "printer.supply.black_toner.level_pct.rrd",
+	         dir);
 	ck_assert_str_eq(path, want);
-	ck_assert_int_eq(rrdstore_path(rs, "asriloka", "p", "m", path, 10),
-	    -1);
+	ck_assert_int_eq(rrdstore_path(rs, "asriloka", "p", "m", path, 10), -1);
 	rrdstore_free(rs);
 }
 END_TEST
@@ -395,8 +407,9 @@ START_TEST(test_many_series)
 	for (k = 0; k < 3; k++)
 		for (i = 0; i < 200; i++) {
 			snprintf(metric, sizeof(metric), "m%d", i);
-			ck_assert_int_eq(rrdstore_add(rs, "s1", "d1", metric,
-			    0, 60, T0 + 60 * k, i + k), 0);
+			ck_assert_int_eq(rrdstore_add(rs, "s1", "d1", metric, 0,
+			                              60, T0 + 60 * k, i + k),
+			                 0);
 		}
 	ck_assert_uint_eq(rrdstore_series(rs), 200);
 	ck_assert_uint_eq(rrdstore_commit(rs), 600);
@@ -422,7 +435,7 @@ rrdstore_suite(void)
 	tcase_add_test(tc, test_counter_rate);
 	tcase_add_test(tc, test_skip_duplicates_and_late);
 	tcase_add_loop_test(tc, test_hostile_names, 0,
-	    (int)(sizeof(hostile) / sizeof(hostile[0])));
+	                    (int)(sizeof(hostile) / sizeof(hostile[0])));
 	tcase_add_test(tc, test_bad_values);
 	tcase_add_test(tc, test_path);
 	tcase_add_test(tc, test_many_series);
