@@ -116,6 +116,14 @@ int rrdstore_path(const struct rrdstore *rs, const char *site,
                   const char *device, const char *metric, char *buf,
                   size_t bufsz);
 
+/*
+ * For readers of RRD files (graphs, the API), from any thread: with
+ * rrdcached ('cached' not NULL) makes it write 'path' first, so that a
+ * direct read with librrd sees every update.  librrd serialises its one
+ * rrdcached connection.  Returns 0, or -1 (logged) when the flush failed.
+ */
+int rrdstore_flush_for_read(const char *cached, const char *path);
+
 /* The number of series seen since rrdstore_new(). */
 size_t rrdstore_series(const struct rrdstore *rs);
 

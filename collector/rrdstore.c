@@ -584,3 +584,17 @@ rrdstore_sync(struct rrdstore *rs)
 	}
 	return failed == 0 ? 0 : -1;
 }
+
+int
+rrdstore_flush_for_read(const char *cached, const char *path)
+{
+	if (cached == NULL)
+		return 0;
+	rrd_clear_error();
+	if (rrdc_flush_if_daemon(cached, path) != 0) {
+		log_err("rrd: rrdcached cannot flush %s: %s", path,
+		        rrd_get_error());
+		return -1;
+	}
+	return 0;
+}
