@@ -6,7 +6,10 @@ agent_libagent_core_a_SOURCES = \
 	agent/agent.h \
 	agent/config.c \
 	agent/sched.c \
+	agent/spool_priv.h \
 	agent/spool.c \
+	agent/spool_seg.c \
+	agent/spool_state.c \
 	agent/publish.c
 agent_libagent_core_a_CFLAGS = $(AM_CFLAGS) $(MOSQ_CFLAGS)
 
