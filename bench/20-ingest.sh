@@ -163,7 +163,7 @@ pantau_run() {
 	want=$((base + ($3 - $2 + 1) * N))
 	perf_pid=
 	if [ -n "${INGEST_PERF:-}" ]; then
-		perf record -g -o "$INGEST_PERF.$1" -p "$COLLECTOR_PID" \
+		perf record ${INGEST_PERF_ARGS:--g} -o "$INGEST_PERF.$1" -p "$COLLECTOR_PID" \
 			>"$T/perf.log" 2>&1 &
 		perf_pid=$!
 		sleep 1
@@ -339,11 +339,12 @@ stop "$COLLECTD_PID"
 rm -rf "$T/collectd-rrd"
 fi
 
-note "ceiling batched ($R samples per update call): $CEIL_BATCH samples/s"
 printf 'RESULT\tingest\tsamples/s MQTT->RRD\t%s\tcollectd\t%s\tsamples/s\t>= 2x collectd, >= 50000/s\n' \
 	"$PANTAU_RATE" "$COLLECTD_RATE"
 printf 'RESULT\tingest\tsamples/s vs plain librrd\t%s\tlibrrd loop\t%s\tsamples/s\t>= 0.5x\n' \
 	"$PANTAU_RATE" "$CEIL_RATE"
+printf 'RESULT\tingest\tsamples/s vs librrd, %s per call\t%s\tlibrrd batch\t%s\tsamples/s\tinfo\n' \
+	"$R" "$PANTAU_RATE" "$CEIL_BATCH"
 [ -z "$CACHED_RATE" ] ||
 	printf 'RESULT\tingest\tsamples/s via rrdcached\t%s\tpantau direct\t%s\tsamples/s\tinfo\n' \
 		"$CACHED_RATE" "$PANTAU_RATE"

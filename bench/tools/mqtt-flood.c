@@ -37,24 +37,21 @@
 #include "bench/tools/series.h"
 #include "common/wire.h"
 
-enum flood_format {
-	FLOOD_PANTAU,
-	FLOOD_COLLECTD
-};
+enum flood_format { FLOOD_PANTAU, FLOOD_COLLECTD };
 
 struct flood {
-	const char		*host;
-	int			 port;
-	enum flood_format	 format;
-	unsigned		 devices;
-	unsigned		 metrics;
-	unsigned		 first;
-	unsigned		 last;
-	int64_t			 t0;
-	int			 qos;
-	const char		*client_id;
-	atomic_ulong		 acked;
-	atomic_int		 connected;	/* 0 waiting, 1 ok, -1 refused */
+	const char *host;
+	int port;
+	enum flood_format format;
+	unsigned devices;
+	unsigned metrics;
+	unsigned first;
+	unsigned last;
+	int64_t t0;
+	int qos;
+	const char *client_id;
+	atomic_ulong acked;
+	atomic_int connected; /* 0 waiting, 1 ok, -1 refused */
 };
 
 static double
@@ -87,18 +84,18 @@ flood_on_publish(struct mosquitto *m, void *arg, int mid)
 
 static int
 flood_publish(struct mosquitto *m, const struct flood *f, const char *topic,
-    const void *payload, size_t len)
+              const void *payload, size_t len)
 {
 	int r;
 
 	for (;;) {
 		r = mosquitto_publish(m, NULL, topic, (int)len, payload, f->qos,
-		    false);
+		                      false);
 		if (r == MOSQ_ERR_SUCCESS)
 			return 0;
 		if (r != MOSQ_ERR_NOMEM && r != MOSQ_ERR_OVERSIZE_PACKET) {
 			fprintf(stderr, "mqtt-flood: publish %s: %s\n", topic,
-			    mosquitto_strerror(r));
+			        mosquitto_strerror(r));
 			return -1;
 		}
 		usleep(1000);
@@ -108,7 +105,7 @@ flood_publish(struct mosquitto *m, const struct flood *f, const char *topic,
 /* One pantau metrics message per device: what an agent sends. */
 static int
 flood_round_pantau(struct mosquitto *m, const struct flood *f, unsigned r,
-    unsigned long *sent)
+                   unsigned long *sent)
 {
 	struct wire_metrics wm;
 	char topic[WIRE_TOPIC_MAX], dev[32], name[32];
@@ -127,19 +124,20 @@ flood_round_pantau(struct mosquitto *m, const struct flood *f, unsigned r,
 		for (k = 0; k < f->metrics; k++) {
 			snprintf(name, sizeof(name), SERIES_METRIC_FMT, k);
 			if (wire_metrics_add(&wm, 0, name,
-			    series_value(d, k, r)) != 0) {
+			                     series_value(d, k, r)) != 0) {
 				fprintf(stderr, "mqtt-flood: %s: %s\n", name,
-				    strerror(errno));
+				        strerror(errno));
 				wire_metrics_clear(&wm);
 				return -1;
 			}
 		}
 		payload = wire_metrics_encode(&wm, &len);
 		wire_metrics_clear(&wm);
-		if (payload == NULL || wire_topic(topic, sizeof(topic),
-		    SERIES_SITE, dev, WIRE_CH_METRICS) != 0) {
+		if (payload == NULL ||
+		    wire_topic(topic, sizeof(topic), SERIES_SITE, dev,
+		               WIRE_CH_METRICS) != 0) {
 			fprintf(stderr, "mqtt-flood: encode: %s\n",
-			    strerror(errno));
+			        strerror(errno));
 			free(payload);
 			return -1;
 		}
@@ -155,7 +153,7 @@ flood_round_pantau(struct mosquitto *m, const struct flood *f, unsigned r,
 /* One message per sample: collectd's mqtt plugin format. */
 static int
 flood_round_collectd(struct mosquitto *m, const struct flood *f, unsigned r,
-    unsigned long *sent)
+                     unsigned long *sent)
 {
 	char topic[128], payload[64];
 	unsigned d, k;
@@ -163,14 +161,15 @@ flood_round_collectd(struct mosquitto *m, const struct flood *f, unsigned r,
 
 	for (d = 0; d < f->devices; d++) {
 		for (k = 0; k < f->metrics; k++) {
-			snprintf(topic, sizeof(topic), "collectd/"
-			    SERIES_DEVICE_FMT "/" SERIES_SITE "/gauge-"
-			    SERIES_METRIC_FMT, d, k);
-			len = snprintf(payload, sizeof(payload), "%" PRId64
-			    ":%.17g", series_ts(f->t0, r),
-			    series_value(d, k, r));
-			if (flood_publish(m, f, topic, payload, (size_t)len)
-			    != 0)
+			snprintf(topic, sizeof(topic),
+			         "collectd/" SERIES_DEVICE_FMT "/" SERIES_SITE
+			         "/gauge-" SERIES_METRIC_FMT,
+			         d, k);
+			len = snprintf(payload, sizeof(payload),
+			               "%" PRId64 ":%.17g", series_ts(f->t0, r),
+			               series_value(d, k, r));
+			if (flood_publish(m, f, topic, payload, (size_t)len) !=
+			    0)
 				return -1;
 			(*sent)++;
 		}
@@ -181,9 +180,10 @@ flood_round_collectd(struct mosquitto *m, const struct flood *f, unsigned r,
 static void
 flood_usage(void)
 {
-	fprintf(stderr, "usage: mqtt-flood -p PORT -f pantau|collectd -t T0 "
-	    "[-d DEVICES] [-m METRICS] [-r FIRST] [-R LAST] [-i CLIENT_ID] "
-	    "[-q QOS] [-H HOST]\n");
+	fprintf(stderr,
+	        "usage: mqtt-flood -p PORT -f pantau|collectd -t T0 "
+	        "[-d DEVICES] [-m METRICS] [-r FIRST] [-R LAST] [-i CLIENT_ID] "
+	        "[-q QOS] [-H HOST]\n");
 	exit(2);
 }
 
@@ -204,8 +204,11 @@ int
 main(int argc, char **argv)
 {
 	struct flood f = {
-		.host = "127.0.0.1", .devices = 100, .metrics = 100,
-		.qos = 1, .client_id = "pantau-bench-flood",
+	    .host = "127.0.0.1",
+	    .devices = 100,
+	    .metrics = 100,
+	    .qos = 1,
+	    .client_id = "pantau-bench-flood",
 	};
 	struct mosquitto *m;
 	unsigned long sent = 0;
@@ -215,8 +218,12 @@ main(int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "H:p:f:d:m:r:R:t:i:q:")) != -1) {
 		switch (ch) {
-		case 'H': f.host = optarg; break;
-		case 'p': f.port = (int)flood_num(optarg, 1, 65535); break;
+		case 'H':
+			f.host = optarg;
+			break;
+		case 'p':
+			f.port = (int)flood_num(optarg, 1, 65535);
+			break;
 		case 'f':
 			if (strcmp(optarg, "pantau") == 0)
 				fmt = FLOOD_PANTAU;
@@ -225,14 +232,29 @@ main(int argc, char **argv)
 			else
 				flood_usage();
 			break;
-		case 'd': f.devices = (unsigned)flood_num(optarg, 1, 999); break;
-		case 'm': f.metrics = (unsigned)flood_num(optarg, 1, 999); break;
-		case 'r': f.first = (unsigned)flood_num(optarg, 0, 1000000); break;
-		case 'R': f.last = (unsigned)flood_num(optarg, 0, 1000000); break;
-		case 't': f.t0 = flood_num(optarg, 1, 4000000000L); break;
-		case 'i': f.client_id = optarg; break;
-		case 'q': f.qos = (int)flood_num(optarg, 0, 2); break;
-		default: flood_usage();
+		case 'd':
+			f.devices = (unsigned)flood_num(optarg, 1, 999);
+			break;
+		case 'm':
+			f.metrics = (unsigned)flood_num(optarg, 1, 999);
+			break;
+		case 'r':
+			f.first = (unsigned)flood_num(optarg, 0, 1000000);
+			break;
+		case 'R':
+			f.last = (unsigned)flood_num(optarg, 0, 1000000);
+			break;
+		case 't':
+			f.t0 = flood_num(optarg, 1, 4000000000L);
+			break;
+		case 'i':
+			f.client_id = optarg;
+			break;
+		case 'q':
+			f.qos = (int)flood_num(optarg, 0, 2);
+			break;
+		default:
+			flood_usage();
 		}
 	}
 	if (f.port == 0 || fmt < 0 || f.t0 == 0 || f.last < f.first)
@@ -242,17 +264,18 @@ main(int argc, char **argv)
 	mosquitto_lib_init();
 	if ((m = mosquitto_new(f.client_id, true, &f)) == NULL) {
 		fprintf(stderr, "mqtt-flood: mosquitto_new: %s\n",
-		    strerror(errno));
+		        strerror(errno));
 		return 1;
 	}
 	mosquitto_connect_callback_set(m, flood_on_connect);
 	mosquitto_publish_callback_set(m, flood_on_publish);
 	/* no limit on messages awaiting PUBACK: the broker sets the pace */
 	mosquitto_max_inflight_messages_set(m, 0);
-	if ((rc = mosquitto_connect(m, f.host, f.port, 60)) != MOSQ_ERR_SUCCESS ||
+	if ((rc = mosquitto_connect(m, f.host, f.port, 60)) !=
+	        MOSQ_ERR_SUCCESS ||
 	    (rc = mosquitto_loop_start(m)) != MOSQ_ERR_SUCCESS) {
 		fprintf(stderr, "mqtt-flood: connect %s:%d: %s\n", f.host,
-		    f.port, mosquitto_strerror(rc));
+		        f.port, mosquitto_strerror(rc));
 		return 1;
 	}
 	deadline = flood_now() + 10;
@@ -265,25 +288,27 @@ main(int argc, char **argv)
 
 	start = flood_now();
 	for (r = f.first; r <= f.last; r++) {
-		rc = f.format == FLOOD_PANTAU ?
-		    flood_round_pantau(m, &f, r, &sent) :
-		    flood_round_collectd(m, &f, r, &sent);
+		rc = f.format == FLOOD_PANTAU
+		         ? flood_round_pantau(m, &f, r, &sent)
+		         : flood_round_collectd(m, &f, r, &sent);
 		if (rc != 0)
 			return 1;
 	}
 	/* QoS 0 has no PUBACK: count what left instead */
 	deadline = flood_now() + 300;
 	while (f.qos > 0 && atomic_load(&f.acked) < sent &&
-	    flood_now() < deadline)
+	       flood_now() < deadline)
 		usleep(1000);
 	if (f.qos > 0 && atomic_load(&f.acked) < sent) {
 		fprintf(stderr, "mqtt-flood: only %lu of %lu acknowledged\n",
-		    (unsigned long)atomic_load(&f.acked), sent);
+		        (unsigned long)atomic_load(&f.acked), sent);
 		return 1;
 	}
 	printf("mqtt-flood: %lu messages, %lu samples, rounds %u..%u, "
-	    "%.3f s\n", sent, (unsigned long)(f.last - f.first + 1) *
-	    f.devices * f.metrics, f.first, f.last, flood_now() - start);
+	       "%.3f s\n",
+	       sent,
+	       (unsigned long)(f.last - f.first + 1) * f.devices * f.metrics,
+	       f.first, f.last, flood_now() - start);
 
 	mosquitto_disconnect(m);
 	mosquitto_loop_stop(m, false);

@@ -43,8 +43,8 @@
 
 #include "bench/tools/series.h"
 
-#define CEILING_NARGS	13
-#define CEILING_VALUE	48
+#define CEILING_NARGS 13
+#define CEILING_VALUE 48
 
 static double
 ceiling_now(void)
@@ -60,15 +60,15 @@ static void
 ceiling_layout(char buf[][64], const char **argv)
 {
 	static const struct {
-		unsigned long	res;	/* seconds per point, 0: one step */
-		unsigned long	span;	/* seconds kept */
+		unsigned long res;  /* seconds per point, 0: one step */
+		unsigned long span; /* seconds kept */
 	} rra[] = {
-		{ 0,		2 * 86400 },
-		{ 300,		14 * 86400 },
-		{ 3600,		396 * 86400 },
-		{ 86400,	3653 * 86400 },
+	    {0, 2 * 86400},
+	    {300, 14 * 86400},
+	    {3600, 396 * 86400},
+	    {86400, 3653 * 86400},
 	};
-	static const char *const cf[] = { "AVERAGE", "MIN", "MAX" };
+	static const char *const cf[] = {"AVERAGE", "MIN", "MAX"};
 	const unsigned long step = SERIES_STEP;
 	unsigned long steps, rows;
 	size_t i, j, n = 0;
@@ -80,8 +80,8 @@ ceiling_layout(char buf[][64], const char **argv)
 		steps = rra[i].res == 0 ? 1 : (rra[i].res + step / 2) / step;
 		rows = (rra[i].span + steps * step - 1) / (steps * step);
 		for (j = 0; j < 3; j++) {
-			snprintf(buf[n], 64, "RRA:%s:0.5:%lu:%lu", cf[j],
-			    steps, rows);
+			snprintf(buf[n], 64, "RRA:%s:0.5:%lu:%lu", cf[j], steps,
+			         rows);
 			argv[n] = buf[n];
 			n++;
 		}
@@ -103,7 +103,7 @@ ceiling_update(const char *path, int n, const char **vals)
 	rrd_clear_error();
 	if (rrd_updatex_r(path, NULL, RRD_SKIP_PAST_UPDATES, n, vals) != 0) {
 		fprintf(stderr, "rrd-ceiling: update %s: %s\n", path,
-		    rrd_get_error());
+		        rrd_get_error());
 		return -1;
 	}
 	return 0;
@@ -113,7 +113,7 @@ static void
 ceiling_report(const char *phase, unsigned long samples, double secs)
 {
 	printf("%s\t%lu\t%.3f\t%.0f\n", phase, samples, secs,
-	    secs > 0 ? (double)samples / secs : 0.0);
+	       secs > 0 ? (double)samples / secs : 0.0);
 	fflush(stdout);
 }
 
@@ -121,7 +121,7 @@ static void
 ceiling_usage(void)
 {
 	fprintf(stderr, "usage: rrd-ceiling -D DIR -t T0 [-d DEVICES] "
-	    "[-m METRICS] [-r ROUNDS] [-b BATCH] [-c | -u] [-L]\n");
+	                "[-m METRICS] [-r ROUNDS] [-b BATCH] [-c | -u] [-L]\n");
 	exit(2);
 }
 
@@ -155,16 +155,35 @@ main(int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "D:t:d:m:r:b:cuL")) != -1) {
 		switch (ch) {
-		case 'D': base = optarg; break;
-		case 't': t0 = ceiling_num(optarg, 1, 4000000000L); break;
-		case 'd': devices = (unsigned)ceiling_num(optarg, 1, 999); break;
-		case 'm': metrics = (unsigned)ceiling_num(optarg, 1, 999); break;
-		case 'r': rounds = (unsigned)ceiling_num(optarg, 1, 100000); break;
-		case 'b': batch = (unsigned)ceiling_num(optarg, 0, 100000); break;
-		case 'c': update = false; break;
-		case 'u': create = false; break;
-		case 'L': loop = false; break;
-		default: ceiling_usage();
+		case 'D':
+			base = optarg;
+			break;
+		case 't':
+			t0 = ceiling_num(optarg, 1, 4000000000L);
+			break;
+		case 'd':
+			devices = (unsigned)ceiling_num(optarg, 1, 999);
+			break;
+		case 'm':
+			metrics = (unsigned)ceiling_num(optarg, 1, 999);
+			break;
+		case 'r':
+			rounds = (unsigned)ceiling_num(optarg, 1, 100000);
+			break;
+		case 'b':
+			batch = (unsigned)ceiling_num(optarg, 0, 100000);
+			break;
+		case 'c':
+			update = false;
+			break;
+		case 'u':
+			create = false;
+			break;
+		case 'L':
+			loop = false;
+			break;
+		default:
+			ceiling_usage();
 		}
 	}
 	if (base == NULL || t0 == 0 || (!create && !update))
@@ -186,9 +205,10 @@ main(int argc, char **argv)
 		return 1;
 	for (d = 0; d < devices; d++) {
 		for (k = 0; k < metrics; k++) {
-			if (asprintf(&paths[d * metrics + k], "%s/rrd/"
-			    SERIES_SITE "/" SERIES_DEVICE_FMT "/"
-			    SERIES_METRIC_FMT ".rrd", base, d, k) < 0) {
+			if (asprintf(&paths[d * metrics + k],
+			             "%s/rrd/" SERIES_SITE "/" SERIES_DEVICE_FMT
+			             "/" SERIES_METRIC_FMT ".rrd",
+			             base, d, k) < 0) {
 				fprintf(stderr, "rrd-ceiling: out of memory\n");
 				return 1;
 			}
@@ -200,29 +220,29 @@ main(int argc, char **argv)
 	/* create, and round 0 */
 	start = ceiling_now();
 	for (d = 0; create && d < devices; d++) {
-		snprintf(dir, sizeof(dir), "%s/rrd/" SERIES_SITE "/"
-		    SERIES_DEVICE_FMT, base, d);
+		snprintf(dir, sizeof(dir),
+		         "%s/rrd/" SERIES_SITE "/" SERIES_DEVICE_FMT, base, d);
 		if (ceiling_mkdir(dir) != 0)
 			return 1;
 		for (k = 0; k < metrics; k++) {
 			f = (size_t)d * metrics + k;
 			rrd_clear_error();
 			if (rrd_create_r2(paths[f], SERIES_STEP,
-			    (time_t)(t0 - 1), 1, NULL, NULL, CEILING_NARGS,
-			    largv) != 0) {
+			                  (time_t)(t0 - 1), 1, NULL, NULL,
+			                  CEILING_NARGS, largv) != 0) {
 				fprintf(stderr, "rrd-ceiling: create %s: %s\n",
-				    paths[f], rrd_get_error());
+				        paths[f], rrd_get_error());
 				return 1;
 			}
 			snprintf(valbuf, CEILING_VALUE, "%" PRId64 ":%.17g",
-			    series_ts(t0, 0), series_value(d, k, 0));
+			         series_ts(t0, 0), series_value(d, k, 0));
 			if (ceiling_update(paths[f], 1, vals) != 0)
 				return 1;
 		}
 	}
 	if (create)
 		ceiling_report("create", (unsigned long)nfiles,
-		    ceiling_now() - start);
+		               ceiling_now() - start);
 	if (!update)
 		goto done;
 
@@ -231,18 +251,19 @@ main(int argc, char **argv)
 	for (r = 1; loop && r <= rounds; r++) {
 		for (d = 0; d < devices; d++) {
 			for (k = 0; k < metrics; k++) {
-				snprintf(valbuf, CEILING_VALUE, "%" PRId64
-				    ":%.17g", series_ts(t0, r),
-				    series_value(d, k, r));
-				if (ceiling_update(paths[(size_t)d * metrics +
-				    k], 1, vals) != 0)
+				snprintf(valbuf, CEILING_VALUE,
+				         "%" PRId64 ":%.17g", series_ts(t0, r),
+				         series_value(d, k, r));
+				if (ceiling_update(
+				        paths[(size_t)d * metrics + k], 1,
+				        vals) != 0)
 					return 1;
 			}
 		}
 	}
 	if (loop)
 		ceiling_report("loop", (unsigned long)rounds * nfiles,
-		    ceiling_now() - start);
+		               ceiling_now() - start);
 
 	/* B more rounds, one call per file */
 	if (batch > 0) {
@@ -251,21 +272,22 @@ main(int argc, char **argv)
 			for (k = 0; k < metrics; k++) {
 				for (i = 0; i < batch; i++) {
 					r = rounds + 1 + i;
-					vals[i] = valbuf + (size_t)i *
-					    CEILING_VALUE;
-					snprintf(valbuf + (size_t)i *
-					    CEILING_VALUE, CEILING_VALUE,
-					    "%" PRId64 ":%.17g",
+					vals[i] =
+					    valbuf + (size_t)i * CEILING_VALUE;
+					snprintf(
+					    valbuf + (size_t)i * CEILING_VALUE,
+					    CEILING_VALUE, "%" PRId64 ":%.17g",
 					    series_ts(t0, r),
 					    series_value(d, k, r));
 				}
-				if (ceiling_update(paths[(size_t)d * metrics +
-				    k], (int)batch, vals) != 0)
+				if (ceiling_update(
+				        paths[(size_t)d * metrics + k],
+				        (int)batch, vals) != 0)
 					return 1;
 			}
 		}
 		ceiling_report("batched", (unsigned long)batch * nfiles,
-		    ceiling_now() - start);
+		               ceiling_now() - start);
 	}
 
 done:

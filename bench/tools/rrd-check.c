@@ -34,14 +34,14 @@
 
 #include "bench/tools/series.h"
 
-#define CHECK_REPORT_MAX	5	/* mismatches printed */
+#define CHECK_REPORT_MAX 5 /* mismatches printed */
 
 static void
 check_usage(void)
 {
 	fprintf(stderr, "usage: rrd-check -l pantau|collectd -D DIR -t T0 "
-	    "-r ROUND [-d DEVICES] [-m METRICS] [-s STRIDE] [-v] "
-	    "[-c unix:/path]\n");
+	                "-r ROUND [-d DEVICES] [-m METRICS] [-s STRIDE] [-v] "
+	                "[-c unix:/path]\n");
 	exit(2);
 }
 
@@ -63,8 +63,7 @@ check_num(const char *s, long min, long max)
  * value), 0 when not (yet), with the reason in 'why'.
  */
 static int
-check_file(const char *path, int64_t ts, double want, char *why,
-    size_t whysz)
+check_file(const char *path, int64_t ts, double want, char *why, size_t whysz)
 {
 	time_t last;
 	unsigned long n, i;
@@ -80,13 +79,13 @@ check_file(const char *path, int64_t ts, double want, char *why,
 	ok = (int64_t)last == ts && n == 1;
 	if (!ok)
 		snprintf(why, whysz, "last update %" PRId64 ", want %" PRId64,
-		    (int64_t)last, ts);
+		         (int64_t)last, ts);
 	if (ok && !isnan(want)) {
 		got = strtod(data[0], NULL);
 		ok = got == want;
 		if (!ok)
 			snprintf(why, whysz, "last value %s, want %.17g",
-			    data[0], want);
+			         data[0], want);
 	}
 	for (i = 0; i < n; i++) {
 		rrd_freemem(names[i]);
@@ -111,19 +110,36 @@ main(int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "l:D:t:r:d:m:s:vc:")) != -1) {
 		switch (ch) {
-		case 'l': layout = optarg; break;
-		case 'D': base = optarg; break;
-		case 't': t0 = check_num(optarg, 1, 4000000000L); break;
+		case 'l':
+			layout = optarg;
+			break;
+		case 'D':
+			base = optarg;
+			break;
+		case 't':
+			t0 = check_num(optarg, 1, 4000000000L);
+			break;
 		case 'r':
 			round = (unsigned)check_num(optarg, 0, 1000000);
 			have_round = true;
 			break;
-		case 'd': devices = (unsigned)check_num(optarg, 1, 999); break;
-		case 'm': metrics = (unsigned)check_num(optarg, 1, 999); break;
-		case 's': stride = (unsigned)check_num(optarg, 1, 1000000); break;
-		case 'v': values = true; break;
-		case 'c': cached = optarg; break;
-		default: check_usage();
+		case 'd':
+			devices = (unsigned)check_num(optarg, 1, 999);
+			break;
+		case 'm':
+			metrics = (unsigned)check_num(optarg, 1, 999);
+			break;
+		case 's':
+			stride = (unsigned)check_num(optarg, 1, 1000000);
+			break;
+		case 'v':
+			values = true;
+			break;
+		case 'c':
+			cached = optarg;
+			break;
+		default:
+			check_usage();
 		}
 	}
 	if (layout == NULL || base == NULL || t0 == 0 || !have_round ||
@@ -131,7 +147,7 @@ main(int argc, char **argv)
 		check_usage();
 	if (cached != NULL && rrdc_connect(cached) != 0) {
 		fprintf(stderr, "rrd-check: rrdcached %s: %s\n", cached,
-		    rrd_get_error());
+		        rrd_get_error());
 		return 2;
 	}
 
@@ -140,24 +156,26 @@ main(int argc, char **argv)
 			if (idx % stride != 0)
 				continue;
 			if (layout[0] == 'p')
-				snprintf(path, sizeof(path), "%s/rrd/"
-				    SERIES_SITE "/" SERIES_DEVICE_FMT "/"
-				    SERIES_METRIC_FMT ".rrd", base, d, k);
+				snprintf(path, sizeof(path),
+				         "%s/rrd/" SERIES_SITE
+				         "/" SERIES_DEVICE_FMT
+				         "/" SERIES_METRIC_FMT ".rrd",
+				         base, d, k);
 			else
-				snprintf(path, sizeof(path), "%s/"
-				    SERIES_DEVICE_FMT "/" SERIES_SITE
-				    "/gauge-" SERIES_METRIC_FMT ".rrd", base,
-				    d, k);
+				snprintf(path, sizeof(path),
+				         "%s/" SERIES_DEVICE_FMT "/" SERIES_SITE
+				         "/gauge-" SERIES_METRIC_FMT ".rrd",
+				         base, d, k);
 			if (cached != NULL)
 				rrdc_flush(path);
 			checked++;
-			if (check_file(path, series_ts(t0, round), values ?
-			    series_value(d, k, round) : NAN, why,
-			    sizeof(why))) {
+			if (check_file(path, series_ts(t0, round),
+			               values ? series_value(d, k, round) : NAN,
+			               why, sizeof(why))) {
 				ok++;
 			} else if (values && reported++ < CHECK_REPORT_MAX) {
 				fprintf(stderr, "rrd-check: %s: %s\n", path,
-				    why);
+				        why);
 			}
 		}
 	}

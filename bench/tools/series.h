@@ -15,12 +15,12 @@
 
 #include <stdint.h>
 
-#define SERIES_SITE	"bench"		/* pantau site; collectd plugin */
-#define SERIES_STEP	60		/* seconds between rounds */
+#define SERIES_SITE "bench" /* pantau site; collectd plugin */
+#define SERIES_STEP 60      /* seconds between rounds */
 
 /* pantau: pantau/v1/bench/dev007/metrics, gauge "g042" */
-#define SERIES_DEVICE_FMT	"dev%03u"
-#define SERIES_METRIC_FMT	"g%03u"
+#define SERIES_DEVICE_FMT "dev%03u"
+#define SERIES_METRIC_FMT "g%03u"
 
 static inline double
 series_value(unsigned d, unsigned m, unsigned r)
