@@ -62,9 +62,7 @@ rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 # Writes back what the previous phase left dirty, so every measured phase
 # starts in the same state, the steady state of a real data directory: the
-# files on disk and clean (librrd then drops from the page cache what an
-# update does not need, so updates read from the disk as they do in
-# production).
+# files on disk and clean, the writeback of one run not slowing the next.
 settle() { sync; sleep 1; }
 
 note "ingest: $D devices x $M gauges = $N series, $R rounds, step $STEP s, t0 $T0"
