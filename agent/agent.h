@@ -6,7 +6,10 @@
  * is due; the samplers (pc.h) fill a metrics message; spool.c puts every
  * message on disk first; publish.c drives libmosquitto from the agent's own
  * poll() loop and deletes spooled messages only once the broker acknowledged
- * them.  main.c only wires these together.  Everything but main.c builds
+ * them.  agent.c runs the daemon around one poll() loop: round.c samples
+ * the PC, devices.c brings in what the device pollers (poll.h) found, and
+ * emit.c is the one way out for every message.  main.c only parses the
+ * options and starts and stops the agent.  Everything but main.c builds
  * into agent/libagent-core.a, which the unit tests link directly.
  */
 #ifndef PANTAU_AGENT_H
@@ -98,6 +101,18 @@ int config_load_string(const char *name, const char *text, const char *hostname,
                        struct agent_config *cfg, struct conf_err *errs);
 
 void config_clear(struct agent_config *cfg);
+
+/*
+ * The host name that device defaults to when the agent reads a captured
+ * tree under 'root': its proc/sys/kernel/hostname or etc/hostname, copied
+ * into buf.  Returns buf, or NULL for the machine's own (root "/", or no
+ * such file): what config_load() takes as 'hostname'.
+ */
+const char *config_root_hostname(const char *root, char *buf, size_t sz);
+
+/* Whether both configurations list the same devices, every key alike. */
+bool config_devices_equal(const struct agent_config *x,
+                          const struct agent_config *y);
 
 /* sched.c */
 
@@ -254,5 +269,38 @@ bool publish_connected(const struct publish *p);
  * disconnects, so the broker does not send the will.
  */
 void publish_shutdown(struct publish *p, int timeout_ms);
+
+/* agent.c */
+
+/*
+ * The running daemon (agent_priv.h has the parts): the PC's samplers, the
+ * device pollers, the spool and the MQTT client around one poll() loop.
+ */
+struct agent;
+
+struct agent_options {
+	const char *cfg_path; /* reloaded from on SIGHUP */
+	const char *root;     /* "/" or a captured tree (--root) */
+	bool once;            /* one round of the PC and every device */
+	bool to_stdout;       /* TOPIC<TAB>PAYLOAD lines, no spool, no broker */
+};
+
+/*
+ * Starts everything for 'cfg', which the agent takes over (it is freed by
+ * agent_free(), or replaced on reload).  Blocks SIGHUP, SIGTERM and SIGINT
+ * for its signalfd.  Returns NULL with the reason logged and errno set;
+ * 'cfg' is freed then too.
+ */
+struct agent *agent_new(const struct agent_options *o,
+                        struct agent_config *cfg);
+
+/*
+ * Runs until SIGTERM or SIGINT (or, with --once, until the round is
+ * delivered), then syncs the spool and says offline.  Returns the exit
+ * status: 0, or 1 when --once could not deliver or poll() failed.
+ */
+int agent_run(struct agent *a);
+
+void agent_free(struct agent *a); /* NULL is a no-op */
 
 #endif

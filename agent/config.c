@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -441,4 +442,72 @@ config_clear(struct agent_config *cfg)
 	free(cfg->mqtt.password_file);
 	free(cfg->mqtt.tls_ca);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+/*
+ * The host name that device defaults to: this machine's (NULL), or with a
+ * root other than "/" the captured tree's (proc/sys/kernel/hostname, else
+ * etc/hostname), so a fixture tree speaks for the machine it was captured
+ * on.
+ */
+const char *
+config_root_hostname(const char *root, char *buf, size_t sz)
+{
+	static const char *const files[] = {"proc/sys/kernel/hostname",
+	                                    "etc/hostname"};
+	char path[4096];
+	FILE *f;
+	size_t i;
+
+	if (strcmp(root, "/") == 0 || sz == 0)
+		return NULL;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, files[i]);
+		if ((f = fopen(path, "re")) == NULL)
+			continue;
+		if (fgets(buf, (int)sz, f) == NULL)
+			buf[0] = '\0';
+		fclose(f);
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (buf[0] != '\0')
+			return buf;
+	}
+	return NULL;
+}
+
+static bool
+config_same_str(const char *x, const char *y)
+{
+	if (x == NULL || y == NULL)
+		return x == y;
+	return strcmp(x, y) == 0;
+}
+
+static bool
+config_device_equal(const struct agent_device *x, const struct agent_device *y)
+{
+	return strcmp(x->name, y->name) == 0 && x->type == y->type &&
+	       config_same_str(x->host, y->host) && x->port == y->port &&
+	       x->snmp_version == y->snmp_version &&
+	       config_same_str(x->community, y->community) &&
+	       config_same_str(x->snmp_user, y->snmp_user) &&
+	       x->snmp_auth == y->snmp_auth &&
+	       config_same_str(x->snmp_auth_pass, y->snmp_auth_pass) &&
+	       x->snmp_priv == y->snmp_priv &&
+	       config_same_str(x->snmp_priv_pass, y->snmp_priv_pass) &&
+	       config_same_str(x->pjlink_password, y->pjlink_password) &&
+	       x->interval == y->interval;
+}
+
+bool
+config_devices_equal(const struct agent_config *x, const struct agent_config *y)
+{
+	size_t i;
+
+	if (x->ndevices != y->ndevices)
+		return false;
+	for (i = 0; i < x->ndevices; i++)
+		if (!config_device_equal(&x->devices[i], &y->devices[i]))
+			return false;
+	return true;
 }

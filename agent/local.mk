@@ -1,6 +1,8 @@
 # agent/: pantau-agent's core.  The source list reads as the data path:
-# configuration, round timer, spool, publishing; main.c wires them together.
-# Everything but main.c is a convenience library the unit tests link.
+# configuration, round timer, spool, publishing, then the running daemon
+# (agent.c: the loop; round.c: the PC; emit.c: every message's way out).
+# main.c only parses options and starts it; everything else is a
+# convenience library the unit tests link.
 noinst_LIBRARIES += agent/libagent-core.a
 agent_libagent_core_a_SOURCES = \
 	agent/agent.h \
@@ -10,7 +12,11 @@ agent_libagent_core_a_SOURCES = \
 	agent/spool.c \
 	agent/spool_seg.c \
 	agent/spool_state.c \
-	agent/publish.c
+	agent/publish.c \
+	agent/agent_priv.h \
+	agent/agent.c \
+	agent/round.c \
+	agent/emit.c
 agent_libagent_core_a_CFLAGS = $(AM_CFLAGS) $(MOSQ_CFLAGS)
 
 AGENT_CORE_LIBS = agent/libagent-core.a $(COMMON_LIBS) $(MOSQ_LIBS)
