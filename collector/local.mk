@@ -57,7 +57,8 @@ collector_test_scripts = \
 	tests/integration/32-collector-hostile.sh \
 	tests/integration/33-collector-kill.sh \
 	tests/integration/34-collector-signals.sh \
-	tests/integration/35-collector-backpressure.sh
+	tests/integration/35-collector-backpressure.sh \
+	tests/integration/36-collector-broker-restart.sh
 TESTS += $(collector_test_scripts)
 # The golden files one by one: the directory would also ship the test logs
 # a build directory leaves there.

@@ -87,6 +87,7 @@ subscribe_on_disconnect(struct mosquitto *m, void *arg, int rc)
 		log_warn("mqtt: lost the connection to %s:%d: %s", s->host,
 		         s->port, mosquitto_strerror(rc));
 		STATS_ADD(mqtt_reconnects, 1);
+		s->down_logged = true;
 	}
 	s->connected = false;
 	STATS_SET(mqtt_connected, 0);
@@ -230,7 +231,7 @@ subscribe_connected(struct subscribe *s)
 static void
 subscribe_failed(struct subscribe *s, int rc)
 {
-	if (s->connected || !s->down_logged)
+	if (!s->down_logged)
 		log_warn("mqtt: connection to %s:%d failed: %s", s->host,
 		         s->port,
 		         rc == MOSQ_ERR_ERRNO ? strerror(errno)
