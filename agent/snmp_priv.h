@@ -65,11 +65,13 @@ struct snmp_var {
 	uint64_t	 unum;
 	uint8_t		*str;
 	size_t		 str_len;
+	uint64_t	 seq;		/* arrival order, for duplicates */
 };
 
 struct snmp_store {
 	struct snmp_var	*v;
 	size_t		 n, cap;
+	uint64_t	 next_seq;
 	bool		 sorted;
 };
 

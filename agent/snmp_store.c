@@ -71,6 +71,7 @@ snmp_store_add(struct snmp_store *st, const uint32_t *oid, size_t len,
 		return -1;
 	memcpy(v->oid, oid, len * sizeof(*oid));
 	v->oid_len = len;
+	v->seq = st->next_seq++;
 	v->type = type;
 	v->num = num;
 	v->unum = (uint64_t)num;
@@ -108,9 +109,9 @@ snmp_var_cmp(const void *pa, const void *pb)
 	const struct snmp_var *a = pa, *b = pb;
 	int c = snmp_oid_cmp(a->oid, a->oid_len, b->oid, b->oid_len);
 
-	/* Equal OIDs: keep arrival order, so the later one can win. */
+	/* Equal OIDs: in arrival order, so the later one can win. */
 	if (c == 0)
-		return a < b ? -1 : (a > b);
+		return a->seq < b->seq ? -1 : (a->seq > b->seq);
 	return c;
 }
 
@@ -121,7 +122,8 @@ snmp_store_sort(struct snmp_store *st)
 
 	if (st->sorted)
 		return;
-	qsort(st->v, st->n, sizeof(*st->v), snmp_var_cmp);
+	if (st->n > 1)
+		qsort(st->v, st->n, sizeof(*st->v), snmp_var_cmp);
 	for (i = j = 0; i < st->n; i++) {
 		if (j > 0 && snmp_oid_cmp(st->v[j - 1].oid, st->v[j - 1].oid_len,
 		                          st->v[i].oid, st->v[i].oid_len) == 0) {
