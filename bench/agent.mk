@@ -6,6 +6,7 @@
 noinst_PROGRAMS += bench/agent/rss-floor
 bench_agent_rss_floor_SOURCES = bench/agent/rss-floor.c
 bench_agent_rss_floor_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS) \
-	$(MOSQ_CFLAGS)
-bench_agent_rss_floor_LDADD = $(CJSON_LIBS) $(INIH_LIBS) $(MOSQ_LIBS) -lm
+	$(MOSQ_CFLAGS) $(NETSNMP_CFLAGS)
+bench_agent_rss_floor_LDADD = $(CJSON_LIBS) $(INIH_LIBS) $(MOSQ_LIBS) \
+	$(NETSNMP_LIBS) -lm
 EXTRA_DIST += bench/10-agent-round.sh bench/agent/collectd.conf.in docs/bench.md

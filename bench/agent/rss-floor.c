@@ -5,7 +5,8 @@
  * RSS counts every page of a shared library the process has mapped in,
  * and merely loading Debian's libmosquitto brings in libssl and libcrypto
  * (relocations, constructors, the kernel's fault-around).  This program
- * loads the agent's libraries (libmosquitto, cJSON, inih, libm, libc),
+ * loads the agent's libraries (libmosquitto, net-snmp, cJSON, inih, libm,
+ * libc),
  * calls mosquitto_lib_init() as the agent does, and prints its own Rss,
  * Pss and private (Private_Clean + Private_Dirty) memory in kB: the part
  * of the agent's figures that its own code cannot change.
@@ -14,6 +15,8 @@
 #include <ini.h>
 #include <math.h>
 #include <mosquitto.h>
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/version.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,7 +44,8 @@ main(int argc, char **argv)
 	if (mosquitto_lib_init() != MOSQ_ERR_SUCCESS)
 		return 1;
 	if (ini_parse_string("[a]\nb = c\n", rss_floor_ini, NULL) != 0 ||
-	    cJSON_Version()[0] == '\0' || log10((double)argc) < 0)
+	    cJSON_Version()[0] == '\0' || netsnmp_get_version()[0] == '\0' ||
+	    log10((double)argc) < 0)
 		return 1;
 	f = fopen("/proc/self/smaps_rollup", "r");
 	if (f == NULL) {
