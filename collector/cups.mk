@@ -55,7 +55,8 @@ tests_unit_check_cups_config_CFLAGS = $(CUPS_TEST_CFLAGS)
 tests_unit_check_cups_config_LDADD = $(CUPS_TEST_LIBS)
 tests_unit_check_cups_store_SOURCES = tests/unit/check_cups_store.c
 tests_unit_check_cups_store_CFLAGS = $(CUPS_TEST_CFLAGS)
-tests_unit_check_cups_store_LDADD = $(CUPS_TEST_LIBS)
+tests_unit_check_cups_store_LDADD = $(CUPS_POLL_LIBS) $(COLLECTOR_DB_LIBS) \
+	$(COMMON_LIBS) $(CHECK_LIBS)
 
 # The driver of the integration tests until the collector runs the poller:
 # polls a CUPS server into a database file and prints the report; also

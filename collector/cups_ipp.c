@@ -142,16 +142,27 @@ cups_ipp_job_attr(struct cups_job *j, ipp_attribute_t *a, bool keep_titles)
 		j->state = v;
 }
 
+/*
+ * The arrays grow by doubling without a capacity field: an array of n
+ * entries always has room for the next power of two, so it is full
+ * exactly when n is 0 or a power of two (10,000 jobs by one realloc each
+ * took minutes under ASan, which copies on every realloc).
+ */
+#define CUPS_IPP_GROW(n)	((n) == 0 || ((n) & ((n) - 1)) == 0)
+#define CUPS_IPP_CAP(n)		((n) == 0 ? 1 : 2 * (n))
+
 /* Appends *j to the array *arr of *n entries. */
 static int
 cups_ipp_job_append(struct cups_job **arr, size_t *n, const struct cups_job *j)
 {
-	struct cups_job *p;
+	struct cups_job *p = *arr;
 
-	if ((p = realloc(*arr, (*n + 1) * sizeof(*p))) == NULL)
-		return -1;
+	if (CUPS_IPP_GROW(*n)) {
+		if ((p = realloc(*arr, CUPS_IPP_CAP(*n) * sizeof(*p))) == NULL)
+			return -1;
+		*arr = p;
+	}
 	p[(*n)++] = *j;
-	*arr = p;
 	return 0;
 }
 
@@ -159,12 +170,14 @@ static int
 cups_ipp_queue_append(struct cups_queue **arr, size_t *n,
     const struct cups_queue *q)
 {
-	struct cups_queue *p;
+	struct cups_queue *p = *arr;
 
-	if ((p = realloc(*arr, (*n + 1) * sizeof(*p))) == NULL)
-		return -1;
+	if (CUPS_IPP_GROW(*n)) {
+		if ((p = realloc(*arr, CUPS_IPP_CAP(*n) * sizeof(*p))) == NULL)
+			return -1;
+		*arr = p;
+	}
 	p[(*n)++] = *q;
-	*arr = p;
 	return 0;
 }
 

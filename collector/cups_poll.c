@@ -29,7 +29,7 @@
 #include "collector/cups_store.h"
 #include "common/log.h"
 
-#define CUPS_POLL_PAGE	1000	/* jobs per Get-Jobs request */
+#define CUPS_POLL_PAGE	500	/* jobs per Get-Jobs request */
 
 static const char *const cups_poll_job_attrs[] = {
 	"job-id", "job-printer-uri", "job-originating-user-name",
@@ -183,7 +183,11 @@ cups_poll_server(const struct cups_config *cfg, const char *server,
 			    id < lowest_new))
 				lowest_new = id;
 		}
-		if (got < CUPS_POLL_PAGE || maxid < first)
+		/*
+		 * cupsd answers at most 500 jobs per request whatever the
+		 * limit says (2.4.2, measured): go on until a page is empty.
+		 */
+		if (got == 0 || maxid < first)
 			break;
 		first = maxid + 1;
 	}

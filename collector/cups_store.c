@@ -438,15 +438,11 @@ cups_store_state_name(int state)
 	return names[state - IPP_JSTATE_PENDING];
 }
 
-static int
-cups_store_job(struct cups_store *st, const struct cups_config *cfg,
-    int64_t server_id, const struct cups_job *j, const struct cups_queue *q,
-    const char *dev, int64_t now)
+/* The job upsert, prepared once per poll result (10,000 jobs at once). */
+static sqlite3_stmt *
+cups_store_job_stmt(struct cups_store *st)
 {
-	sqlite3_stmt *s;
-	int pages = cups_job_pages(j, q);
-
-	if ((s = cups_store_prep(st, "INSERT INTO print_jobs (server_id, "
+	return cups_store_prep(st, "INSERT INTO print_jobs (server_id, "
 	    "job_id, queue, site, device, user, title, pages, impressions, "
 	    "sheets, copies, k_octets, created, completed, state, final, "
 	    "first_seen, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
@@ -457,8 +453,17 @@ cups_store_job(struct cups_store *st, const struct cups_config *cfg,
 	    "sheets = excluded.sheets, copies = excluded.copies, k_octets = "
 	    "excluded.k_octets, created = excluded.created, completed = "
 	    "excluded.completed, state = excluded.state, final = "
-	    "excluded.final, updated = excluded.updated")) == NULL)
-		return -1;
+	    "excluded.final, updated = excluded.updated");
+}
+
+static int
+cups_store_job(struct cups_store *st, sqlite3_stmt *s,
+    const struct cups_config *cfg, int64_t server_id,
+    const struct cups_job *j, const struct cups_queue *q, const char *dev,
+    int64_t now)
+{
+	int pages = cups_job_pages(j, q), rc;
+
 	sqlite3_bind_int64(s, 1, server_id);
 	sqlite3_bind_int(s, 2, j->id);
 	cups_store_text(s, 3, j->queue);
@@ -477,7 +482,13 @@ cups_store_job(struct cups_store *st, const struct cups_config *cfg,
 	cups_store_text(s, 15, cups_store_state_name(j->state));
 	sqlite3_bind_int(s, 16, cups_job_final(j->state));
 	sqlite3_bind_int64(s, 18, now);
-	return cups_store_done(st, s, "store job");
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		cups_store_fail(st, "store job");
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -582,6 +593,7 @@ cups_store_result(struct cups_store *st, const struct cups_config *cfg,
 	char (*devs)[NAME_ID_MAX + 1] = NULL;
 	const struct cups_queue *q;
 	char dev[NAME_ID_MAX + 1];
+	sqlite3_stmt *js = NULL;
 	int64_t server_id;
 	size_t i, k;
 
@@ -605,6 +617,8 @@ cups_store_result(struct cups_store *st, const struct cups_config *cfg,
 		    r->time, &mq[i].old_reasons) == -1)
 			goto fail;
 	}
+	if ((js = cups_store_job_stmt(st)) == NULL)
+		goto fail;
 	for (k = 0; k < r->njobs; k++) {
 		const struct cups_job *j = &r->jobs[k];
 		const char *m;
@@ -615,10 +629,12 @@ cups_store_result(struct cups_store *st, const struct cups_config *cfg,
 			    devs[q - r->queues]);
 		else if ((m = cups_config_map(cfg, j->queue)) != NULL)
 			snprintf(dev, sizeof(dev), "%s", m);
-		if (cups_store_job(st, cfg, server_id, j, q, dev, r->time) ==
-		    -1)
+		if (cups_store_job(st, js, cfg, server_id, j, q, dev,
+		    r->time) == -1)
 			goto fail;
 	}
+	sqlite3_finalize(js);
+	js = NULL;
 	if (cups_store_vanished(st, server_id, r, r->time) == -1 ||
 	    cups_store_meters(st) == -1)
 		goto fail;
@@ -634,6 +650,7 @@ cups_store_result(struct cups_store *st, const struct cups_config *cfg,
 	return 0;
 
 fail:
+	sqlite3_finalize(js);
 	sqlite3_exec(st->h, "ROLLBACK", NULL, NULL, NULL);
 	for (i = 0; mq != NULL && i < r->nqueues; i++)
 		free(mq[i].old_reasons);
