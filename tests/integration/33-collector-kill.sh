@@ -12,15 +12,18 @@ base=$((T0 - N * 60))
 start_mosquitto
 start_collector
 
-# One line per round: gauges a = i, b = 2i, c = i + 0.25 (python3 writes
+# One line per round: 50 gauges g0..g49 = 100 i + k + 0.25 (python3 writes
 # them: 300 runs of the sanitized wire-tool would take half a minute; the
-# payload is checked against it below).
+# payload is checked against it below).  50 files per round keep the RRD
+# writer busy, so the kill finds samples that were acknowledged but not yet
+# written: only the journal can bring those back.
 python3 - "$base" "$N" >"$T/rounds" <<'EOF'
 import json, sys
 base, n = int(sys.argv[1]), int(sys.argv[2])
 for i in range(n):
     print(json.dumps({"v": 1, "ts": base + i * 60, "seq": i + 1, "type": "pc",
-        "interval": 60, "gauges": {"a": i, "b": 2 * i, "c": i + 0.25},
+        "interval": 60,
+        "gauges": {"g%d" % k: i * 100 + k + 0.25 for k in range(50)},
         "counters": {}}, separators=(",", ":")))
 EOF
 head -1 "$T/rounds" | "$WIRE_TOOL" decode metrics >/dev/null ||
@@ -46,30 +49,30 @@ grep -q 'mqtt: connected.*(resumed session)' "$T/collector.log" ||
 
 last=$((base + (N - 1) * 60))
 dir="$DATA/rrd/kediri/pc-03"
-wait_for 30 sh -c "[ \"\$('${RRDTOOL:-rrdtool}' last '$dir/c.rrd')\" = $last ]" ||
+wait_for 30 sh -c "[ \"\$('${RRDTOOL:-rrdtool}' last '$dir/g49.rrd')\" = $last ]" ||
 	fail "last round not stored"
 stats_dump
 
 # Every round, exact: fetch the 1-step archive and compare row by row.
-for m in a b c; do
-	"${RRDTOOL:-rrdtool}" fetch "$dir/$m.rrd" AVERAGE -r 60 \
+for k in 0 7 49; do
+	"${RRDTOOL:-rrdtool}" fetch "$dir/g$k.rrd" AVERAGE -r 60 \
 		-s $((base - 60)) -e $last |
-		awk -F': *' -v base=$base -v m=$m -v n=$N '
+		awk -F': *' -v base=$base -v k=$k -v n=$N '
 		/^[0-9]+:/ {
 			i = ($1 - base) / 60
 			if (i < 0 || i >= n)
 				next
-			want = m == "a" ? i : m == "b" ? 2 * i : i + 0.25
+			want = i * 100 + k + 0.25
 			if ($2 + 0 == want)
 				ok++
 			else if (bad++ < 5)
 				print "round " i ": " $2 " != " want
 		}
-		END { print m " " ok + 0 " exact" }'
+		END { print "g" k " " ok + 0 " exact" }'
 done >"$T/check"
 cat "$T/check"
-for m in a b c; do
-	grep -qx "$m $N exact" "$T/check" || fail "$m: not every round stored"
+for k in 0 7 49; do
+	grep -qx "g$k $N exact" "$T/check" || fail "g$k: not every round stored"
 done
 [ "$(cstat pantau_rrd_errors_total)" = 0 ] || fail "rrd errors"
 note "$(grep -h 'journal: replayed' "$T/collector.log" || echo 'journal: nothing to replay')"
