@@ -38,4 +38,9 @@ tests_unit_check_snmp_devices_SOURCES = tests/unit/check_snmp_devices.c
 tests_unit_check_snmp_devices_CFLAGS = $(SNMP_TEST_CFLAGS)
 tests_unit_check_snmp_devices_LDADD = $(SNMP_POLL_LIBS) $(CHECK_LIBS)
 
-EXTRA_DIST += tests/fixtures/snmpsim docs/snmp.md
+# Integration: snmpsim serving the fixtures; snmpd with SNMPv3 users.
+snmp_test_scripts = \
+	tests/integration/50-snmp-snmpsim.sh
+TESTS += $(snmp_test_scripts)
+EXTRA_DIST += $(snmp_test_scripts) tests/integration/50-snmp-snmpsim.expected \
+	tests/integration/lib.sh tests/fixtures/snmpsim docs/snmp.md

@@ -19,8 +19,9 @@
  * pipes connect them: 'wake' tells the SNMP thread to look for work, and
  * 'ready' becomes readable when results wait.
  *
- * Timing: a request waits timeout_ms (a tenth of the interval, 100 ms ..
- * 1 s) and is retried twice.  Any request that fails after its retries
+ * Timing: a request waits a quarter of the interval (100 ms .. 2 s) for
+ * its answer and is retried twice, so a device that does not answer fails
+ * its round within 3/4 of the interval.  Any request that fails after its retries
  * fails the round; the second failed round in a row makes the device
  * unreachable (state change plus a device.unreachable condition), and the
  * first round that succeeds again makes it online.  A round still running
@@ -836,8 +837,8 @@ snmp_dev_setup(struct snmp_poller *p, struct snmp_dev *d,
 	d->fd = -1;
 	d->deadline = INT64_MAX;
 	d->interval = cfg->interval ? cfg->interval : 60;
-	ms = (long)d->interval * 100;
-	d->timeout_us = (ms < 100 ? 100 : ms > 1000 ? 1000 : ms) * 1000L;
+	ms = (long)d->interval * 250;
+	d->timeout_us = (ms < 100 ? 100 : ms > 2000 ? 2000 : ms) * 1000L;
 	if (strchr(cfg->host, ':') != NULL)
 		snprintf(d->peer, sizeof(d->peer), "udp6:[%s]:%u", cfg->host,
 		         port);
