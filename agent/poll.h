@@ -32,7 +32,9 @@ struct poll_result {
 	 * answering (the poller decides when: within two rounds). */
 	enum wire_state		 state;
 	int			 state_changed;	/* publish the retained status */
-	struct wire_metrics	*metrics;	/* ts/type/interval set; NULL when unreachable */
+	/* ts/type/interval set; NULL when the device did not answer this
+	 * round (unreachable, or a first missed round before it is). */
+	struct wire_metrics	*metrics;
 	const struct wire_event	*events;	/* raised/cleared conditions of this round */
 	size_t			 nevents;
 	const char		*inventory;	/* compact JSON when changed, else NULL */
@@ -52,7 +54,8 @@ struct pjlink_poller;
 struct snmp_poller *snmp_poller_new(const struct agent_device *devs, size_t n);
 void	snmp_poller_free(struct snmp_poller *p);	/* NULL: no-op; joins the thread */
 int	snmp_poller_fd(const struct snmp_poller *p);	/* readable: results wait */
-/* Call at least once a second with the real time; starts due rounds. */
+/* Call at least once a second with the real time (Unix seconds, as
+ * time_now()); starts due rounds. */
 void	snmp_poller_tick(struct snmp_poller *p, int64_t now);
 void	snmp_poller_collect(struct snmp_poller *p, poll_result_fn fn, void *arg);
 
