@@ -35,20 +35,20 @@ struct dev_projector {
 	char *address;
 	unsigned interval;
 	enum dp_state state;
-	int misses;		/* rounds in a row without an answer */
+	int misses; /* rounds in a row without an answer */
 	bool auth_raised;
 	bool unreach_raised;
-	signed char erst[PJLINK_NERST];	/* levels last evented */
+	signed char erst[PJLINK_NERST]; /* levels last evented */
 	int klass;
-	int64_t inv_ts;		/* last complete inventory round, 0: none */
-	char *inv_text;		/* last inventory published, with ts 0 */
+	int64_t inv_ts; /* last complete inventory round, 0: none */
+	char *inv_text; /* last inventory published, with ts 0 */
 	struct wire_metrics m;
 	struct dev_projector_out out;
 };
 
 /* ERST parts as people say them, for the event texts. */
 static const char *const dp_erst_text[PJLINK_NERST] = {
-	"fan", "lamp", "temperature", "cover open", "filter", "other",
+    "fan", "lamp", "temperature", "cover open", "filter", "other",
 };
 
 struct dev_projector *
@@ -100,15 +100,14 @@ dev_projector_inventory_due(const struct dev_projector *dp, int64_t now)
 	       now - dp->inv_ts >= DEV_PROJECTOR_INVENTORY_EVERY;
 }
 
-static void
-dp_event(struct dev_projector *dp, int64_t ts, const char *code,
-         enum wire_severity sev, enum wire_evstate state, const char *fmt,
-         ...) __attribute__((format(printf, 6, 7)));
+static void dp_event(struct dev_projector *dp, int64_t ts, const char *code,
+                     enum wire_severity sev, enum wire_evstate state,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 static void
 dp_event(struct dev_projector *dp, int64_t ts, const char *code,
-         enum wire_severity sev, enum wire_evstate state, const char *fmt,
-         ...)
+         enum wire_severity sev, enum wire_evstate state, const char *fmt, ...)
 {
 	struct wire_event *e;
 	va_list ap;
@@ -130,8 +129,8 @@ dp_event(struct dev_projector *dp, int64_t ts, const char *code,
 static void
 dp_missed(struct dev_projector *dp, int64_t ts, const struct pjlink_status *st)
 {
-	bool auth = st->fail == PJLINK_FAIL_AUTH ||
-	            st->fail == PJLINK_FAIL_NOPASS;
+	bool auth =
+	    st->fail == PJLINK_FAIL_AUTH || st->fail == PJLINK_FAIL_NOPASS;
 
 	dp->misses++;
 	if (auth && !dp->auth_raised) {
@@ -198,11 +197,13 @@ dp_erst_events(struct dev_projector *dp, int64_t ts,
 		         pjlink_erst_name((enum pjlink_erst)i));
 		if (now == 0)
 			dp_event(dp, ts, code,
-			         was == 2 ? WIRE_SEV_CRITICAL : WIRE_SEV_WARNING,
+			         was == 2 ? WIRE_SEV_CRITICAL
+			                  : WIRE_SEV_WARNING,
 			         WIRE_EV_CLEARED, "%s ok", dp_erst_text[i]);
 		else
 			dp_event(dp, ts, code,
-			         now == 2 ? WIRE_SEV_CRITICAL : WIRE_SEV_WARNING,
+			         now == 2 ? WIRE_SEV_CRITICAL
+			                  : WIRE_SEV_WARNING,
 			         WIRE_EV_RAISED, "%s %s", dp_erst_text[i],
 			         level[now]);
 		dp->erst[i] = (signed char)now;
@@ -235,7 +236,8 @@ dp_metrics(struct dev_projector *dp, int64_t ts, const struct pjlink_status *st)
 		else
 			snprintf(name, sizeof(name), "projector.lamp%d.hours",
 			         i + 1);
-		if (wire_metrics_add(m, 1, name, (double)st->lamp_hours[i]) != 0)
+		if (wire_metrics_add(m, 1, name, (double)st->lamp_hours[i]) !=
+		    0)
 			return -1;
 	}
 	if (st->filter_hours >= 0 &&

@@ -32,12 +32,12 @@ struct dev_projector;
  * next round or its free.
  */
 struct dev_projector_out {
-	enum wire_state state;	/* WIRE_ONLINE or WIRE_UNREACHABLE */
+	enum wire_state state; /* WIRE_ONLINE or WIRE_UNREACHABLE */
 	bool state_changed;
-	struct wire_metrics *metrics;	/* NULL when nothing was read */
+	struct wire_metrics *metrics; /* NULL when nothing was read */
 	struct wire_event events[DEV_PROJECTOR_EVENTS_MAX];
 	size_t nevents;
-	char *inventory;	/* compact JSON when changed, else NULL */
+	char *inventory; /* compact JSON when changed, else NULL */
 };
 
 /*
@@ -70,8 +70,8 @@ bool dev_projector_inventory_due(const struct dev_projector *dp, int64_t now);
  * but one "projector.unreachable".  Returns NULL only when memory ran out
  * (the round is then lost, the state kept).
  */
-const struct dev_projector_out *dev_projector_round(struct dev_projector *dp,
-                                                    int64_t ts,
-                                                    const struct pjlink_status *st);
+const struct dev_projector_out *
+dev_projector_round(struct dev_projector *dp, int64_t ts,
+                    const struct pjlink_status *st);
 
 #endif

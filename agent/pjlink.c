@@ -58,7 +58,7 @@ struct pj_conn {
 	int fd;
 	struct addrinfo *ai, *cur;
 	int64_t deadline; /* monotonic ms */
-	int klass;	/* as known before this round */
+	int klass;        /* as known before this round */
 	const char *password;
 	char digest[PJLINK_DIGEST_LEN + 1];
 	bool use_digest;
@@ -73,11 +73,11 @@ struct pj_conn {
 
 struct pj_dev {
 	const struct agent_device *cfg;
-	struct dev_projector *dp;	/* main thread */
-	char address[300];		/* host:port, for messages */
+	struct dev_projector *dp; /* main thread */
+	char address[300];        /* host:port, for messages */
 	char port[12];
-	int64_t next_ts;		/* main: the next round, 0 at start */
-	bool busy;			/* main: a round is in flight */
+	int64_t next_ts; /* main: the next round, 0 at start */
+	bool busy;       /* main: a round is in flight */
 	/* Shared, under the poller's lock. */
 	bool req;
 	int64_t req_ts;
@@ -92,8 +92,8 @@ struct pj_dev {
 struct pjlink_poller {
 	struct pj_dev *devs;
 	size_t ndevs;
-	int wake_fd;	/* main -> thread */
-	int done_fd;	/* thread -> main: results wait */
+	int wake_fd; /* main -> thread */
+	int done_fd; /* thread -> main: results wait */
 	pthread_mutex_t lock;
 	bool stop;
 	bool started;
@@ -132,9 +132,9 @@ pj_round_ms(unsigned interval)
 }
 
 /* Ends the round: closes the connection and publishes the result. */
-static void
-pj_finish(struct pjlink_poller *p, struct pj_dev *d, enum pjlink_fail fail,
-          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void pj_finish(struct pjlink_poller *p, struct pj_dev *d,
+                      enum pjlink_fail fail, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static void
 pj_finish(struct pjlink_poller *p, struct pj_dev *d, enum pjlink_fail fail,
@@ -331,16 +331,17 @@ pj_response(struct pjlink_poller *p, struct pj_dev *d, const char *line)
 			          pjlink_cmd_name(c->cmd));
 		return;
 	case PJLINK_RESP_BAD:
-		pj_finish(p, d, PJLINK_FAIL_PROTOCOL,
-		          "not a PJLink answer to %s: %s",
-		          pjlink_cmd_name(c->cmd), pj_quote(line, q, sizeof(q)));
+		pj_finish(
+		    p, d, PJLINK_FAIL_PROTOCOL, "not a PJLink answer to %s: %s",
+		    pjlink_cmd_name(c->cmd), pj_quote(line, q, sizeof(q)));
 		return;
 	default:
 		break;
 	}
 	if (pjlink_status_apply(&c->st, c->cmd, r, data) != 0)
 		log_debug("%s: malformed %s answer %s", d->cfg->name,
-		          pjlink_cmd_name(c->cmd), pj_quote(line, q, sizeof(q)));
+		          pjlink_cmd_name(c->cmd),
+		          pj_quote(line, q, sizeof(q)));
 	c->st.answers++;
 	pj_next_query(p, d, false);
 }
@@ -452,8 +453,8 @@ pj_timeout(struct pjlink_poller *p, struct pj_dev *d)
 		          "connect timed out after %u ms", ms);
 		break;
 	case PJ_GREETING:
-		pj_finish(p, d, PJLINK_FAIL_TIMEOUT,
-		          "no greeting within %u ms", ms);
+		pj_finish(p, d, PJLINK_FAIL_TIMEOUT, "no greeting within %u ms",
+		          ms);
 		break;
 	default:
 		pj_finish(p, d, PJLINK_FAIL_TIMEOUT,
@@ -553,10 +554,10 @@ pj_thread(void *arg)
 			if (timeout < 0 || c->deadline - now < timeout)
 				timeout = c->deadline - now;
 			pfd[n].fd = c->fd;
-			pfd[n].events = c->phase == PJ_CONNECTING ||
-			                        c->phase == PJ_SENDING
-			                    ? POLLOUT
-			                    : POLLIN;
+			pfd[n].events =
+			    c->phase == PJ_CONNECTING || c->phase == PJ_SENDING
+			        ? POLLOUT
+			        : POLLIN;
 			pfd[n].revents = 0;
 			who[n++] = i;
 		}
@@ -594,8 +595,7 @@ pj_dev_init(struct pj_dev *d, const struct agent_device *cfg)
 	d->conn.fd = -1;
 	snprintf(d->port, sizeof(d->port), "%u", port);
 	snprintf(d->address, sizeof(d->address),
-	         strchr(cfg->host, ':') ? "[%s]:%u" : "%s:%u", cfg->host,
-	         port);
+	         strchr(cfg->host, ':') ? "[%s]:%u" : "%s:%u", cfg->host, port);
 	d->dp = dev_projector_new(cfg->name, d->address, cfg->interval);
 	return d->dp == NULL ? -1 : 0;
 }

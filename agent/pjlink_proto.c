@@ -29,35 +29,29 @@ static const struct {
 	int klass;
 	bool inventory;
 } pjlink_cmds[PJLINK_NCMDS] = {
-	[PJLINK_CLSS] = {"CLSS", 1, false},
-	[PJLINK_POWR] = {"POWR", 1, false},
-	[PJLINK_ERST] = {"ERST", 1, false},
-	[PJLINK_LAMP] = {"LAMP", 1, false},
-	[PJLINK_FILT] = {"FILT", 2, false},
-	[PJLINK_NAME] = {"NAME", 1, true},
-	[PJLINK_INF1] = {"INF1", 1, true},
-	[PJLINK_INF2] = {"INF2", 1, true},
-	[PJLINK_INFO] = {"INFO", 1, true},
-	[PJLINK_SNUM] = {"SNUM", 2, true},
-	[PJLINK_SVER] = {"SVER", 2, true},
-	[PJLINK_RLMP] = {"RLMP", 2, true},
-	[PJLINK_RFIL] = {"RFIL", 2, true},
+    [PJLINK_CLSS] = {"CLSS", 1, false}, [PJLINK_POWR] = {"POWR", 1, false},
+    [PJLINK_ERST] = {"ERST", 1, false}, [PJLINK_LAMP] = {"LAMP", 1, false},
+    [PJLINK_FILT] = {"FILT", 2, false}, [PJLINK_NAME] = {"NAME", 1, true},
+    [PJLINK_INF1] = {"INF1", 1, true},  [PJLINK_INF2] = {"INF2", 1, true},
+    [PJLINK_INFO] = {"INFO", 1, true},  [PJLINK_SNUM] = {"SNUM", 2, true},
+    [PJLINK_SVER] = {"SVER", 2, true},  [PJLINK_RLMP] = {"RLMP", 2, true},
+    [PJLINK_RFIL] = {"RFIL", 2, true},
 };
 
 static const char *const pjlink_fail_names[PJLINK_NFAILS] = {
-	"none",     "resolve",  "connect", "timeout", "closed",
-	"protocol", "auth",     "no_password", "internal",
+    "none",     "resolve", "connect",     "timeout",  "closed",
+    "protocol", "auth",    "no_password", "internal",
 };
 
 static const char *const pjlink_erst_names[PJLINK_NERST] = {
-	"fan", "lamp", "temp", "cover", "filter", "other",
+    "fan", "lamp", "temp", "cover", "filter", "other",
 };
 
 static const char *const pjlink_resp_names[] = {
-	[PJLINK_RESP_OK] = "OK",       [PJLINK_RESP_ERR1] = "ERR1",
-	[PJLINK_RESP_ERR2] = "ERR2",   [PJLINK_RESP_ERR3] = "ERR3",
-	[PJLINK_RESP_ERR4] = "ERR4",   [PJLINK_RESP_ERRA] = "ERRA",
-	[PJLINK_RESP_OTHER] = "other", [PJLINK_RESP_BAD] = "malformed",
+    [PJLINK_RESP_OK] = "OK",       [PJLINK_RESP_ERR1] = "ERR1",
+    [PJLINK_RESP_ERR2] = "ERR2",   [PJLINK_RESP_ERR3] = "ERR3",
+    [PJLINK_RESP_ERR4] = "ERR4",   [PJLINK_RESP_ERRA] = "ERRA",
+    [PJLINK_RESP_OTHER] = "other", [PJLINK_RESP_BAD] = "malformed",
 };
 
 const char *

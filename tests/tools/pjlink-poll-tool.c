@@ -4,7 +4,8 @@
  * tests (until the agent's core runs the poller, and after, to test it
  * without a broker).
  *
- *   pjlink-poll-tool [-r ROUNDS] [-t SECONDS] [-v] NAME,ADDRESS,INTERVAL[,PASSWORD]...
+ *   pjlink-poll-tool [-r ROUNDS] [-t SECONDS] [-v]
+ * NAME,ADDRESS,INTERVAL[,PASSWORD]...
  *
  * ADDRESS is host, host:port or [v6]:port.  Per finished round it prints,
  * on stdout and flushed:
@@ -195,7 +196,8 @@ main(int argc, char **argv)
 	}
 	end = time_mono_ms() + (int64_t)secs * 1000;
 	while (time_mono_ms() < end) {
-		struct pollfd pfd = {.fd = pjlink_poller_fd(p), .events = POLLIN};
+		struct pollfd pfd = {.fd = pjlink_poller_fd(p),
+		                     .events = POLLIN};
 
 		pjlink_poller_tick(p, time_now());
 		if (poll(&pfd, 1, 200) > 0)

@@ -19,19 +19,19 @@ static const struct {
 	enum pjlink_greeting_kind kind;
 	const char *random;
 } greetings[] = {
-	{"PJLINK 0", PJLINK_GREET_OPEN, NULL},
-	{"PJLINK 1 498e4a67", PJLINK_GREET_AUTH, "498e4a67"},
-	{"PJLINK 1 abcd1234", PJLINK_GREET_AUTH, "abcd1234"},
-	{"PJLINK ERRA", PJLINK_GREET_ERRA, NULL},
-	{"PJLINK 2", PJLINK_GREET_BAD, NULL},
-	{"PJLINK 1", PJLINK_GREET_BAD, NULL},
-	{"PJLINK 1 ", PJLINK_GREET_BAD, NULL},
-	{"PJLINK 1 abc def", PJLINK_GREET_BAD, NULL},
-	{"PJLINK 1 0123456789abcdef0123456789abcdef0", PJLINK_GREET_BAD, NULL},
-	{"PJLINK 0 extra", PJLINK_GREET_BAD, NULL},
-	{"pjlink 0", PJLINK_GREET_BAD, NULL},
-	{"%1POWR=1", PJLINK_GREET_BAD, NULL},
-	{"", PJLINK_GREET_BAD, NULL},
+    {"PJLINK 0", PJLINK_GREET_OPEN, NULL},
+    {"PJLINK 1 498e4a67", PJLINK_GREET_AUTH, "498e4a67"},
+    {"PJLINK 1 abcd1234", PJLINK_GREET_AUTH, "abcd1234"},
+    {"PJLINK ERRA", PJLINK_GREET_ERRA, NULL},
+    {"PJLINK 2", PJLINK_GREET_BAD, NULL},
+    {"PJLINK 1", PJLINK_GREET_BAD, NULL},
+    {"PJLINK 1 ", PJLINK_GREET_BAD, NULL},
+    {"PJLINK 1 abc def", PJLINK_GREET_BAD, NULL},
+    {"PJLINK 1 0123456789abcdef0123456789abcdef0", PJLINK_GREET_BAD, NULL},
+    {"PJLINK 0 extra", PJLINK_GREET_BAD, NULL},
+    {"pjlink 0", PJLINK_GREET_BAD, NULL},
+    {"%1POWR=1", PJLINK_GREET_BAD, NULL},
+    {"", PJLINK_GREET_BAD, NULL},
 };
 
 START_TEST(test_greeting)
@@ -48,11 +48,11 @@ END_TEST
 static const struct {
 	const char *random, *password, *digest;
 } digests[] = {
-	/* The PJLink specification's example. */
-	{"498e4a67", "JBMIAProjectorLink", "5d8409bc1c3fa39749434aa3a5c38682"},
-	{"abcd1234", "", "e19d5cd5af0378da05f63f891c7467af"},
-	/* Leading zeros are kept (openHAB's BigInteger bug drops them). */
-	{"0000007a", "panasonic", "001e73720bd8e706a0cad41f83bc96a1"},
+    /* The PJLink specification's example. */
+    {"498e4a67", "JBMIAProjectorLink", "5d8409bc1c3fa39749434aa3a5c38682"},
+    {"abcd1234", "", "e19d5cd5af0378da05f63f891c7467af"},
+    /* Leading zeros are kept (openHAB's BigInteger bug drops them). */
+    {"0000007a", "panasonic", "001e73720bd8e706a0cad41f83bc96a1"},
 };
 
 START_TEST(test_digest)
@@ -90,29 +90,28 @@ static const struct {
 	enum pjlink_resp resp;
 	const char *data;
 } responses[] = {
-	{"%1POWR=1", PJLINK_POWR, PJLINK_RESP_OK, "1"},
-	{"%2POWR=0", PJLINK_POWR, PJLINK_RESP_OK, "0"},
-	{"%1powr=3", PJLINK_POWR, PJLINK_RESP_OK, "3"},
-	{"%1ERST=020000", PJLINK_ERST, PJLINK_RESP_OK, "020000"},
-	{"%1LAMP=12345 1 2345 0", PJLINK_LAMP, PJLINK_RESP_OK,
-	 "12345 1 2345 0"},
-	{"%1NAME=", PJLINK_NAME, PJLINK_RESP_OK, ""},
-	{"%1NAME=Ruang ERR1", PJLINK_NAME, PJLINK_RESP_OK, "Ruang ERR1"},
-	{"%1POWR=ERR1", PJLINK_POWR, PJLINK_RESP_ERR1, NULL},
-	{"%1POWR=ERR2", PJLINK_POWR, PJLINK_RESP_ERR2, NULL},
-	{"%1LAMP=ERR3", PJLINK_LAMP, PJLINK_RESP_ERR3, NULL},
-	{"%2FILT=ERR4", PJLINK_FILT, PJLINK_RESP_ERR4, NULL},
-	{"%1POWR=ERRA", PJLINK_POWR, PJLINK_RESP_ERRA, NULL},
-	{"%1POWR=ERR5", PJLINK_POWR, PJLINK_RESP_OK, "ERR5"},
-	{"PJLINK ERRA", PJLINK_POWR, PJLINK_RESP_ERRA, NULL},
-	{"%1ERST=000000", PJLINK_POWR, PJLINK_RESP_OTHER, NULL},
-	{"%2LKUP=00:11:22:33:44:55", PJLINK_LAMP, PJLINK_RESP_OTHER, NULL},
-	{"%1POWR", PJLINK_POWR, PJLINK_RESP_BAD, NULL},
-	{"%1POWR 1", PJLINK_POWR, PJLINK_RESP_BAD, NULL},
-	{"%XPOWR=1", PJLINK_POWR, PJLINK_RESP_BAD, NULL},
-	{"%1PO-R=1", PJLINK_POWR, PJLINK_RESP_BAD, NULL},
-	{"PJLINK 0", PJLINK_POWR, PJLINK_RESP_BAD, NULL},
-	{"", PJLINK_POWR, PJLINK_RESP_BAD, NULL},
+    {"%1POWR=1", PJLINK_POWR, PJLINK_RESP_OK, "1"},
+    {"%2POWR=0", PJLINK_POWR, PJLINK_RESP_OK, "0"},
+    {"%1powr=3", PJLINK_POWR, PJLINK_RESP_OK, "3"},
+    {"%1ERST=020000", PJLINK_ERST, PJLINK_RESP_OK, "020000"},
+    {"%1LAMP=12345 1 2345 0", PJLINK_LAMP, PJLINK_RESP_OK, "12345 1 2345 0"},
+    {"%1NAME=", PJLINK_NAME, PJLINK_RESP_OK, ""},
+    {"%1NAME=Ruang ERR1", PJLINK_NAME, PJLINK_RESP_OK, "Ruang ERR1"},
+    {"%1POWR=ERR1", PJLINK_POWR, PJLINK_RESP_ERR1, NULL},
+    {"%1POWR=ERR2", PJLINK_POWR, PJLINK_RESP_ERR2, NULL},
+    {"%1LAMP=ERR3", PJLINK_LAMP, PJLINK_RESP_ERR3, NULL},
+    {"%2FILT=ERR4", PJLINK_FILT, PJLINK_RESP_ERR4, NULL},
+    {"%1POWR=ERRA", PJLINK_POWR, PJLINK_RESP_ERRA, NULL},
+    {"%1POWR=ERR5", PJLINK_POWR, PJLINK_RESP_OK, "ERR5"},
+    {"PJLINK ERRA", PJLINK_POWR, PJLINK_RESP_ERRA, NULL},
+    {"%1ERST=000000", PJLINK_POWR, PJLINK_RESP_OTHER, NULL},
+    {"%2LKUP=00:11:22:33:44:55", PJLINK_LAMP, PJLINK_RESP_OTHER, NULL},
+    {"%1POWR", PJLINK_POWR, PJLINK_RESP_BAD, NULL},
+    {"%1POWR 1", PJLINK_POWR, PJLINK_RESP_BAD, NULL},
+    {"%XPOWR=1", PJLINK_POWR, PJLINK_RESP_BAD, NULL},
+    {"%1PO-R=1", PJLINK_POWR, PJLINK_RESP_BAD, NULL},
+    {"PJLINK 0", PJLINK_POWR, PJLINK_RESP_BAD, NULL},
+    {"", PJLINK_POWR, PJLINK_RESP_BAD, NULL},
 };
 
 START_TEST(test_response)
@@ -132,9 +131,9 @@ START_TEST(test_parse_power_class_hours)
 {
 	static const struct {
 		const char *s;
-		int power;	/* -1: rejected */
-	} pw[] = {{"0", 0}, {"1", 1}, {"2", 2}, {"3", 3}, {"4", -1},
-	          {"", -1},  {"11", -1}, {" 1", -1}, {"x", -1}};
+		int power; /* -1: rejected */
+	} pw[] = {{"0", 0}, {"1", 1},   {"2", 2},   {"3", 3}, {"4", -1},
+	          {"", -1}, {"11", -1}, {" 1", -1}, {"x", -1}};
 	long h;
 	int v;
 
@@ -191,18 +190,18 @@ static const struct {
 	long h0, h1;
 	int on0, on1;
 } lamps[] = {
-	{"1234 1", 1, 1234, 0, 1, 0},
-	{"12345 1 2345 0", 2, 12345, 2345, 1, 0},
-	{"0 0", 1, 0, 0, 0, 0},
-	{"1234  1", 1, 1234, 0, 1, 0},
-	{"1 1 2 1 3 1 4 1 5 1 6 1 7 1 8 1", 8, 1, 2, 1, 1},
-	{"1 1 2 1 3 1 4 1 5 1 6 1 7 1 8 1 9 1", -1, 0, 0, 0, 0},
-	{"1234", -1, 0, 0, 0, 0},
-	{"1234 2", -1, 0, 0, 0, 0},
-	{"123456 1", -1, 0, 0, 0, 0},
-	{"1234 1 5", -1, 0, 0, 0, 0},
-	{"", -1, 0, 0, 0, 0},
-	{"a 1", -1, 0, 0, 0, 0},
+    {"1234 1", 1, 1234, 0, 1, 0},
+    {"12345 1 2345 0", 2, 12345, 2345, 1, 0},
+    {"0 0", 1, 0, 0, 0, 0},
+    {"1234  1", 1, 1234, 0, 1, 0},
+    {"1 1 2 1 3 1 4 1 5 1 6 1 7 1 8 1", 8, 1, 2, 1, 1},
+    {"1 1 2 1 3 1 4 1 5 1 6 1 7 1 8 1 9 1", -1, 0, 0, 0, 0},
+    {"1234", -1, 0, 0, 0, 0},
+    {"1234 2", -1, 0, 0, 0, 0},
+    {"123456 1", -1, 0, 0, 0, 0},
+    {"1234 1 5", -1, 0, 0, 0, 0},
+    {"", -1, 0, 0, 0, 0},
+    {"a 1", -1, 0, 0, 0, 0},
 };
 
 START_TEST(test_parse_lamps)
@@ -232,20 +231,23 @@ START_TEST(test_text_clean)
 
 	ck_assert_str_eq(pjlink_text_clean("  Ruang 1  ", out, sizeof(out)),
 	                 "Ruang 1");
-	ck_assert_str_eq(pjlink_text_clean("a\x01" "b\x7f", out, sizeof(out)),
+	ck_assert_str_eq(pjlink_text_clean("a\x01"
+	                                   "b\x7f",
+	                                   out, sizeof(out)),
 	                 "a?b?");
 	ck_assert_str_eq(pjlink_text_clean("caf\xc3\xa9", out, sizeof(out)),
 	                 "caf\xc3\xa9");
 	ck_assert_str_eq(pjlink_text_clean("\xff\xc3(", out, sizeof(out)),
-	                 "?" "?(");
+	                 "?"
+	                 "?(");
 	/* An overlong encoding and a surrogate are not UTF-8. */
 	ck_assert_str_eq(pjlink_text_clean("\xe0\x80\xaf", out, sizeof(out)),
 	                 "???");
 	ck_assert_str_eq(pjlink_text_clean("\xed\xa0\x80", out, sizeof(out)),
 	                 "???");
 	/* Cut on a character boundary. */
-	ck_assert_str_eq(pjlink_text_clean("abcd\xc3\xa9", small, sizeof(small)),
-	                 "abcd");
+	ck_assert_str_eq(
+	    pjlink_text_clean("abcd\xc3\xa9", small, sizeof(small)), "abcd");
 }
 END_TEST
 
@@ -302,7 +304,8 @@ START_TEST(test_status_apply)
 	    pjlink_status_apply(&st, PJLINK_POWR, PJLINK_RESP_OK, "7"), -1);
 	ck_assert_int_eq(st.power, -1);
 	ck_assert_int_eq(
-	    pjlink_status_apply(&st, PJLINK_ERST, PJLINK_RESP_OK, "00000x"), -1);
+	    pjlink_status_apply(&st, PJLINK_ERST, PJLINK_RESP_OK, "00000x"),
+	    -1);
 	ck_assert_int_eq(st.erst[0], -1);
 	ck_assert_int_eq(
 	    pjlink_status_apply(&st, PJLINK_NAME, PJLINK_RESP_OK, " Aula\t1 "),
@@ -348,7 +351,8 @@ failed(enum pjlink_fail f)
 
 	pjlink_status_init(&st);
 	st.fail = f;
-	snprintf(st.detail, sizeof(st.detail), "%s", "no greeting within 750 ms");
+	snprintf(st.detail, sizeof(st.detail), "%s",
+	         "no greeting within 750 ms");
 	return st;
 }
 
@@ -374,7 +378,8 @@ check_event(const struct dev_projector_out *o, size_t i, const char *code,
 
 START_TEST(test_round_metrics_and_events)
 {
-	struct dev_projector *dp = dev_projector_new("proj-1", "10.0.0.5:4352", 60);
+	struct dev_projector *dp =
+	    dev_projector_new("proj-1", "10.0.0.5:4352", 60);
 	const struct dev_projector_out *o;
 	struct pjlink_status st;
 
@@ -439,8 +444,8 @@ START_TEST(test_round_metrics_and_events)
 	st = answered(0, NULL, 1235, -1);
 	o = dev_projector_round(dp, 1140, &st);
 	ck_assert_uint_eq(o->nevents, 0);
-	ck_assert_ptr_null(wire_metrics_find(o->metrics, 0,
-	                                     "projector.error.lamp"));
+	ck_assert_ptr_null(
+	    wire_metrics_find(o->metrics, 0, "projector.error.lamp"));
 	ck_assert(value(o->metrics, 0, "projector.power") == 0);
 
 	/* Back to ok, and a fan and a cover at once. */
@@ -459,7 +464,8 @@ END_TEST
 
 START_TEST(test_round_unreachable)
 {
-	struct dev_projector *dp = dev_projector_new("proj-1", "10.0.0.5:4352", 60);
+	struct dev_projector *dp =
+	    dev_projector_new("proj-1", "10.0.0.5:4352", 60);
 	const struct dev_projector_out *o;
 	struct pjlink_status st;
 
@@ -509,7 +515,8 @@ END_TEST
 
 START_TEST(test_round_first_and_auth)
 {
-	struct dev_projector *dp = dev_projector_new("proj-2", "10.0.0.6:4352", 60);
+	struct dev_projector *dp =
+	    dev_projector_new("proj-2", "10.0.0.6:4352", 60);
 	const struct dev_projector_out *o;
 	struct pjlink_status st;
 
