@@ -40,7 +40,8 @@ tests_unit_check_snmp_devices_LDADD = $(SNMP_POLL_LIBS) $(CHECK_LIBS)
 
 # Integration: snmpsim serving the fixtures; snmpd with SNMPv3 users.
 snmp_test_scripts = \
-	tests/integration/50-snmp-snmpsim.sh
+	tests/integration/50-snmp-snmpsim.sh \
+	tests/integration/51-snmp-snmpd-v3.sh
 TESTS += $(snmp_test_scripts)
 EXTRA_DIST += $(snmp_test_scripts) tests/integration/50-snmp-snmpsim.expected \
 	tests/integration/lib.sh tests/fixtures/snmpsim docs/snmp.md
