@@ -2,15 +2,18 @@
  * agent.c: the running pantau-agent.
  *
  * One poll() loop wires the parts of agent.h together: a signalfd (SIGHUP
- * reloads, SIGTERM and SIGINT stop), the MQTT socket, and the round timer.
- * Each round samples the PC (round.c) into the spool and syncs it;
- * publish.c drains the spool whenever the broker is reachable.  --stdout
- * bypasses spool and broker (emit.c); --once does a single round and waits
- * until the broker took it.
+ * reloads, SIGTERM and SIGINT stop), the MQTT socket, the round timer and
+ * the device pollers' descriptors.  Each round samples the PC (round.c)
+ * into the spool and syncs it; the devices' rounds come in whenever their
+ * pollers finish one (devices.c); publish.c drains the spool whenever the
+ * broker is reachable.  --stdout bypasses spool and broker (emit.c);
+ * --once does a single round of the PC and of every device and waits
+ * until the broker took them.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +28,7 @@
 #define AGENT_SHUTDOWN_WAIT 3000 /* ms for the offline status */
 #define AGENT_SPOOL_WINDOW 20    /* records in flight */
 
-/* publish.c calls this after each connect: a retained inventory. */
+/* publish.c calls this after each connect: retained inventories. */
 static void
 agent_online(void *arg)
 {
@@ -34,6 +37,7 @@ agent_online(void *arg)
 
 	round_inventory(a, now, true);
 	round_overflow(a, now);
+	devices_online(a, now);
 	emit_sync(a);
 }
 
@@ -70,6 +74,7 @@ agent_reload(struct agent *a)
 		return;
 	}
 	conf_err_clear(&errs);
+	devices_reload(a, n);
 	if (!agent_same(n->spool_dir, o->spool_dir)) {
 		log_warn("reload: a new spool_dir takes a restart; still "
 		         "using %s",
@@ -177,6 +182,8 @@ agent_new(const struct agent_options *o, struct agent_config *cfg)
 			goto fail;
 		}
 	}
+	if (devices_start(a) != 0)
+		goto fail;
 	log_info("started: site %s, device %s, every %u s%s", cfg->site,
 	         cfg->device, cfg->interval,
 	         a->opt.to_stdout ? ", to stdout" : "");
@@ -188,10 +195,28 @@ fail:
 	return NULL;
 }
 
-/* --once: true when done; *status says how it went. */
+/*
+ * --once: true when done; *status says how it went.  The devices' rounds
+ * are waited for until 'dev_end', then what is spooled until 'end'.
+ */
 static bool
-agent_once_done(struct agent *a, int64_t now, int64_t end, int *status)
+agent_once_done(struct agent *a, int64_t now, int64_t dev_end, int64_t end,
+                int *status)
 {
+	if (!devices_done(a)) {
+		if (now < dev_end)
+			return false;
+		if (!a->once_dev_logged) {
+			log_err("--once: %zu of %zu devices did not report in "
+			        "%" PRId64 " s",
+			        a->devices.n - a->devices.nreported,
+			        a->devices.n, devices_once_wait(a) / 1000);
+			a->once_dev_logged = true;
+			*status = 1;
+		}
+	}
+	if (a->opt.to_stdout)
+		return true;
 	if (spool_pending_bytes(a->sp) == 0 && publish_connected(a->pub))
 		return true;
 	if (now >= end) {
@@ -208,26 +233,31 @@ agent_once_done(struct agent *a, int64_t now, int64_t end, int *status)
 static int
 agent_loop(struct agent *a)
 {
-	struct pollfd pfd[2];
-	int64_t now, t, ts, once_end = 0;
+	struct pollfd pfd[4];
+	int64_t now, t, ts, dev_end = 0, once_end = 0;
 	bool have_sock, rounded = false;
-	int n, status = 0;
+	int status = 0;
+	size_t n, nd;
 
 	sched_init(&a->sched, a->cfg->interval, time_now_ms(), time_mono_ms());
+	/* The devices' first rounds start at once. */
+	devices_service(a, NULL, 0, time_now());
 	if (a->opt.once) {
 		/* Give rates one second between the priming read and now. */
 		sleep(1);
 		round_pc(a, time_align(time_now(), a->cfg->interval));
-		if (a->opt.to_stdout)
-			return 0;
 		rounded = true;
-		once_end = time_mono_ms() + AGENT_ONCE_TIMEOUT;
+		dev_end = time_mono_ms() + devices_once_wait(a);
+		once_end = dev_end + AGENT_ONCE_TIMEOUT;
 	}
 	while (!a->stop) {
 		now = time_mono_ms();
-		if (a->opt.once && agent_once_done(a, now, once_end, &status))
+		if (a->opt.once &&
+		    agent_once_done(a, now, dev_end, once_end, &status))
 			break;
 		t = a->opt.once ? 1000 : sched_timeout(&a->sched, now);
+		if (a->devices.n > 0 && devices_timeout(a) < t)
+			t = devices_timeout(a);
 		pfd[0].fd = a->sigfd;
 		pfd[0].events = POLLIN;
 		pfd[0].revents = 0;
@@ -239,7 +269,8 @@ agent_loop(struct agent *a)
 			have_sock = publish_pollfd(a->pub, &pfd[1]) == 1;
 			n += have_sock;
 		}
-		if (poll(pfd, (nfds_t)n, (int)t) < 0 && errno != EINTR) {
+		nd = devices_pollfds(a, &pfd[n]);
+		if (poll(pfd, (nfds_t)(n + nd), (int)t) < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			return 1;
 		}
@@ -248,6 +279,9 @@ agent_loop(struct agent *a)
 		now = time_mono_ms();
 		if (!rounded && sched_due(&a->sched, time_now_ms(), now, &ts))
 			round_pc(a, ts);
+		/* After a reload the pollers may be new: their fds are stale. */
+		devices_service(a, &pfd[n], pfd[0].revents & POLLIN ? 0 : nd,
+		                time_now());
 		if (a->pub != NULL)
 			publish_service(a->pub, have_sock ? pfd[1].revents : 0,
 			                now);
@@ -271,6 +305,7 @@ agent_free(struct agent *a)
 {
 	if (a == NULL)
 		return;
+	devices_stop(a);
 	publish_free(a->pub);
 	spool_close(a->sp);
 	pc_free(a->pc);

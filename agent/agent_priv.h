@@ -24,6 +24,7 @@ struct agent_dev {
 	uint64_t stdout_seq;             /* --stdout: seq without a spool */
 	char *inventory;                 /* last sent, re-sent at connect */
 	enum wire_state state;           /* last published, when 'known' */
+	int64_t state_ts;
 	bool known;
 	bool reported; /* a round came back (what --once waits for) */
 };
@@ -60,6 +61,7 @@ struct agent {
 	uint64_t dropped_seen;
 	bool overflow_raised;
 	bool overflow_logged;
+	bool once_dev_logged;
 	bool stop;
 };
 
@@ -123,7 +125,10 @@ int64_t devices_timeout(const struct agent *a);
  */
 void devices_service(struct agent *a, const struct pollfd *pfd, size_t n,
                      int64_t now);
-/* After a connect: the retained status and inventory of every device. */
+/*
+ * After a connect: the retained status and inventory of every device
+ * again ('ts' for the inventory's spool record).
+ */
 void devices_online(struct agent *a, int64_t ts);
 /* --once: every device's round came back. */
 bool devices_done(const struct agent *a);

@@ -16,6 +16,7 @@ agent_libagent_core_a_SOURCES = \
 	agent/agent_priv.h \
 	agent/agent.c \
 	agent/round.c \
+	agent/devices.c \
 	agent/emit.c
 agent_libagent_core_a_CFLAGS = $(AM_CFLAGS) $(MOSQ_CFLAGS)
 
@@ -24,8 +25,8 @@ AGENT_CORE_LIBS = agent/libagent-core.a $(COMMON_LIBS) $(MOSQ_LIBS)
 sbin_PROGRAMS += agent/pantau-agent
 agent_pantau_agent_SOURCES = agent/main.c
 agent_pantau_agent_CFLAGS = $(AM_CFLAGS) $(MOSQ_CFLAGS)
-agent_pantau_agent_LDADD = agent/libagent-core.a $(PC_LIBS) $(COMMON_LIBS) \
-	$(MOSQ_LIBS)
+agent_pantau_agent_LDADD = agent/libagent-core.a $(PC_LIBS) \
+	$(SNMP_POLL_LIBS) $(PJLINK_LIBS) $(COMMON_LIBS) $(MOSQ_LIBS)
 
 dist_man_MANS += agent/pantau-agent.8 agent/pantau-agent.conf.5
 # The unit names Debian's paths (/usr/sbin, /etc/pantau): packages install
@@ -58,7 +59,8 @@ agent_test_scripts = \
 	tests/integration/23-agent-spool-full.sh \
 	tests/integration/24-agent-signals.sh \
 	tests/integration/25-agent-tls-auth.sh \
-	tests/integration/26-agent-hung-broker.sh
+	tests/integration/26-agent-hung-broker.sh \
+	tests/integration/27-agent-devices.sh
 TESTS += $(agent_test_scripts)
 EXTRA_DIST += $(agent_test_scripts) tests/golden/agent-conf \
 	tests/integration/agent-lib.sh

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +252,60 @@ START_TEST(test_unusable_hostname)
 }
 END_TEST
 
+/*
+ * config_devices_equal(): what makes a SIGHUP restart the device pollers.
+ * Each case is the base file with one line changed; only "" (no change)
+ * and a changed comment keep the devices equal.
+ */
+static const char devices_base[] =
+    "[agent]\nsite = a\ndevice = pc-01\n"
+    "[device printer-lobby]\ntype = printer\naddress = 10.0.0.5\n"
+    "community = public\ninterval = 60\n"
+    "[device proj-1]\ntype = projector\naddress = 10.0.0.9:4352\n";
+
+static const struct {
+	const char *from, *to;
+	bool equal;
+} devices_cases[] = {
+    {"", "", true},
+    {"site = a", "site = b ; other site, same devices", true},
+    {"community = public", "community = private", false},
+    {"address = 10.0.0.5", "address = 10.0.0.6", false},
+    {"address = 10.0.0.9:4352", "address = 10.0.0.9:4353", false},
+    {"interval = 60", "interval = 30", false},
+    {"type = printer", "type = switch", false},
+    {"[device proj-1]", "[device proj-2]", false},
+    {"[device proj-1]\ntype = projector\naddress = 10.0.0.9:4352\n", "",
+     false},
+    {"address = 10.0.0.9:4352", "address = 10.0.0.9:4352\n"
+                                "pjlink_password = secret",
+     false},
+};
+
+START_TEST(test_devices_equal)
+{
+	struct agent_config x, y;
+	struct conf_err e = {0};
+	char text[1024];
+	const char *at;
+	size_t pre;
+
+	at = strstr(devices_base, devices_cases[_i].from);
+	ck_assert_ptr_nonnull(at);
+	pre = (size_t)(at - devices_base);
+	snprintf(text, sizeof(text), "%.*s%s%s", (int)pre, devices_base,
+	         devices_cases[_i].to, at + strlen(devices_cases[_i].from));
+	ck_assert_int_eq(config_load_string("x.conf", devices_base, HOST, &x, &e),
+	                 0);
+	ck_assert_int_eq(config_load_string("y.conf", text, HOST, &y, &e), 0);
+	ck_assert_int_eq(config_devices_equal(&x, &y), devices_cases[_i].equal);
+	ck_assert_int_eq(config_devices_equal(&y, &x), devices_cases[_i].equal);
+	config_clear(&x);
+	config_clear(&y);
+	conf_err_clear(&e);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -262,6 +317,9 @@ config_suite(void)
 	tcase_add_loop_test(tc, test_bad, 0,
 	                    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, test_unusable_hostname);
+	tcase_add_loop_test(tc, test_devices_equal, 0,
+	                    (int)(sizeof(devices_cases) /
+	                          sizeof(devices_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
