@@ -22,19 +22,21 @@
 #include "agent/snmp_priv.h"
 #include "common/names.h"
 
-#define HR_STORAGE	1, 3, 6, 1, 2, 1, 25, 2, 3, 1
-#define HR_DEVICE	1, 3, 6, 1, 2, 1, 25, 3, 2, 1
-#define HR_PROCESSOR	1, 3, 6, 1, 2, 1, 25, 3, 3, 1
+#define HR_STORAGE 1, 3, 6, 1, 2, 1, 25, 2, 3, 1
+#define HR_DEVICE 1, 3, 6, 1, 2, 1, 25, 3, 2, 1
+#define HR_PROCESSOR 1, 3, 6, 1, 2, 1, 25, 3, 3, 1
 
-#define HR_TYPE_RAM	"1.3.6.1.2.1.25.2.1.2"
-#define HR_TYPE_VIRTUAL	"1.3.6.1.2.1.25.2.1.3"
-#define HR_TYPE_DISK	"1.3.6.1.2.1.25.2.1.4"
-#define HR_TYPE_CPU	"1.3.6.1.2.1.25.3.1.3"
+#define HR_TYPE_RAM "1.3.6.1.2.1.25.2.1.2"
+#define HR_TYPE_VIRTUAL "1.3.6.1.2.1.25.2.1.3"
+#define HR_TYPE_DISK "1.3.6.1.2.1.25.2.1.4"
+#define HR_TYPE_CPU "1.3.6.1.2.1.25.3.1.3"
 
-static const struct snmp_oid hr_uptime = SNMP_OID(1, 3, 6, 1, 2, 1, 25, 1, 1, 0);
+static const struct snmp_oid hr_uptime =
+    SNMP_OID(1, 3, 6, 1, 2, 1, 25, 1, 1, 0);
 static const struct snmp_oid hr_users = SNMP_OID(1, 3, 6, 1, 2, 1, 25, 1, 5, 0);
 static const struct snmp_oid hr_procs = SNMP_OID(1, 3, 6, 1, 2, 1, 25, 1, 6, 0);
-static const struct snmp_oid hr_memsize = SNMP_OID(1, 3, 6, 1, 2, 1, 25, 2, 2, 0);
+static const struct snmp_oid hr_memsize =
+    SNMP_OID(1, 3, 6, 1, 2, 1, 25, 2, 2, 0);
 static const struct snmp_oid st_type = SNMP_OID(HR_STORAGE, 2);
 static const struct snmp_oid st_descr = SNMP_OID(HR_STORAGE, 3);
 static const struct snmp_oid st_units = SNMP_OID(HR_STORAGE, 4);
@@ -146,8 +148,8 @@ dev_pc_storage(struct snmp_out *o)
 			dev_pc_mount_label(descr, label, sizeof(label));
 			snprintf(fallback, sizeof(fallback), "storage%u", idx);
 			if (label[0] == '/') {
-				if (name_mount_part(label, part,
-				                    sizeof(part)) < 0)
+				if (name_mount_part(label, part, sizeof(part)) <
+				    0)
 					snprintf(part, sizeof(part), "%s",
 					         fallback);
 			} else if (snmp_parts_pick(&parts, label, fallback,
@@ -181,9 +183,9 @@ dev_pc_cpu(struct snmp_out *o)
 			n++;
 		}
 	if (n > 0)
-		snmp_out_gauge(o, (double)(int64_t)(sum / (double)n * 100 + 0.5) /
-		                      100.0,
-		               "cpu.util");
+		snmp_out_gauge(
+		    o, (double)(int64_t)(sum / (double)n * 100 + 0.5) / 100.0,
+		    "cpu.util");
 	pos = 0;
 	while ((v = snmp_store_next(o->st, &dev_type, &pos)) != NULL) {
 		uint32_t idx = v->oid[v->oid_len - 1];
@@ -231,7 +233,8 @@ dev_pc_build(struct snmp_out *o)
 	dev_pc_storage(o);
 	if (snmp_var_int(snmp_store_get(o->st, &hr_memsize, NULL, 0), &x) &&
 	    x > 0)
-		cJSON_AddNumberToObject(o->inv, "ram_bytes", (double)x * 1024.0);
+		cJSON_AddNumberToObject(o->inv, "ram_bytes",
+		                        (double)x * 1024.0);
 	snmp_out_text(snmp_store_get(o->st, &snmp_oid_sysname, NULL, 0), 0,
 	              text, sizeof(text));
 	snmp_out_inv_str(o, o->inv, "hostname", text);

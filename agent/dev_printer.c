@@ -18,15 +18,15 @@
 
 #include "agent/snmp_priv.h"
 
-#define HR_DEVICE	1, 3, 6, 1, 2, 1, 25, 3, 2, 1
-#define HR_PRINTER	1, 3, 6, 1, 2, 1, 25, 3, 5, 1
-#define PRT_GENERAL	1, 3, 6, 1, 2, 1, 43, 5, 1, 1
-#define PRT_LOCAL	1, 3, 6, 1, 2, 1, 43, 7, 1, 1
-#define PRT_INPUT	1, 3, 6, 1, 2, 1, 43, 8, 2, 1
-#define PRT_MARKER	1, 3, 6, 1, 2, 1, 43, 10, 2, 1
-#define PRT_SUPPLY	1, 3, 6, 1, 2, 1, 43, 11, 1, 1
-#define PRT_COLORANT	1, 3, 6, 1, 2, 1, 43, 12, 1, 1
-#define PRT_ALERT	1, 3, 6, 1, 2, 1, 43, 18, 1, 1
+#define HR_DEVICE 1, 3, 6, 1, 2, 1, 25, 3, 2, 1
+#define HR_PRINTER 1, 3, 6, 1, 2, 1, 25, 3, 5, 1
+#define PRT_GENERAL 1, 3, 6, 1, 2, 1, 43, 5, 1, 1
+#define PRT_LOCAL 1, 3, 6, 1, 2, 1, 43, 7, 1, 1
+#define PRT_INPUT 1, 3, 6, 1, 2, 1, 43, 8, 2, 1
+#define PRT_MARKER 1, 3, 6, 1, 2, 1, 43, 10, 2, 1
+#define PRT_SUPPLY 1, 3, 6, 1, 2, 1, 43, 11, 1, 1
+#define PRT_COLORANT 1, 3, 6, 1, 2, 1, 43, 12, 1, 1
+#define PRT_ALERT 1, 3, 6, 1, 2, 1, 43, 18, 1, 1
 
 static const struct snmp_oid hr_device_descr = SNMP_OID(HR_DEVICE, 3);
 static const struct snmp_oid hr_device_status = SNMP_OID(HR_DEVICE, 5);
@@ -76,23 +76,40 @@ static const struct snmp_walk dev_printer_walks[] = {
 
 /* PrtMarkerSuppliesTypeTC (IANA-PRINTER-MIB), for the inventory. */
 static const char *const dev_printer_supply_types[] = {
-    [1] = "other",          [2] = "unknown",
-    [3] = "toner",          [4] = "wasteToner",
-    [5] = "ink",            [6] = "inkCartridge",
-    [7] = "inkRibbon",      [8] = "wasteInk",
-    [9] = "opc",            [10] = "developer",
-    [11] = "fuserOil",      [12] = "solidWax",
-    [13] = "ribbonWax",     [14] = "wasteWax",
-    [15] = "fuser",         [16] = "coronaWire",
-    [17] = "fuserOilWick",  [18] = "cleanerUnit",
-    [19] = "fuserCleaningPad", [20] = "transferUnit",
-    [21] = "tonerCartridge", [22] = "fuserOiler",
-    [23] = "water",         [24] = "wasteWater",
-    [25] = "glueWaterAdditive", [26] = "wastePaper",
-    [27] = "bindingSupply", [28] = "bandingSupply",
-    [29] = "stitchingWire", [30] = "shrinkWrap",
-    [31] = "paperWrap",     [32] = "staples",
-    [33] = "inserts",       [34] = "covers",
+    [1] = "other",
+    [2] = "unknown",
+    [3] = "toner",
+    [4] = "wasteToner",
+    [5] = "ink",
+    [6] = "inkCartridge",
+    [7] = "inkRibbon",
+    [8] = "wasteInk",
+    [9] = "opc",
+    [10] = "developer",
+    [11] = "fuserOil",
+    [12] = "solidWax",
+    [13] = "ribbonWax",
+    [14] = "wasteWax",
+    [15] = "fuser",
+    [16] = "coronaWire",
+    [17] = "fuserOilWick",
+    [18] = "cleanerUnit",
+    [19] = "fuserCleaningPad",
+    [20] = "transferUnit",
+    [21] = "tonerCartridge",
+    [22] = "fuserOiler",
+    [23] = "water",
+    [24] = "wasteWater",
+    [25] = "glueWaterAdditive",
+    [26] = "wastePaper",
+    [27] = "bindingSupply",
+    [28] = "bandingSupply",
+    [29] = "stitchingWire",
+    [30] = "shrinkWrap",
+    [31] = "paperWrap",
+    [32] = "staples",
+    [33] = "inserts",
+    [34] = "covers",
 };
 
 /* PrtMarkerCounterUnitTC: the metric a lifetime count goes to. */
@@ -160,7 +177,8 @@ dev_printer_charset(const struct snmp_store *st, uint32_t dev)
 	uint32_t idx[2] = {dev, 0};
 	int64_t loc, cs;
 
-	if (!snmp_var_int(snmp_store_get(st, &prt_general_loc, &dev, 1), &loc) ||
+	if (!snmp_var_int(snmp_store_get(st, &prt_general_loc, &dev, 1),
+	                  &loc) ||
 	    loc < 0 || loc > UINT32_MAX)
 		return 0;
 	idx[1] = (uint32_t)loc;
@@ -172,7 +190,7 @@ dev_printer_charset(const struct snmp_store *st, uint32_t dev)
 /* Rows of a Printer-MIB column that belong to printer 'dev'. */
 static const struct snmp_var *
 dev_printer_row(const struct snmp_store *st, const struct snmp_oid *col,
-    uint32_t dev, size_t *pos, uint32_t *row)
+                uint32_t dev, size_t *pos, uint32_t *row)
 {
 	const struct snmp_var *v;
 
@@ -202,8 +220,8 @@ dev_printer_counts(struct snmp_out *o, uint32_t dev, cJSON *inv)
 	                            &idx[1])) != NULL) {
 		if (!snmp_var_uint(v, &life))
 			continue;
-		if (!snmp_var_int(snmp_store_get(o->st, &prt_marker_unit, idx, 2),
-		                  &unit))
+		if (!snmp_var_int(
+		        snmp_store_get(o->st, &prt_marker_unit, idx, 2), &unit))
 			unit = 7; /* most printers count impressions */
 		if (unit < 0 || unit >= 18 ||
 		    dev_printer_count_metric(unit, &unitname) == NULL)
@@ -247,24 +265,27 @@ dev_printer_supplies(struct snmp_out *o, uint32_t dev, int charset, cJSON *inv)
 			o->err = 1;
 			break;
 		}
-		if (!snmp_var_int(snmp_store_get(o->st, &prt_supply_class, idx, 2),
-		                  &cls))
+		if (!snmp_var_int(
+		        snmp_store_get(o->st, &prt_supply_class, idx, 2), &cls))
 			cls = 3;
 		receptacle = cls == 4;
-		if (!snmp_var_int(snmp_store_get(o->st, &prt_supply_level, idx, 2),
-		                  &level))
+		if (!snmp_var_int(
+		        snmp_store_get(o->st, &prt_supply_level, idx, 2),
+		        &level))
 			level = -2;
-		if (!snmp_var_int(snmp_store_get(o->st, &prt_supply_max, idx, 2),
-		                  &max))
+		if (!snmp_var_int(
+		        snmp_store_get(o->st, &prt_supply_max, idx, 2), &max))
 			max = -2;
 		/* A receptacle's level is the space left: report how full. */
 		if (snmp_decode_level_pct(level, max, &pct)) {
 			if (receptacle)
 				snmp_out_gauge(o, 100.0 - pct,
-				               "printer.supply.%s.full_pct", part);
+				               "printer.supply.%s.full_pct",
+				               part);
 			else
 				snmp_out_gauge(o, pct,
-				               "printer.supply.%s.level_pct", part);
+				               "printer.supply.%s.level_pct",
+				               part);
 		}
 		{
 			char prefix[NAME_METRIC_MAX + 1];
@@ -281,8 +302,9 @@ dev_printer_supplies(struct snmp_out *o, uint32_t dev, int charset, cJSON *inv)
 		cJSON_AddNumberToObject(s, "index", idx[1]);
 		snmp_out_inv_str(o, s, "description", descr);
 		snmp_out_inv_str(o, s, "name", part);
-		if (snmp_var_int(snmp_store_get(o->st, &prt_supply_type, idx, 2),
-		                 &type) &&
+		if (snmp_var_int(
+		        snmp_store_get(o->st, &prt_supply_type, idx, 2),
+		        &type) &&
 		    type > 0 &&
 		    type < (int64_t)(sizeof(dev_printer_supply_types) /
 		                     sizeof(dev_printer_supply_types[0])))
@@ -290,20 +312,21 @@ dev_printer_supplies(struct snmp_out *o, uint32_t dev, int charset, cJSON *inv)
 			                 dev_printer_supply_types[type]);
 		snmp_out_inv_str(o, s, "class",
 		                 receptacle ? "receptacle" : "consumed");
-		if (snmp_var_int(snmp_store_get(o->st, &prt_supply_colorant, idx,
-		                                 2),
-		                 &colorant) &&
+		if (snmp_var_int(
+		        snmp_store_get(o->st, &prt_supply_colorant, idx, 2),
+		        &colorant) &&
 		    colorant > 0 && colorant <= UINT32_MAX) {
 			cidx[1] = (uint32_t)colorant;
-			snmp_out_text(snmp_store_get(o->st, &prt_colorant_value,
-			                             cidx, 2),
-			              charset, color, sizeof(color));
+			snmp_out_text(
+			    snmp_store_get(o->st, &prt_colorant_value, cidx, 2),
+			    charset, color, sizeof(color));
 			snmp_out_inv_str(o, s, "color", color);
 		}
 		cJSON_AddNumberToObject(s, "max_capacity", (double)max);
-		/* PrtMarkerSuppliesSupplyUnitTC: 19 percent, 7 impressions... */
-		if (snmp_var_int(snmp_store_get(o->st, &prt_supply_unit, idx, 2),
-		                 &type))
+		/* PrtMarkerSuppliesSupplyUnitTC: 19 percent, 7 impressions...
+		 */
+		if (snmp_var_int(
+		        snmp_store_get(o->st, &prt_supply_unit, idx, 2), &type))
 			cJSON_AddNumberToObject(s, "unit", (double)type);
 	}
 	snmp_parts_clear(&parts);
@@ -331,9 +354,9 @@ dev_printer_trays(struct snmp_out *o, uint32_t dev, int charset, cJSON *inv)
 		snmp_out_text(snmp_store_get(o->st, &prt_input_name, idx, 2),
 		              charset, name, sizeof(name));
 		if (name[0] == '\0')
-			snmp_out_text(snmp_store_get(o->st, &prt_input_descr,
-			                             idx, 2),
-			              charset, name, sizeof(name));
+			snmp_out_text(
+			    snmp_store_get(o->st, &prt_input_descr, idx, 2),
+			    charset, name, sizeof(name));
 		snprintf(fallback, sizeof(fallback), "tray%u", idx[1]);
 		if (snmp_parts_pick(&parts, name, fallback, part) != 0) {
 			o->err = 1;
@@ -345,7 +368,8 @@ dev_printer_trays(struct snmp_out *o, uint32_t dev, int charset, cJSON *inv)
 		                  &max))
 			max = -2;
 		if (snmp_decode_level_pct(level, max, &pct))
-			snmp_out_gauge(o, pct, "printer.tray.%s.level_pct", part);
+			snmp_out_gauge(o, pct, "printer.tray.%s.level_pct",
+			               part);
 		snprintf(prefix, sizeof(prefix), "printer.tray.%s", part);
 		snmp_out_label(o, prefix, name);
 		if ((t = cJSON_CreateObject()) == NULL) {
@@ -378,12 +402,13 @@ dev_printer_alerts(struct snmp_out *o, uint32_t dev, int charset)
 	                            &idx[1])) != NULL) {
 		if (!snmp_var_int(v, &acode))
 			continue;
-		if (!snmp_var_int(snmp_store_get(o->st, &prt_alert_group, idx, 2),
-		                  &group))
+		if (!snmp_var_int(
+		        snmp_store_get(o->st, &prt_alert_group, idx, 2),
+		        &group))
 			group = -1;
-		if (!snmp_var_int(snmp_store_get(o->st, &prt_alert_severity,
-		                                 idx, 2),
-		                  &sevl))
+		if (!snmp_var_int(
+		        snmp_store_get(o->st, &prt_alert_severity, idx, 2),
+		        &sevl))
 			sevl = 1;
 		if (!snmp_decode_alert(acode, group, sevl, code, sizeof(code),
 		                       &sev))
@@ -405,7 +430,8 @@ dev_printer_build(struct snmp_out *o)
 	int64_t x;
 	size_t i;
 
-	if (snmp_var_int(snmp_store_get(o->st, &hr_printer_status, &dev, 1), &x))
+	if (snmp_var_int(snmp_store_get(o->st, &hr_printer_status, &dev, 1),
+	                 &x))
 		snmp_out_gauge(o, (double)x, "printer.status");
 	if (snmp_var_int(snmp_store_get(o->st, &hr_device_status, &dev, 1), &x))
 		snmp_out_gauge(o, (double)x, "printer.device_status");
@@ -430,8 +456,8 @@ dev_printer_build(struct snmp_out *o)
 	snmp_out_text(snmp_store_get(o->st, &prt_general_serial, &dev, 1), 0,
 	              text, sizeof(text));
 	snmp_out_inv_str(o, o->inv, "serial", text);
-	snmp_out_text(snmp_store_get(o->st, &prt_general_name, &dev, 1), charset,
-	              text, sizeof(text));
+	snmp_out_text(snmp_store_get(o->st, &prt_general_name, &dev, 1),
+	              charset, text, sizeof(text));
 	snmp_out_inv_str(o, o->inv, "printer_name", text);
 	if (charset > 0)
 		cJSON_AddNumberToObject(o->inv, "charset", charset);

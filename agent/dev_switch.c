@@ -20,10 +20,10 @@
 
 #include "agent/snmp_priv.h"
 
-#define IF_TABLE	1, 3, 6, 1, 2, 1, 2, 2, 1
-#define IFX_TABLE	1, 3, 6, 1, 2, 1, 31, 1, 1, 1
-#define ENT_PHYS	1, 3, 6, 1, 2, 1, 47, 1, 1, 1, 1
-#define ENT_SENSOR	1, 3, 6, 1, 2, 1, 99, 1, 1, 1
+#define IF_TABLE 1, 3, 6, 1, 2, 1, 2, 2, 1
+#define IFX_TABLE 1, 3, 6, 1, 2, 1, 31, 1, 1, 1
+#define ENT_PHYS 1, 3, 6, 1, 2, 1, 47, 1, 1, 1, 1
+#define ENT_SENSOR 1, 3, 6, 1, 2, 1, 99, 1, 1, 1
 
 static const struct snmp_oid if_descr = SNMP_OID(IF_TABLE, 2);
 static const struct snmp_oid if_type = SNMP_OID(IF_TABLE, 3);
@@ -97,8 +97,8 @@ dev_switch_hist(const struct snmp_hist *h, uint32_t ifindex)
 /* A counter: the 64-bit column if the device has it, else the 32-bit. */
 static void
 dev_switch_counter(struct snmp_out *o, const struct snmp_oid *hc,
-    const struct snmp_oid *c32, uint32_t ifindex, const char *part,
-    const char *what)
+                   const struct snmp_oid *c32, uint32_t ifindex,
+                   const char *part, const char *what)
 {
 	uint64_t v;
 
@@ -110,7 +110,7 @@ dev_switch_counter(struct snmp_out *o, const struct snmp_oid *hc,
 
 static void
 dev_switch_port(struct snmp_out *o, uint32_t ifindex, const char *label,
-    const char *part, struct snmp_port_hist *ph, cJSON *arr)
+                const char *part, struct snmp_port_hist *ph, cJSON *arr)
 {
 	const struct snmp_port_hist *prev = dev_switch_hist(o->h, ifindex);
 	char prefix[NAME_METRIC_MAX + 1], alias[256], descr[256], text[600];
@@ -152,8 +152,8 @@ dev_switch_port(struct snmp_out *o, uint32_t ifindex, const char *label,
 	if (counters) {
 		dev_switch_counter(o, &ifx_hc_in, &if_in_octets, ifindex, part,
 		                   "in_bytes");
-		dev_switch_counter(o, &ifx_hc_out, &if_out_octets, ifindex, part,
-		                   "out_bytes");
+		dev_switch_counter(o, &ifx_hc_out, &if_out_octets, ifindex,
+		                   part, "out_bytes");
 		dev_switch_counter(o, NULL, &if_in_errors, ifindex, part,
 		                   "in_errors");
 		dev_switch_counter(o, NULL, &if_out_errors, ifindex, part,
@@ -279,15 +279,16 @@ dev_switch_sensors(struct snmp_out *o)
 		if (!snmp_var_int(snmp_store_get(o->st, &sensor_scale, &idx, 1),
 		                  &scale))
 			scale = 9;
-		if (!snmp_var_int(snmp_store_get(o->st, &sensor_precision, &idx,
-		                                 1),
-		                  &prec))
+		if (!snmp_var_int(
+		        snmp_store_get(o->st, &sensor_precision, &idx, 1),
+		        &prec))
 			prec = 0;
-		snmp_out_text(snmp_store_get(o->st, &ent_name, &idx, 1), 0, name,
-		              sizeof(name));
+		snmp_out_text(snmp_store_get(o->st, &ent_name, &idx, 1), 0,
+		              name, sizeof(name));
 		if (name[0] == '\0')
-			snmp_out_text(snmp_store_get(o->st, &ent_descr, &idx, 1),
-			              0, name, sizeof(name));
+			snmp_out_text(
+			    snmp_store_get(o->st, &ent_descr, &idx, 1), 0, name,
+			    sizeof(name));
 		snprintf(fallback, sizeof(fallback), "sensor%u", idx);
 		if (snmp_parts_pick(&parts, name, fallback, part) != 0) {
 			o->err = 1;

@@ -23,29 +23,29 @@
  * prtAlertTable rows map to, so both sources raise the same code.
  */
 const struct snmp_errbit snmp_errbits[] = {
-	{0x8000, "lowPaper", "printer.paper_low", WIRE_SEV_WARNING, "Paper low"},
-	{0x4000, "noPaper", "printer.paper_empty", WIRE_SEV_CRITICAL, "No paper"},
-	{0x2000, "lowToner", "printer.toner_low", WIRE_SEV_WARNING, "Toner low"},
-	{0x1000, "noToner", "printer.toner_empty", WIRE_SEV_CRITICAL, "No toner"},
-	{0x0800, "doorOpen", "printer.door_open", WIRE_SEV_CRITICAL, "Door open"},
-	{0x0400, "jammed", "printer.jam", WIRE_SEV_CRITICAL, "Paper jam"},
-	{0x0200, "offline", "printer.offline", WIRE_SEV_CRITICAL, "Offline"},
-	{0x0100, "serviceRequested", "printer.service_requested",
-	 WIRE_SEV_WARNING, "Service requested"},
-	{0x0080, "inputTrayMissing", "printer.input_tray_missing",
-	 WIRE_SEV_WARNING, "Input tray missing"},
-	{0x0040, "outputTrayMissing", "printer.output_tray_missing",
-	 WIRE_SEV_WARNING, "Output tray missing"},
-	{0x0020, "markerSupplyMissing", "printer.supply_missing",
-	 WIRE_SEV_CRITICAL, "Marker supply missing"},
-	{0x0010, "outputNearFull", "printer.output_near_full", WIRE_SEV_WARNING,
-	 "Output tray almost full"},
-	{0x0008, "outputFull", "printer.output_full", WIRE_SEV_CRITICAL,
-	 "Output tray full"},
-	{0x0004, "inputTrayEmpty", "printer.input_tray_empty", WIRE_SEV_WARNING,
-	 "Input tray empty"},
-	{0x0002, "overduePreventMaint", "printer.maintenance_overdue",
-	 WIRE_SEV_WARNING, "Preventive maintenance overdue"},
+    {0x8000, "lowPaper", "printer.paper_low", WIRE_SEV_WARNING, "Paper low"},
+    {0x4000, "noPaper", "printer.paper_empty", WIRE_SEV_CRITICAL, "No paper"},
+    {0x2000, "lowToner", "printer.toner_low", WIRE_SEV_WARNING, "Toner low"},
+    {0x1000, "noToner", "printer.toner_empty", WIRE_SEV_CRITICAL, "No toner"},
+    {0x0800, "doorOpen", "printer.door_open", WIRE_SEV_CRITICAL, "Door open"},
+    {0x0400, "jammed", "printer.jam", WIRE_SEV_CRITICAL, "Paper jam"},
+    {0x0200, "offline", "printer.offline", WIRE_SEV_CRITICAL, "Offline"},
+    {0x0100, "serviceRequested", "printer.service_requested", WIRE_SEV_WARNING,
+     "Service requested"},
+    {0x0080, "inputTrayMissing", "printer.input_tray_missing", WIRE_SEV_WARNING,
+     "Input tray missing"},
+    {0x0040, "outputTrayMissing", "printer.output_tray_missing",
+     WIRE_SEV_WARNING, "Output tray missing"},
+    {0x0020, "markerSupplyMissing", "printer.supply_missing", WIRE_SEV_CRITICAL,
+     "Marker supply missing"},
+    {0x0010, "outputNearFull", "printer.output_near_full", WIRE_SEV_WARNING,
+     "Output tray almost full"},
+    {0x0008, "outputFull", "printer.output_full", WIRE_SEV_CRITICAL,
+     "Output tray full"},
+    {0x0004, "inputTrayEmpty", "printer.input_tray_empty", WIRE_SEV_WARNING,
+     "Input tray empty"},
+    {0x0002, "overduePreventMaint", "printer.maintenance_overdue",
+     WIRE_SEV_WARNING, "Preventive maintenance overdue"},
 };
 const size_t snmp_nerrbits = sizeof(snmp_errbits) / sizeof(snmp_errbits[0]);
 
@@ -181,8 +181,8 @@ snmp_pick_charset(const uint8_t *s, size_t n, int mibenum, size_t *skip)
 	 */
 	if (mibenum == 1000 || mibenum == 1013 || mibenum == 1014 ||
 	    mibenum == 1015) {
-		if (n % 2 != 0 || (memchr(s, 0, n) == NULL &&
-		                   snmp_printable_ascii(s, n)))
+		if (n % 2 != 0 ||
+		    (memchr(s, 0, n) == NULL && snmp_printable_ascii(s, n)))
 			return CS_UTF8;
 	}
 	switch (mibenum) {
@@ -224,7 +224,7 @@ snmp_pick_charset(const uint8_t *s, size_t n, int mibenum, size_t *skip)
 
 size_t
 snmp_decode_text(const uint8_t *s, size_t n, int mibenum, char *out,
-    size_t outsz)
+                 size_t outsz)
 {
 	size_t i, o = 0, skip;
 	enum snmp_cs cs;
@@ -295,83 +295,83 @@ enum {
 };
 
 struct snmp_alertmap {
-	int		 code;
-	const char	*cond;	/* NULL: not a condition */
+	int code;
+	const char *cond; /* NULL: not a condition */
 };
 
 /* PrtAlertCodeTC (IANA-PRINTER-MIB); codes not listed keep their number. */
 static const struct snmp_alertmap snmp_alertmap[] = {
-	{3, "printer.door_open"},	/* coverOpen */
-	{4, NULL},			/* coverClosed */
-	{5, "printer.door_open"},	/* interlockOpen */
-	{6, NULL},			/* interlockClosed */
-	{7, NULL},			/* configurationChange */
-	{8, "printer.jam"},
-	{9, "printer.subunit_missing"},
-	{10, "printer.life_almost_over"},
-	{11, "printer.life_over"},
-	{16, "printer.turned_off"},	/* subunitTurnedOff */
-	{17, NULL},			/* subunitTurnedOn */
-	{18, "printer.subunit_offline"},
-	{19, "printer.unable_to_print"},
-	{22, "printer.offline"},	/* subunitOffline */
-	{23, NULL},			/* subunitPowerSaver */
-	{24, NULL},			/* subunitWarmingUp */
-	{25, NULL},			/* subunitAdded */
-	{26, NULL},			/* subunitRemoved */
-	{27, "printer.resource_added"},
-	{29, "printer.failure"},	/* recoverable */
-	{30, "printer.failure"},	/* unrecoverable */
-	{33, "printer.motor_failure"},
-	{34, "printer.memory_exhausted"},
-	{35, "printer.under_temperature"},
-	{36, "printer.over_temperature"},
-	{501, "printer.door_open"},
-	{502, NULL},			/* doorClosed */
-	{503, NULL},			/* powerUp */
-	{504, NULL},			/* powerDown */
-	{505, NULL},			/* printerNMSReset */
-	{506, NULL},			/* printerManualReset */
-	{507, NULL},			/* printerReadyToPrint */
-	{801, "printer.input_tray_missing"},
-	{802, "printer.input_supply_missing"},
-	{803, "printer.input_media_size_change"},
-	{804, "printer.input_media_weight_change"},
-	{805, "printer.input_media_type_change"},
-	{806, "printer.input_media_color_change"},
-	{807, "printer.paper_low"},
-	{808, "printer.paper_empty"},
-	{809, "printer.input_manual_feed"},
-	{901, "printer.output_tray_missing"},
-	{902, "printer.output_near_full"},
-	{903, "printer.output_full"},
-	{1001, "printer.fuser_under_temperature"},
-	{1002, "printer.fuser_over_temperature"},
-	{1101, "printer.toner_empty"},
-	{1102, "printer.ink_empty"},
-	{1103, "printer.print_ribbon_empty"},
-	{1104, "printer.toner_low"},
-	{1105, "printer.ink_low"},
-	{1106, "printer.print_ribbon_low"},
-	{1107, "printer.waste_almost_full"},
-	{1108, "printer.waste_almost_full"},	/* ink waste */
-	{1109, "printer.waste_full"},
-	{1110, "printer.waste_full"},		/* ink waste */
-	{1111, "printer.opc_life_almost_over"},
-	{1112, "printer.opc_life_over"},
-	{1113, "printer.developer_low"},
-	{1114, "printer.developer_empty"},
-	{1115, "printer.toner_cartridge_missing"},
-	{1301, "printer.media_path_tray_missing"},
-	{1302, "printer.media_path_tray_almost_full"},
-	{1303, "printer.media_path_tray_full"},
-	{1304, "printer.duplexer_missing"},
-	{1801, NULL},	/* alertRemovalOfBinaryChangeEntry */
+    {3, "printer.door_open"}, /* coverOpen */
+    {4, NULL},                /* coverClosed */
+    {5, "printer.door_open"}, /* interlockOpen */
+    {6, NULL},                /* interlockClosed */
+    {7, NULL},                /* configurationChange */
+    {8, "printer.jam"},
+    {9, "printer.subunit_missing"},
+    {10, "printer.life_almost_over"},
+    {11, "printer.life_over"},
+    {16, "printer.turned_off"}, /* subunitTurnedOff */
+    {17, NULL},                 /* subunitTurnedOn */
+    {18, "printer.subunit_offline"},
+    {19, "printer.unable_to_print"},
+    {22, "printer.offline"}, /* subunitOffline */
+    {23, NULL},              /* subunitPowerSaver */
+    {24, NULL},              /* subunitWarmingUp */
+    {25, NULL},              /* subunitAdded */
+    {26, NULL},              /* subunitRemoved */
+    {27, "printer.resource_added"},
+    {29, "printer.failure"}, /* recoverable */
+    {30, "printer.failure"}, /* unrecoverable */
+    {33, "printer.motor_failure"},
+    {34, "printer.memory_exhausted"},
+    {35, "printer.under_temperature"},
+    {36, "printer.over_temperature"},
+    {501, "printer.door_open"},
+    {502, NULL}, /* doorClosed */
+    {503, NULL}, /* powerUp */
+    {504, NULL}, /* powerDown */
+    {505, NULL}, /* printerNMSReset */
+    {506, NULL}, /* printerManualReset */
+    {507, NULL}, /* printerReadyToPrint */
+    {801, "printer.input_tray_missing"},
+    {802, "printer.input_supply_missing"},
+    {803, "printer.input_media_size_change"},
+    {804, "printer.input_media_weight_change"},
+    {805, "printer.input_media_type_change"},
+    {806, "printer.input_media_color_change"},
+    {807, "printer.paper_low"},
+    {808, "printer.paper_empty"},
+    {809, "printer.input_manual_feed"},
+    {901, "printer.output_tray_missing"},
+    {902, "printer.output_near_full"},
+    {903, "printer.output_full"},
+    {1001, "printer.fuser_under_temperature"},
+    {1002, "printer.fuser_over_temperature"},
+    {1101, "printer.toner_empty"},
+    {1102, "printer.ink_empty"},
+    {1103, "printer.print_ribbon_empty"},
+    {1104, "printer.toner_low"},
+    {1105, "printer.ink_low"},
+    {1106, "printer.print_ribbon_low"},
+    {1107, "printer.waste_almost_full"},
+    {1108, "printer.waste_almost_full"}, /* ink waste */
+    {1109, "printer.waste_full"},
+    {1110, "printer.waste_full"}, /* ink waste */
+    {1111, "printer.opc_life_almost_over"},
+    {1112, "printer.opc_life_over"},
+    {1113, "printer.developer_low"},
+    {1114, "printer.developer_empty"},
+    {1115, "printer.toner_cartridge_missing"},
+    {1301, "printer.media_path_tray_missing"},
+    {1302, "printer.media_path_tray_almost_full"},
+    {1303, "printer.media_path_tray_full"},
+    {1304, "printer.duplexer_missing"},
+    {1801, NULL}, /* alertRemovalOfBinaryChangeEntry */
 };
 
 bool
-snmp_decode_alert(int64_t code, int64_t group, int64_t severity,
-    char *codebuf, size_t codesz, enum wire_severity *sev)
+snmp_decode_alert(int64_t code, int64_t group, int64_t severity, char *codebuf,
+                  size_t codesz, enum wire_severity *sev)
 {
 	const char *cond = NULL;
 	size_t i;
@@ -379,29 +379,30 @@ snmp_decode_alert(int64_t code, int64_t group, int64_t severity,
 	/* warningBinaryChangeEvent(5): an event, not a lasting condition. */
 	if (severity == 5)
 		return false;
-	*sev = severity == 3 ? WIRE_SEV_CRITICAL
-	     : severity == 4 ? WIRE_SEV_WARNING : WIRE_SEV_INFO;
+	*sev = severity == 3   ? WIRE_SEV_CRITICAL
+	       : severity == 4 ? WIRE_SEV_WARNING
+	                       : WIRE_SEV_INFO;
 	/* Generic codes made specific by the group the alert is about. */
 	switch (code) {
 	case 12: /* subunitAlmostEmpty */
-		cond = group == GRP_INPUT ? "printer.paper_low"
-		     : group == GRP_SUPPLIES ? "printer.supply_low"
-		     : "printer.almost_empty";
+		cond = group == GRP_INPUT      ? "printer.paper_low"
+		       : group == GRP_SUPPLIES ? "printer.supply_low"
+		                               : "printer.almost_empty";
 		break;
 	case 13: /* subunitEmpty */
-		cond = group == GRP_INPUT ? "printer.paper_empty"
-		     : group == GRP_SUPPLIES ? "printer.supply_empty"
-		     : "printer.empty";
+		cond = group == GRP_INPUT      ? "printer.paper_empty"
+		       : group == GRP_SUPPLIES ? "printer.supply_empty"
+		                               : "printer.empty";
 		break;
 	case 14: /* subunitAlmostFull */
-		cond = group == GRP_OUTPUT ? "printer.output_near_full"
-		     : group == GRP_SUPPLIES ? "printer.waste_almost_full"
-		     : "printer.almost_full";
+		cond = group == GRP_OUTPUT     ? "printer.output_near_full"
+		       : group == GRP_SUPPLIES ? "printer.waste_almost_full"
+		                               : "printer.almost_full";
 		break;
 	case 15: /* subunitFull */
-		cond = group == GRP_OUTPUT ? "printer.output_full"
-		     : group == GRP_SUPPLIES ? "printer.waste_full"
-		     : "printer.full";
+		cond = group == GRP_OUTPUT     ? "printer.output_full"
+		       : group == GRP_SUPPLIES ? "printer.waste_full"
+		                               : "printer.full";
 		break;
 	default:
 		for (i = 0; i < sizeof(snmp_alertmap) / sizeof(*snmp_alertmap);
@@ -428,9 +429,8 @@ double
 snmp_decode_sensor(int64_t value, int64_t scale, int64_t precision)
 {
 	/* EntitySensorDataScale: yocto(1) .. yotta(17), units(9) = 10^0. */
-	static const int exp10[] = {0,   -24, -21, -18, -15, -12, -9,
-	                            -6,  -3,  0,   3,   6,   9,   12,
-	                            18,  15,  21,  24};
+	static const int exp10[] = {0, -24, -21, -18, -15, -12, -9, -6, -3,
+	                            0, 3,   6,   9,   12,  18,  15, 21, 24};
 	double v = (double)value;
 	int e = 0;
 

@@ -46,7 +46,7 @@ snmp_plan_for(enum dev_type type)
 
 static void
 snmp_out_metric(struct snmp_out *o, int counter, double v, const char *fmt,
-    va_list ap)
+                va_list ap)
 {
 	char name[NAME_METRIC_MAX + 2];
 	int n;
@@ -106,7 +106,7 @@ snmp_conds_find(const struct snmp_conds *c, const char *code)
  */
 void
 snmp_out_cond(struct snmp_out *o, const char *code, enum wire_severity sev,
-    const char *text)
+              const char *text)
 {
 	struct snmp_cond *c;
 	size_t len;
@@ -151,7 +151,7 @@ snmp_out_label(struct snmp_out *o, const char *prefix, const char *label)
 
 void
 snmp_out_inv_str(struct snmp_out *o, cJSON *obj, const char *key,
-    const char *val)
+                 const char *val)
 {
 	if (val == NULL || val[0] == '\0')
 		return;
@@ -171,7 +171,7 @@ snmp_out_text(const struct snmp_var *v, int charset, char *out, size_t outsz)
 
 int
 snmp_parts_pick(struct snmp_parts *p, const char *label, const char *fallback,
-    char *part)
+                char *part)
 {
 	size_t i;
 
@@ -224,7 +224,7 @@ snmp_round_clear(struct snmp_round *r)
 
 static int
 snmp_round_event(struct snmp_round *r, int64_t ts, const struct snmp_cond *c,
-    enum wire_evstate state)
+                 enum wire_evstate state)
 {
 	struct wire_event *e;
 
@@ -318,7 +318,8 @@ snmp_round_system(struct snmp_out *o)
 		if (v == NULL)
 			continue;
 		if (v->type == SNMP_T_OID)
-			snprintf(text, sizeof(text), "%s", (const char *)v->str);
+			snprintf(text, sizeof(text), "%s",
+			         (const char *)v->str);
 		else
 			snmp_out_text(v, 0, text, sizeof(text));
 		snmp_out_inv_str(o, o->inv, sys[i].key, text);
@@ -327,7 +328,8 @@ snmp_round_system(struct snmp_out *o)
 
 int
 snmp_round_build(const struct snmp_plan *plan, const struct snmp_store *st,
-    struct snmp_hist *h, int64_t ts, unsigned interval, struct snmp_round *r)
+                 struct snmp_hist *h, int64_t ts, unsigned interval,
+                 struct snmp_round *r)
 {
 	struct snmp_out o;
 	int64_t ticks;
@@ -343,8 +345,8 @@ snmp_round_build(const struct snmp_plan *plan, const struct snmp_store *st,
 	r->m.interval = interval;
 	if ((o.inv = cJSON_CreateObject()) == NULL ||
 	    (o.labels = cJSON_CreateObject()) == NULL ||
-	    cJSON_AddStringToObject(o.inv, "type", wire_type_name(plan->type)) ==
-	        NULL)
+	    cJSON_AddStringToObject(o.inv, "type",
+	                            wire_type_name(plan->type)) == NULL)
 		goto fail;
 	if (snmp_var_int(snmp_store_get(st, &snmp_oid_sysuptime, NULL, 0),
 	                 &ticks)) {

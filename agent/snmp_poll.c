@@ -21,8 +21,8 @@
  *
  * Timing: a request waits a quarter of the interval (100 ms .. 2 s) for
  * its answer and is retried twice, so a device that does not answer fails
- * its round within 3/4 of the interval.  Any request that fails after its retries
- * fails the round; the second failed round in a row makes the device
+ * its round within 3/4 of the interval.  Any request that fails after its
+ * retries fails the round; the second failed round in a row makes the device
  * unreachable (state change plus a device.unreachable condition), and the
  * first round that succeeds again makes it online.  A round still running
  * when the next is due makes that next round skipped, not queued.
@@ -46,72 +46,72 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 
-#define SNMP_POLL_RETRIES	2
-#define SNMP_POLL_VARBINDS	40	/* per GETBULK answer, about 1400 bytes */
-#define SNMP_POLL_MAXCOLS	16
+#define SNMP_POLL_RETRIES 2
+#define SNMP_POLL_VARBINDS 40 /* per GETBULK answer, about 1400 bytes */
+#define SNMP_POLL_MAXCOLS 16
 
 struct snmp_result {
-	struct snmp_result	*next;
-	const struct snmp_dev	*dev;
-	enum wire_state		 state;
-	int			 state_changed;
-	bool			 has_metrics;
-	struct snmp_round	 round;
+	struct snmp_result *next;
+	const struct snmp_dev *dev;
+	enum wire_state state;
+	int state_changed;
+	bool has_metrics;
+	struct snmp_round round;
 };
 
 struct snmp_dev {
-	struct snmp_poller		*p;
-	const struct agent_device	*cfg;
-	const struct snmp_plan		*plan;
-	char				 peer[300];
-	unsigned			 interval;
-	long				 timeout_us;
+	struct snmp_poller *p;
+	const struct agent_device *cfg;
+	const struct snmp_plan *plan;
+	char peer[300];
+	unsigned interval;
+	long timeout_us;
 
 	/* SNMPv3 keys, made once from the pass phrases. */
-	u_char		auth_key[USM_AUTH_KU_LEN];
-	size_t		auth_key_len;
-	u_char		priv_key[USM_PRIV_KU_LEN];
-	size_t		priv_key_len;
+	u_char auth_key[USM_AUTH_KU_LEN];
+	size_t auth_key_len;
+	u_char priv_key[USM_PRIV_KU_LEN];
+	size_t priv_key_len;
 
 	/* SNMP thread only. */
-	void		*sp;
-	int		 fd;
-	int64_t		 deadline;	/* monotonic ms of the next timeout */
-	bool		 running, want_send, finished, failed;
-	int64_t		 round_ts;
-	size_t		 step;		/* 0: GETs, 1..nwalks: walks */
-	unsigned char	 get_dropped[32];
-	oid		 cursor[SNMP_POLL_MAXCOLS][MAX_OID_LEN];
-	size_t		 cursor_len[SNMP_POLL_MAXCOLS];
-	bool		 col_done[SNMP_POLL_MAXCOLS];
-	int		 varbinds;	/* per GETBULK answer; halved on tooBig */
-	const char	*why;		/* why the round failed */
+	void *sp;
+	int fd;
+	int64_t deadline; /* monotonic ms of the next timeout */
+	bool running, want_send, finished, failed;
+	int64_t round_ts;
+	size_t step; /* 0: GETs, 1..nwalks: walks */
+	unsigned char get_dropped[32];
+	oid cursor[SNMP_POLL_MAXCOLS][MAX_OID_LEN];
+	size_t cursor_len[SNMP_POLL_MAXCOLS];
+	bool col_done[SNMP_POLL_MAXCOLS];
+	int varbinds;    /* per GETBULK answer; halved on tooBig */
+	const char *why; /* why the round failed */
 	struct snmp_store st;
 	struct snmp_hist hist;
-	enum wire_state	 state;
-	bool		 state_known;
-	unsigned	 fails;
+	enum wire_state state;
+	bool state_known;
+	unsigned fails;
 
 	/* Shared with the main thread, under p->lock. */
-	int64_t		 next_ts;
-	bool		 busy, start;
-	int64_t		 start_ts;
-	unsigned long	 skipped;
+	int64_t next_ts;
+	bool busy, start;
+	int64_t start_ts;
+	unsigned long skipped;
 };
 
 struct snmp_poller {
-	struct snmp_dev		*devs;
-	size_t			 n;
-	pthread_mutex_t		 lock;
-	pthread_t		 thread;
-	bool			 thread_started;
-	bool			 stop;
-	int			 wake[2];
-	int			 ready[2];
-	int			 epfd;
-	netsnmp_large_fd_set	 fdset;
-	struct snmp_result	*head, **tail;
-	struct snmp_result	*delivering;
+	struct snmp_dev *devs;
+	size_t n;
+	pthread_mutex_t lock;
+	pthread_t thread;
+	bool thread_started;
+	bool stop;
+	int wake[2];
+	int ready[2];
+	int epfd;
+	netsnmp_large_fd_set fdset;
+	struct snmp_result *head, **tail;
+	struct snmp_result *delivering;
 };
 
 static pthread_once_t snmp_poll_once = PTHREAD_ONCE_INIT;
@@ -193,8 +193,8 @@ snmp_dev_keys(struct snmp_dev *d)
 	return 0;
 }
 
-static int snmp_dev_cb(int op, netsnmp_session *ss, int reqid,
-                       netsnmp_pdu *pdu, void *magic);
+static int snmp_dev_cb(int op, netsnmp_session *ss, int reqid, netsnmp_pdu *pdu,
+                       void *magic);
 
 static int
 snmp_dev_open(struct snmp_dev *d)
@@ -213,8 +213,8 @@ snmp_dev_open(struct snmp_dev *d)
 	switch (c->snmp_version) {
 	case 1:
 	case 2:
-		s.version = c->snmp_version == 1 ? SNMP_VERSION_1
-		                                 : SNMP_VERSION_2c;
+		s.version =
+		    c->snmp_version == 1 ? SNMP_VERSION_1 : SNMP_VERSION_2c;
 		s.community = (u_char *)c->community;
 		s.community_len = strlen(c->community);
 		break;
@@ -243,8 +243,7 @@ snmp_dev_open(struct snmp_dev *d)
 				    OID_LENGTH(usmHMACSHA1AuthProtocol);
 				break;
 			}
-			memcpy(s.securityAuthKey, d->auth_key,
-			       d->auth_key_len);
+			memcpy(s.securityAuthKey, d->auth_key, d->auth_key_len);
 			s.securityAuthKeyLen = d->auth_key_len;
 		}
 		if (c->snmp_priv != SNMP_PRIV_NONE) {
@@ -258,8 +257,7 @@ snmp_dev_open(struct snmp_dev *d)
 				s.securityPrivProtoLen =
 				    OID_LENGTH(usmAESPrivProtocol);
 			}
-			memcpy(s.securityPrivKey, d->priv_key,
-			       d->priv_key_len);
+			memcpy(s.securityPrivKey, d->priv_key, d->priv_key_len);
 			s.securityPrivKeyLen = d->priv_key_len;
 		}
 		/*
@@ -395,13 +393,13 @@ snmp_dev_send(struct snmp_dev *d)
 				snmp_dev_send(d);
 			return;
 		}
-		pdu = snmp_pdu_create(bulk ? SNMP_MSG_GETBULK
-		                           : SNMP_MSG_GETNEXT);
+		pdu =
+		    snmp_pdu_create(bulk ? SNMP_MSG_GETBULK : SNMP_MSG_GETNEXT);
 		if (bulk) {
 			pdu->non_repeaters = 0;
-			pdu->max_repetitions =
-			    d->varbinds / (long)n > 0 ? d->varbinds / (long)n
-			                              : 1;
+			pdu->max_repetitions = d->varbinds / (long)n > 0
+			                           ? d->varbinds / (long)n
+			                           : 1;
 		}
 		for (i = 0; i < n; i++)
 			snmp_add_null_var(pdu, d->cursor[cols[i]],
@@ -443,9 +441,10 @@ snmp_dev_keep(struct snmp_dev *d, const netsnmp_variable_list *vb)
 		num = (int64_t)(uint32_t)*vb->val.integer;
 		break;
 	case ASN_COUNTER64:
-		num = (int64_t)((uint64_t)(vb->val.counter64->high & 0xffffffffu)
-		                    << 32 |
-		                (vb->val.counter64->low & 0xffffffffu));
+		num =
+		    (int64_t)((uint64_t)(vb->val.counter64->high & 0xffffffffu)
+		                  << 32 |
+		              (vb->val.counter64->low & 0xffffffffu));
 		break;
 	case ASN_OCTET_STR:
 	case ASN_OPAQUE:
@@ -564,7 +563,7 @@ snmp_dev_got_walk(struct snmp_dev *d, netsnmp_pdu *pdu)
 
 static int
 snmp_dev_cb(int op, netsnmp_session *ss, int reqid, netsnmp_pdu *pdu,
-    void *magic)
+            void *magic)
 {
 	struct snmp_dev *d = magic;
 
@@ -610,12 +609,11 @@ snmp_result_new(const struct snmp_dev *d)
 
 static int
 snmp_result_event(struct snmp_result *r, int64_t ts, enum wire_evstate st,
-    const char *text)
+                  const char *text)
 {
 	struct wire_event *e;
 
-	if ((e = realloc(r->round.ev,
-	                 (r->round.nev + 1) * sizeof(*e))) == NULL)
+	if ((e = realloc(r->round.ev, (r->round.nev + 1) * sizeof(*e))) == NULL)
 		return -1;
 	r->round.ev = e;
 	r->round.cap_ev = r->round.nev + 1;
@@ -696,7 +694,8 @@ snmp_dev_finish(struct snmp_dev *d)
 				         "no SNMP answer from %s (%s)", d->peer,
 				         d->why ? d->why : "timeout");
 				if (snmp_result_event(r, d->round_ts,
-				                      WIRE_EV_RAISED, text) != 0)
+				                      WIRE_EV_RAISED,
+				                      text) != 0)
 					log_warn("snmp: %s: out of memory",
 					         d->cfg->name);
 			}
@@ -793,8 +792,8 @@ snmp_poller_main(void *arg)
 		for (i = 0; i < p->n; i++)
 			if (p->devs[i].running && p->devs[i].deadline < next)
 				next = p->devs[i].deadline;
-		timeout = next == INT64_MAX ? -1
-		          : next <= now     ? 0
+		timeout = next == INT64_MAX    ? -1
+		          : next <= now        ? 0
 		          : next - now > 60000 ? 60000
 		                               : (int)(next - now);
 		n = epoll_wait(p->epfd, evs, 64, timeout);
@@ -826,7 +825,7 @@ snmp_poller_main(void *arg)
 
 static int
 snmp_dev_setup(struct snmp_poller *p, struct snmp_dev *d,
-    const struct agent_device *cfg)
+               const struct agent_device *cfg)
 {
 	unsigned port = cfg->port ? cfg->port : 161;
 	long ms;
@@ -980,7 +979,8 @@ snmp_poller_tick(struct snmp_poller *p, int64_t now)
 	pthread_mutex_lock(&p->lock);
 	for (i = 0; i < p->n; i++) {
 		d = &p->devs[i];
-		/* The first round at once, then on multiples of the interval. */
+		/* The first round at once, then on multiples of the interval.
+		 */
 		if (d->next_ts != 0 && now < d->next_ts)
 			continue;
 		if (d->busy) {

@@ -49,7 +49,7 @@ snmp_store_clear(struct snmp_store *st)
 
 int
 snmp_store_add(struct snmp_store *st, const uint32_t *oid, size_t len,
-    uint8_t type, int64_t num, const void *bytes, size_t n)
+               uint8_t type, int64_t num, const void *bytes, size_t n)
 {
 	struct snmp_var *v;
 
@@ -125,8 +125,9 @@ snmp_store_sort(struct snmp_store *st)
 	if (st->n > 1)
 		qsort(st->v, st->n, sizeof(*st->v), snmp_var_cmp);
 	for (i = j = 0; i < st->n; i++) {
-		if (j > 0 && snmp_oid_cmp(st->v[j - 1].oid, st->v[j - 1].oid_len,
-		                          st->v[i].oid, st->v[i].oid_len) == 0) {
+		if (j > 0 &&
+		    snmp_oid_cmp(st->v[j - 1].oid, st->v[j - 1].oid_len,
+		                 st->v[i].oid, st->v[i].oid_len) == 0) {
 			free(st->v[j - 1].oid);
 			free(st->v[j - 1].str);
 			st->v[j - 1] = st->v[i];
@@ -146,8 +147,8 @@ snmp_store_lower(const struct snmp_store *st, const uint32_t *oid, size_t len)
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (snmp_oid_cmp(st->v[mid].oid, st->v[mid].oid_len, oid,
-		                 len) < 0)
+		if (snmp_oid_cmp(st->v[mid].oid, st->v[mid].oid_len, oid, len) <
+		    0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -157,7 +158,7 @@ snmp_store_lower(const struct snmp_store *st, const uint32_t *oid, size_t len)
 
 const struct snmp_var *
 snmp_store_get(const struct snmp_store *st, const struct snmp_oid *base,
-    const uint32_t *idx, size_t nidx)
+               const uint32_t *idx, size_t nidx)
 {
 	uint32_t oid[SNMP_OID_MAX];
 	size_t len = base->len + nidx, i;
@@ -176,7 +177,7 @@ snmp_store_get(const struct snmp_store *st, const struct snmp_oid *base,
 
 const struct snmp_var *
 snmp_store_next(const struct snmp_store *st, const struct snmp_oid *col,
-    size_t *pos)
+                size_t *pos)
 {
 	const struct snmp_var *v;
 

@@ -15,13 +15,13 @@ static const struct {
 	unsigned want;
 } error_cases[] = {
     {"", 0, 0},
-    {"\x20", 1, 0x2000},          /* one octet: lowToner, the high byte */
+    {"\x20", 1, 0x2000}, /* one octet: lowToner, the high byte */
     {"\x20\x00", 2, 0x2000},
-    {"\x04", 1, 0x0400},          /* jammed */
-    {"\x00\x80", 2, 0x0080},      /* inputTrayMissing */
-    {"\x10\x80", 2, 0x1080},      /* noToner + inputTrayMissing */
+    {"\x04", 1, 0x0400},     /* jammed */
+    {"\x00\x80", 2, 0x0080}, /* inputTrayMissing */
+    {"\x10\x80", 2, 0x1080}, /* noToner + inputTrayMissing */
     {"\xff\xfe", 2, 0xfffe},
-    {"\x80\x01\xff", 3, 0x8001},  /* a third octet is not defined */
+    {"\x80\x01\xff", 3, 0x8001}, /* a third octet is not defined */
 };
 
 START_TEST(test_error_bits)
@@ -56,19 +56,13 @@ static const struct {
 	bool ok;
 	double pct;
 } level_cases[] = {
-    {7, 100, true, 7},
-    {0, 100, true, 0},
-    {100, 100, true, 100},
-    {150, 100, true, 100},   /* refilled past capacity: clipped */
-    {1, 3, true, 33.33},
-    {2, 3, true, 66.67},
-    {27000, 30000, true, 90},
-    {-1, 100, false, 0},     /* other: no limit */
-    {-2, 100, false, 0},     /* unknown */
-    {-3, 100, false, 0},     /* some remains */
-    {50, -2, false, 0},
-    {50, -1, false, 0},
-    {0, 0, false, 0},
+    {7, 100, true, 7},     {0, 100, true, 0},   {100, 100, true, 100},
+    {150, 100, true, 100}, /* refilled past capacity: clipped */
+    {1, 3, true, 33.33},   {2, 3, true, 66.67}, {27000, 30000, true, 90},
+    {-1, 100, false, 0}, /* other: no limit */
+    {-2, 100, false, 0}, /* unknown */
+    {-3, 100, false, 0}, /* some remains */
+    {50, -2, false, 0},    {50, -1, false, 0},  {0, 0, false, 0},
 };
 
 START_TEST(test_level_pct)
@@ -93,25 +87,29 @@ static const struct {
 } text_cases[] = {
     {"Black Cartridge", 15, 3, "Black Cartridge"},
     {"Black Cartridge", 15, 0, "Black Cartridge"},
-    {"\x00K\x00o\x00n\x00i", 8, 1013, "Koni"},          /* UTF-16BE */
-    {"K\x00o\x00n\x00i\x00", 8, 1014, "Koni"},          /* UTF-16LE */
-    {"\xff\xfeK\x00o\x00", 6, 1015, "Ko"},               /* BOM, LE */
-    {"\xfe\xff\x00K\x00o", 6, 1015, "Ko"},               /* BOM, BE */
-    {"\x00K\x00o", 4, 1015, "Ko"},                        /* no BOM: BE */
+    {"\x00K\x00o\x00n\x00i", 8, 1013, "Koni"}, /* UTF-16BE */
+    {"K\x00o\x00n\x00i\x00", 8, 1014, "Koni"}, /* UTF-16LE */
+    {"\xff\xfeK\x00o\x00", 6, 1015, "Ko"},     /* BOM, LE */
+    {"\xfe\xff\x00K\x00o", 6, 1015, "Ko"},     /* BOM, BE */
+    {"\x00K\x00o", 4, 1015, "Ko"},             /* no BOM: BE */
     {"\x00U\x00n\x00i\x00t\x00\xe9", 10, 1013, "Unit\xc3\xa9"},
-    {"\x00K\x00o", 4, 0, "Ko"},          /* undeclared UTF-16BE */
-    {"K\x00o\x00", 4, 0, "Ko"},          /* undeclared UTF-16LE */
-    {"\xd8\x3d\xde\x00", 4, 1013, "\xf0\x9f\x98\x80"},   /* surrogates */
-    {"\xd8\x3d\x00K", 4, 1013, "\xef\xbf\xbdK"},          /* lone high */
-    {"black", 5, 1013, "black"},         /* declared UTF-16, odd: ASCII */
-    {"cyan", 4, 1013, "cyan"},           /* printable ASCII, no NUL */
-    {"Unit\xe9", 5, 4, "Unit\xc3\xa9"},  /* Latin-1 */
-    {"Unit\xe9", 5, 0, "Unit\xc3\xa9"},  /* not UTF-8: Latin-1 */
+    {"\x00K\x00o", 4, 0, "Ko"},                        /* undeclared UTF-16BE */
+    {"K\x00o\x00", 4, 0, "Ko"},                        /* undeclared UTF-16LE */
+    {"\xd8\x3d\xde\x00", 4, 1013, "\xf0\x9f\x98\x80"}, /* surrogates */
+    {"\xd8\x3d\x00K", 4, 1013, "\xef\xbf\xbdK"},       /* lone high */
+    {"black", 5, 1013, "black"},        /* declared UTF-16, odd: ASCII */
+    {"cyan", 4, 1013, "cyan"},          /* printable ASCII, no NUL */
+    {"Unit\xe9", 5, 4, "Unit\xc3\xa9"}, /* Latin-1 */
+    {"Unit\xe9", 5, 0, "Unit\xc3\xa9"}, /* not UTF-8: Latin-1 */
     {"Unit\xc3\xa9", 6, 106, "Unit\xc3\xa9"},
     {"Unit\xc3\xa9", 6, 0, "Unit\xc3\xa9"},
-    {"a\xff" "b", 3, 106, "a\xef\xbf\xbd" "b"},
+    {"a\xff"
+     "b",
+     3, 106,
+     "a\xef\xbf\xbd"
+     "b"},
     {"  Toner\t1  ", 11, 3, "Toner 1"},
-    {"Toner\0\0\0", 8, 3, "Toner"},      /* NUL padding */
+    {"Toner\0\0\0", 8, 3, "Toner"}, /* NUL padding */
     {"", 0, 3, ""},
 };
 
@@ -162,9 +160,9 @@ static const struct {
     {1107, 11, 4, true, "printer.waste_almost_full", WIRE_SEV_WARNING},
     {1111, 11, 4, true, "printer.opc_life_almost_over", WIRE_SEV_WARNING},
     {9999, 5, 1, true, "printer.alert_9999", WIRE_SEV_INFO},
-    {4, 6, 5, false, NULL, 0},     /* coverClosed */
-    {503, 5, 4, false, NULL, 0},   /* powerUp */
-    {8, 13, 5, false, NULL, 0},    /* binary change event */
+    {4, 6, 5, false, NULL, 0},   /* coverClosed */
+    {503, 5, 4, false, NULL, 0}, /* powerUp */
+    {8, 13, 5, false, NULL, 0},  /* binary change event */
     {-1, 5, 4, false, NULL, 0},
 };
 
@@ -188,20 +186,19 @@ static const struct {
 	int64_t value, scale, precision;
 	double want;
 } sensor_cases[] = {
-    {415, 9, 1, 41.5},      /* units, one decimal */
-    {41500, 8, 0, 41.5},    /* milli */
-    {5, 10, 0, 5000},       /* kilo */
-    {-5, 9, 0, -5},
-    {123, 9, 2, 1.23},
-    {7, 14, 0, 7e18},       /* exa is 10^18 although listed before peta */
+    {415, 9, 1, 41.5},   /* units, one decimal */
+    {41500, 8, 0, 41.5}, /* milli */
+    {5, 10, 0, 5000},    /* kilo */
+    {-5, 9, 0, -5},      {123, 9, 2, 1.23},
+    {7, 14, 0, 7e18}, /* exa is 10^18 although listed before peta */
     {7, 15, 0, 7e15},
 };
 
 START_TEST(test_sensor)
 {
-	double v = snmp_decode_sensor(sensor_cases[_i].value,
-	                              sensor_cases[_i].scale,
-	                              sensor_cases[_i].precision);
+	double v =
+	    snmp_decode_sensor(sensor_cases[_i].value, sensor_cases[_i].scale,
+	                       sensor_cases[_i].precision);
 
 	ck_assert_double_eq_tol(v, sensor_cases[_i].want,
 	                        fabs(sensor_cases[_i].want) * 1e-12);
@@ -212,7 +209,7 @@ START_TEST(test_counters_continue)
 {
 	ck_assert(snmp_decode_counters_continue(100, 200));
 	ck_assert(snmp_decode_counters_continue(100, 100));
-	ck_assert(!snmp_decode_counters_continue(200, 100)); /* restart */
+	ck_assert(!snmp_decode_counters_continue(200, 100));       /* restart */
 	ck_assert(!snmp_decode_counters_continue(0xfffffff0u, 5)); /* wrap */
 }
 END_TEST
@@ -220,7 +217,8 @@ END_TEST
 START_TEST(test_store)
 {
 	struct snmp_store st;
-	static const struct snmp_oid col = SNMP_OID(1, 3, 6, 1, 2, 1, 2, 2, 1, 8);
+	static const struct snmp_oid col =
+	    SNMP_OID(1, 3, 6, 1, 2, 1, 2, 2, 1, 8);
 	const uint32_t a[] = {1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 10};
 	const uint32_t b[] = {1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 2};
 	const uint32_t c[] = {1, 3, 6, 1, 2, 1, 2, 2, 1, 9, 1};
@@ -231,17 +229,15 @@ START_TEST(test_store)
 	uint64_t u;
 
 	snmp_store_init(&st);
-	ck_assert_int_eq(snmp_store_add(&st, c, 11, SNMP_T_TIMETICKS, 5, NULL,
-	                                0),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_store_add(&st, c, 11, SNMP_T_TIMETICKS, 5, NULL, 0), 0);
 	ck_assert_int_eq(snmp_store_add(&st, a, 11, SNMP_T_INTEGER, 1, NULL, 0),
 	                 0);
 	ck_assert_int_eq(snmp_store_add(&st, b, 11, SNMP_T_INTEGER, 2, NULL, 0),
 	                 0);
 	/* A later answer for the same OID wins. */
-	ck_assert_int_eq(snmp_store_add(&st, a, 11, SNMP_T_INTEGER, -7, NULL,
-	                                0),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_store_add(&st, a, 11, SNMP_T_INTEGER, -7, NULL, 0), 0);
 	snmp_store_sort(&st);
 	ck_assert_uint_eq(st.n, 3);
 	ck_assert(snmp_var_int(snmp_store_get(&st, &col, &idx, 1), &x));
@@ -273,9 +269,9 @@ START_TEST(test_store_snmprec)
 	int64_t x;
 
 	snmp_store_init(&st);
-	ck_assert_int_eq(snmp_store_load_snmprec(
-	                     &st, FIXTURES "/snmpsim/switch24.snmprec"),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_store_load_snmprec(&st, FIXTURES "/snmpsim/switch24.snmprec"),
+	    0);
 	v = snmp_store_get(&st, &hc, NULL, 0);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_int_eq(v->type, SNMP_T_COUNTER64);

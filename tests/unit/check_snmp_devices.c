@@ -90,7 +90,7 @@ drop(struct snmp_store *st, const char *prefix)
 
 static void
 check_set(const struct wire_metrics *m, int counter, const struct kv *want,
-    size_t nwant, size_t total)
+          size_t nwant, size_t total)
 {
 	const struct wire_sample *s;
 	size_t i;
@@ -99,8 +99,9 @@ check_set(const struct wire_metrics *m, int counter, const struct kv *want,
 		s = wire_metrics_find(m, counter, want[i].name);
 		ck_assert_msg(s != NULL, "%s %s missing",
 		              counter ? "counter" : "gauge", want[i].name);
-		ck_assert_msg(s->value == want[i].value, "%s = %.17g, want %.17g",
-		              want[i].name, s->value, want[i].value);
+		ck_assert_msg(s->value == want[i].value,
+		              "%s = %.17g, want %.17g", want[i].name, s->value,
+		              want[i].value);
 	}
 	if (total != (size_t)-1)
 		ck_assert_uint_eq(counter ? m->ncounters : m->ngauges, total);
@@ -119,7 +120,7 @@ find_event(const struct snmp_round *r, const char *code)
 
 static void
 check_event(const struct snmp_round *r, const char *code,
-    enum wire_severity sev, enum wire_evstate state, const char *text)
+            enum wire_severity sev, enum wire_evstate state, const char *text)
 {
 	const struct wire_event *e = find_event(r, code);
 
@@ -155,7 +156,7 @@ START_TEST(test_printer_mono)
 	static const struct kv gauges[] = {
 	    {"printer.status", 3},
 	    {"printer.device_status", 3},
-	    {"printer.error_bits", 8192},    /* one octet 0x20: lowToner */
+	    {"printer.error_bits", 8192}, /* one octet 0x20: lowToner */
 	    {"printer.supply.black_cartridge_hp_cf258a.level_pct", 7},
 	    {"printer.tray.tray_2.level_pct", 50},
 	};
@@ -169,9 +170,8 @@ START_TEST(test_printer_mono)
 	cJSON *inv, *sup, *labels;
 
 	load(&st, "printer-mono");
-	ck_assert_int_eq(snmp_round_build(&dev_printer_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_printer_plan, &st, &h, TS, 60, &r), 0);
 	ck_assert_int_eq(r.m.type, DEV_PRINTER);
 	ck_assert_int_eq(r.m.ts, TS);
 	ck_assert_uint_eq(r.m.interval, 60);
@@ -203,9 +203,8 @@ START_TEST(test_printer_mono)
 
 	/* Same answers again: no event, no inventory. */
 	snmp_round_clear(&r);
-	ck_assert_int_eq(snmp_round_build(&dev_printer_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_printer_plan, &st, &h, TS, 60, &r), 0);
 	ck_assert_uint_eq(r.nev, 0);
 	ck_assert_ptr_null(r.inventory);
 
@@ -214,18 +213,18 @@ START_TEST(test_printer_mono)
 	drop(&st, "1.3.6.1.2.1.43.18");
 	set_num(&st, "1.3.6.1.2.1.43.11.1.1.9.1.1", SNMP_T_INTEGER, 100);
 	snmp_round_clear(&r);
-	ck_assert_int_eq(snmp_round_build(&dev_printer_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_printer_plan, &st, &h, TS, 60, &r), 0);
 	ck_assert_uint_eq(r.nev, 1);
-	check_event(&r, "printer.toner_low", WIRE_SEV_WARNING,
-	            WIRE_EV_CLEARED, "Toner low; Black cartridge low");
-	check_set(&r.m, 0,
-	          (const struct kv[]){{"printer.error_bits", 0},
-	                              {"printer.supply.black_cartridge_hp_cf258a"
-	                               ".level_pct",
-	                               100}},
-	          2, 5);
+	check_event(&r, "printer.toner_low", WIRE_SEV_WARNING, WIRE_EV_CLEARED,
+	            "Toner low; Black cartridge low");
+	check_set(
+	    &r.m, 0,
+	    (const struct kv[]){{"printer.error_bits", 0},
+	                        {"printer.supply.black_cartridge_hp_cf258a"
+	                         ".level_pct",
+	                         100}},
+	    2, 5);
 	snmp_round_clear(&r);
 	snmp_hist_clear(&h);
 	snmp_store_clear(&st);
@@ -248,7 +247,7 @@ START_TEST(test_printer_color)
 	};
 	static const struct kv counters[] = {
 	    {"uptime.seconds", 98765},
-	    {"printer.pages.total", 46678},   /* two markers summed */
+	    {"printer.pages.total", 46678}, /* two markers summed */
 	};
 	struct snmp_store st;
 	struct snmp_hist h = {0};
@@ -256,9 +255,8 @@ START_TEST(test_printer_color)
 	cJSON *inv, *sup, *labels;
 
 	load(&st, "printer-color");
-	ck_assert_int_eq(snmp_round_build(&dev_printer_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_printer_plan, &st, &h, TS, 60, &r), 0);
 	/* Magenta says -3 (some remains): no level at all, never 0 %. */
 	check_set(&r.m, 0, gauges, 10, 10);
 	ck_assert_ptr_null(wire_metrics_find(
@@ -288,8 +286,9 @@ START_TEST(test_printer_color)
 	ck_assert_str_eq(inv_str(cJSON_GetArrayItem(sup, 3), "color"),
 	                 "yellow");
 	labels = cJSON_GetObjectItemCaseSensitive(inv, "labels");
-	ck_assert_str_eq(inv_str(labels, "printer.supply.unit_tambour_dr_421cl"),
-	                 "Unit\xc3\xa9 tambour DR-421CL");
+	ck_assert_str_eq(
+	    inv_str(labels, "printer.supply.unit_tambour_dr_421cl"),
+	    "Unit\xc3\xa9 tambour DR-421CL");
 	ck_assert_str_eq(inv_str(labels, "printer.tray.cassette_1"),
 	                 "Cassette 1");
 	cJSON_Delete(inv);
@@ -297,9 +296,8 @@ START_TEST(test_printer_color)
 	/* The jam is cleared; the rest stays raised (no event). */
 	drop(&st, "1.3.6.1.2.1.43.18.1.1.7.2.3");
 	snmp_round_clear(&r);
-	ck_assert_int_eq(snmp_round_build(&dev_printer_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_printer_plan, &st, &h, TS, 60, &r), 0);
 	ck_assert_uint_eq(r.nev, 1);
 	check_event(&r, "printer.jam", WIRE_SEV_CRITICAL, WIRE_EV_CLEARED,
 	            "Jam inside");
@@ -323,7 +321,7 @@ START_TEST(test_switch)
 	};
 	static const struct kv counters[] = {
 	    {"uptime.seconds", 1234567},
-	    {"if.gi1_0_1.in_bytes", 5001000003.0},  /* Counter64, > 2^32 */
+	    {"if.gi1_0_1.in_bytes", 5001000003.0}, /* Counter64, > 2^32 */
 	    {"if.gi1_0_1.out_bytes", 9000000007.0},
 	    {"if.gi1_0_1.in_errors", 1},
 	    {"if.gi1_0_2.out_discards", 2},
@@ -336,9 +334,8 @@ START_TEST(test_switch)
 	cJSON *inv, *ifs;
 
 	load(&st, "switch24");
-	ck_assert_int_eq(snmp_round_build(&dev_switch_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_switch_plan, &st, &h, TS, 60, &r), 0);
 	/* 24 ports x (oper, admin, speed) + one temperature; the VLAN
 	 * interface and the unavailable CPU sensor are left out. */
 	check_set(&r.m, 0, gauges, 8, 24 * 3 + 1);
@@ -361,9 +358,8 @@ START_TEST(test_switch)
 	/* Port 3 goes down: raised once. */
 	set_num(&st, "1.3.6.1.2.1.2.2.1.8.3", SNMP_T_INTEGER, 2);
 	snmp_round_clear(&r);
-	ck_assert_int_eq(snmp_round_build(&dev_switch_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_switch_plan, &st, &h, TS, 60, &r), 0);
 	ck_assert_uint_eq(r.nev, 1);
 	check_event(&r, "switch.port_down.gi1_0_3", WIRE_SEV_WARNING,
 	            WIRE_EV_RAISED, "Port Gi1/0/3 (lab-pc-03) down");
@@ -371,17 +367,15 @@ START_TEST(test_switch)
 	          (size_t)-1);
 	ck_assert_ptr_null(r.inventory);
 	snmp_round_clear(&r);
-	ck_assert_int_eq(snmp_round_build(&dev_switch_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_switch_plan, &st, &h, TS, 60, &r), 0);
 	ck_assert_uint_eq(r.nev, 0);
 
 	/* Back up: cleared. */
 	set_num(&st, "1.3.6.1.2.1.2.2.1.8.3", SNMP_T_INTEGER, 1);
 	snmp_round_clear(&r);
-	ck_assert_int_eq(snmp_round_build(&dev_switch_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_switch_plan, &st, &h, TS, 60, &r), 0);
 	ck_assert_uint_eq(r.nev, 1);
 	check_event(&r, "switch.port_down.gi1_0_3", WIRE_SEV_WARNING,
 	            WIRE_EV_CLEARED, "Port Gi1/0/3 (lab-pc-03) down");
@@ -389,42 +383,39 @@ START_TEST(test_switch)
 	/* A port never seen up going on and off is no news. */
 	set_num(&st, "1.3.6.1.2.1.2.2.1.8.4", SNMP_T_INTEGER, 2);
 	snmp_round_clear(&r);
-	ck_assert_int_eq(snmp_round_build(&dev_switch_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_switch_plan, &st, &h, TS, 60, &r), 0);
 	ck_assert_uint_eq(r.nev, 0);
 
 	/* Port 1's counters were reset (discontinuity time moved): its
 	 * counters wait a round; the others go on. */
 	set_num(&st, "1.3.6.1.2.1.31.1.1.1.19.1", SNMP_T_TIMETICKS, 123000000);
 	snmp_round_clear(&r);
-	ck_assert_int_eq(snmp_round_build(&dev_switch_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_switch_plan, &st, &h, TS, 60, &r), 0);
 	ck_assert_ptr_null(wire_metrics_find(&r.m, 1, "if.gi1_0_1.in_bytes"));
-	ck_assert_ptr_nonnull(wire_metrics_find(&r.m, 1, "if.gi1_0_2.in_bytes"));
+	ck_assert_ptr_nonnull(
+	    wire_metrics_find(&r.m, 1, "if.gi1_0_2.in_bytes"));
 	ck_assert_uint_eq(r.m.ncounters, 1 + 23 * 6);
 	snmp_round_clear(&r);
-	ck_assert_int_eq(snmp_round_build(&dev_switch_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
-	ck_assert_ptr_nonnull(wire_metrics_find(&r.m, 1, "if.gi1_0_1.in_bytes"));
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_switch_plan, &st, &h, TS, 60, &r), 0);
+	ck_assert_ptr_nonnull(
+	    wire_metrics_find(&r.m, 1, "if.gi1_0_1.in_bytes"));
 
 	/* The switch rebooted (sysUpTime went back): no counter but the
 	 * uptime itself, so no rate is made across the reset. */
 	set_num(&st, "1.3.6.1.2.1.1.3.0", SNMP_T_TIMETICKS, 500);
 	snmp_round_clear(&r);
-	ck_assert_int_eq(snmp_round_build(&dev_switch_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_switch_plan, &st, &h, TS, 60, &r), 0);
 	ck_assert_uint_eq(r.m.ncounters, 1);
 	check_set(&r.m, 1, (const struct kv[]){{"uptime.seconds", 5}}, 1, 1);
 	ck_assert_uint_eq(r.m.ngauges, 24 * 3 + 1);
 	set_num(&st, "1.3.6.1.2.1.1.3.0", SNMP_T_TIMETICKS, 6500);
 	snmp_round_clear(&r);
-	ck_assert_int_eq(snmp_round_build(&dev_switch_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_switch_plan, &st, &h, TS, 60, &r), 0);
 	ck_assert_uint_eq(r.m.ncounters, 1 + 24 * 6);
 	snmp_round_clear(&r);
 	snmp_hist_clear(&h);
@@ -443,13 +434,12 @@ START_TEST(test_switch_32bit)
 	drop(&st, "1.3.6.1.2.1.31.1.1.1.6");
 	drop(&st, "1.3.6.1.2.1.31.1.1.1.10");
 	snmp_store_sort(&st);
-	ck_assert_int_eq(snmp_round_build(&dev_switch_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_switch_plan, &st, &h, TS, 60, &r), 0);
 	check_set(&r.m, 1,
-	          (const struct kv[]){{"if.gi1_0_1.in_bytes",
-	                               5001000003.0 - 4294967296.0},
-	                              {"if.gi1_0_3.in_bytes", 3000017}},
+	          (const struct kv[]){
+	              {"if.gi1_0_1.in_bytes", 5001000003.0 - 4294967296.0},
+	              {"if.gi1_0_3.in_bytes", 3000017}},
 	          2, 1 + 24 * 6);
 	snmp_round_clear(&r);
 	snmp_hist_clear(&h);
@@ -471,7 +461,7 @@ START_TEST(test_pc)
 	    {"fs.d.free_bytes", 75.0 * 4096},
 	};
 	static const struct kv counters[] = {
-	    {"uptime.seconds", 86400},   /* hrSystemUptime, not sysUpTime */
+	    {"uptime.seconds", 86400}, /* hrSystemUptime, not sysUpTime */
 	};
 	struct snmp_store st;
 	struct snmp_hist h = {0};
@@ -479,9 +469,8 @@ START_TEST(test_pc)
 	cJSON *inv, *cpu;
 
 	load(&st, "pc-windows");
-	ck_assert_int_eq(snmp_round_build(&dev_pc_snmp_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_pc_snmp_plan, &st, &h, TS, 60, &r), 0);
 	ck_assert_int_eq(r.m.type, DEV_PC);
 	/* No swap row named so (Windows' Virtual Memory is the commit
 	 * charge), the CD drive is not a fixed disk. */
@@ -496,9 +485,8 @@ START_TEST(test_pc)
 	cpu = cJSON_GetObjectItemCaseSensitive(inv, "cpu");
 	ck_assert_str_eq(inv_str(cpu, "model"),
 	                 "Intel(R) Core(TM) i5-8500 CPU @ 3.00GHz");
-	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(cpu, "threads")
-	                     ->valueint,
-	                 4);
+	ck_assert_int_eq(
+	    cJSON_GetObjectItemCaseSensitive(cpu, "threads")->valueint, 4);
 	ck_assert_str_eq(
 	    inv_str(cJSON_GetObjectItemCaseSensitive(inv, "labels"), "fs.c"),
 	    "C:\\");
@@ -518,9 +506,8 @@ START_TEST(test_empty)
 	/* An agent that answers nothing useful: no metrics, no crash. */
 	snmp_store_init(&st);
 	snmp_store_sort(&st);
-	ck_assert_int_eq(snmp_round_build(&dev_printer_plan, &st, &h, TS, 60,
-	                                  &r),
-	                 0);
+	ck_assert_int_eq(
+	    snmp_round_build(&dev_printer_plan, &st, &h, TS, 60, &r), 0);
 	ck_assert_uint_eq(r.m.ngauges + r.m.ncounters, 0);
 	ck_assert_ptr_nonnull(r.inventory);
 	snmp_round_clear(&r);
