@@ -346,32 +346,13 @@ pj_response(struct pjlink_poller *p, struct pj_dev *d, const char *line)
 	pj_next_query(p, d, false);
 }
 
-/* Reads what arrived and handles complete lines (CR, or LF, ends one). */
+/* Handles the complete lines received (CR, or LF, ends one). */
 static void
-pj_read(struct pjlink_poller *p, struct pj_dev *d)
+pj_lines(struct pjlink_poller *p, struct pj_dev *d)
 {
 	struct pj_conn *c = &d->conn;
-	ssize_t n;
 	char *eol;
 
-	n = read(c->fd, c->in + c->inlen, sizeof(c->in) - 1 - c->inlen);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EINTR)
-			return;
-		pj_finish(p, d, PJLINK_FAIL_CLOSED, "read: %s",
-		          strerror(errno));
-		return;
-	}
-	if (n == 0) {
-		pj_finish(p, d, PJLINK_FAIL_CLOSED,
-		          c->phase == PJ_GREETING
-		              ? "closed before the greeting"
-		              : "closed before answering %s",
-		          pjlink_cmd_name(c->cmd));
-		return;
-	}
-	c->inlen += (size_t)n;
-	c->in[c->inlen] = '\0';
 	while (c->phase == PJ_GREETING || c->phase == PJ_READING) {
 		size_t len;
 
@@ -399,6 +380,35 @@ pj_read(struct pjlink_poller *p, struct pj_dev *d)
 }
 
 static void
+pj_read(struct pjlink_poller *p, struct pj_dev *d)
+{
+	struct pj_conn *c = &d->conn;
+	ssize_t n;
+
+	n = read(c->fd, c->in + c->inlen, sizeof(c->in) - 1 - c->inlen);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		pj_finish(p, d, PJLINK_FAIL_CLOSED, "read: %s",
+		          strerror(errno));
+		return;
+	}
+	if (n == 0) {
+		if (c->phase == PJ_GREETING)
+			pj_finish(p, d, PJLINK_FAIL_CLOSED,
+			          "closed before the greeting");
+		else
+			pj_finish(p, d, PJLINK_FAIL_CLOSED,
+			          "closed before answering %s",
+			          pjlink_cmd_name(c->cmd));
+		return;
+	}
+	c->inlen += (size_t)n;
+	c->in[c->inlen] = '\0';
+	pj_lines(p, d);
+}
+
+static void
 pj_write(struct pjlink_poller *p, struct pj_dev *d)
 {
 	struct pj_conn *c = &d->conn;
@@ -417,6 +427,8 @@ pj_write(struct pjlink_poller *p, struct pj_dev *d)
 	if (c->outoff == c->outlen) {
 		explicit_bzero(c->out, sizeof(c->out));
 		c->phase = PJ_READING;
+		/* An answer may have come with an earlier read. */
+		pj_lines(p, d);
 	}
 }
 

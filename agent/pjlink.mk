@@ -36,4 +36,5 @@ pjlink_test_scripts = \
 	tests/integration/62-pjlink-unreachable.sh
 TESTS += $(pjlink_test_scripts)
 EXTRA_DIST += $(pjlink_test_scripts) tests/integration/lib.sh \
-	tests/integration/pjlink-lib.sh tests/tools/pjlink-fake docs/pjlink.md
+	tests/integration/pjlink-lib.sh tests/tools/pjlink-fake
+dist_doc_DATA += docs/pjlink.md

@@ -6,12 +6,15 @@
 #include "config.h"
 
 #include <check.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "agent/agent.h"
 #include "agent/dev_projector.h"
 #include "agent/pjlink_proto.h"
+#include "agent/poll.h"
 #include "common/log.h"
 
 static const struct {
@@ -562,6 +565,38 @@ START_TEST(test_round_first_and_auth)
 }
 END_TEST
 
+static void
+never_called(void *arg, const struct poll_result *r)
+{
+	(void)arg;
+	ck_abort_msg("a result for %s", r->device);
+}
+
+/* Devices of other types are ignored; a poller without projectors idles. */
+START_TEST(test_poller_idle)
+{
+	struct agent_device dev;
+	struct pjlink_poller *p;
+	struct pollfd pfd;
+
+	memset(&dev, 0, sizeof(dev));
+	snprintf(dev.name, sizeof(dev.name), "printer-lobby");
+	dev.type = DEV_PRINTER;
+	dev.host = (char *)"127.0.0.1";
+	dev.interval = 1;
+	p = pjlink_poller_new(&dev, 1);
+	ck_assert_ptr_nonnull(p);
+	pfd.fd = pjlink_poller_fd(p);
+	pfd.events = POLLIN;
+	ck_assert_int_ge(pfd.fd, 0);
+	pjlink_poller_tick(p, 1000);
+	ck_assert_int_eq(poll(&pfd, 1, 50), 0);
+	pjlink_poller_collect(p, never_called, NULL);
+	pjlink_poller_free(p);
+	pjlink_poller_free(NULL);
+}
+END_TEST
+
 static Suite *
 pjlink_suite(void)
 {
@@ -588,6 +623,7 @@ pjlink_suite(void)
 	tcase_add_test(tc, test_round_metrics_and_events);
 	tcase_add_test(tc, test_round_unreachable);
 	tcase_add_test(tc, test_round_first_and_auth);
+	tcase_add_test(tc, test_poller_idle);
 	suite_add_tcase(s, tc);
 	return s;
 }
