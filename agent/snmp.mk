@@ -4,8 +4,9 @@
 # per kind of device; agent/poll.h is the contract with the core.
 noinst_LIBRARIES += agent/libsnmppoll.a
 agent_libsnmppoll_a_SOURCES = \
-	agent/poll.h agent/snmp_priv.h \
+	agent/poll.h agent/snmp_priv.h agent/snmp_dev.h \
 	agent/snmp_poll.c \
+	agent/snmp_dev.c \
 	agent/snmp_store.c \
 	agent/snmp_decode.c \
 	agent/snmp_out.c \
