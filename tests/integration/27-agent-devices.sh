@@ -10,6 +10,8 @@
 #    network standby) is "unreachable" in its retained status within two
 #    of its rounds, and online again once it answers, without a restart,
 #    its seq going on where it stopped;
+#  - SIGHUP keeps the pollers when the device list is unchanged and
+#    restarts them (a removed device falls silent) when it changed;
 #  - --once --stdout prints one round of every device.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/agent-lib.sh"
@@ -197,7 +199,33 @@ more_metrics() {
 	[ "$(dev_count proj-hall metrics)" -gt "$n_pj" ]
 }
 wait_for 10 more_metrics || fail "no metrics after the devices came back"
-python3 - "$T/sub.log" <<'EOF' || fail "seq after the outage"
+
+# SIGHUP with the same devices: the pollers run on untouched.  Then
+# without the switch: they restart, the switch falls silent, the others go
+# on with their seq (checked with all seqs below).
+kill -HUP "$AGENT_PID"
+wait_for 10 grep -q 'configuration reloaded' "$T/agent.log" ||
+	fail "no reload"
+n_pr=$(dev_count printer-lobby metrics)
+wait_for 10 sh -c "[ \$(grep -c '^$SITE_T/printer-lobby/metrics ' '$T/sub.log') -ge $((n_pr + 2)) ]" ||
+	fail "printer-lobby stopped after a reload"
+! grep -q 'restarting their pollers' "$T/agent.log" ||
+	fail "an unchanged device list restarted the pollers"
+sed '/^\[device sw-core\]/,/^$/d' "$T/agent.conf" >"$T/agent.conf.new"
+mv "$T/agent.conf.new" "$T/agent.conf"
+kill -HUP "$AGENT_PID"
+wait_for 10 grep -q 'restarting their pollers' "$T/agent.log" ||
+	fail "a changed device list did not restart the pollers"
+n_sw=$(dev_count sw-core metrics)
+n_pr=$(dev_count printer-lobby metrics)
+n_pj=$(dev_count proj-hall metrics)
+wait_for 10 sh -c "[ \$(grep -c '^$SITE_T/printer-lobby/metrics ' '$T/sub.log') -ge $((n_pr + 2)) ] &&
+    [ \$(grep -c '^$SITE_T/proj-hall/metrics ' '$T/sub.log') -ge $((n_pj + 2)) ]" ||
+	fail "the remaining devices stopped after a reload"
+[ "$(dev_count sw-core metrics)" -eq "$n_sw" ] ||
+	fail "the removed switch is still polled"
+
+python3 - "$T/sub.log" <<'EOF' || fail "seq after the outage and reloads"
 import json, sys
 seqs = {}
 for line in open(sys.argv[1]):
@@ -210,11 +238,15 @@ for t, s in seqs.items():
 EOF
 kill -0 "$AGENT_PID" || fail "the agent died"
 stop "$AGENT_PID"
+grep -q 'ERROR: AddressSanitizer\|runtime error:' "$T/agent.log" &&
+	fail "sanitizer report in the agent's log"
 
-# --once --stdout: one round of the PC and of every device, then exit 0.
+# --once --stdout: one round of the PC and of every device (the switch is
+# gone from the file), then exit 0.
 "$AGENT" -c "$T/agent.conf" --once --stdout --root "$AGENT_ROOT" \
     >"$T/once.out" 2>"$T/once.log" || fail "--once --stdout failed"
-for d in pc-01 printer-lobby sw-core proj-hall; do
+! grep -q "^$SITE_T/sw-core/" "$T/once.out" || fail "--once polled sw-core"
+for d in pc-01 printer-lobby proj-hall; do
 	[ "$(grep -c "^$SITE_T/$d/metrics	" "$T/once.out")" -ge 1 ] ||
 		fail "--once --stdout: no metrics of $d"
 done
