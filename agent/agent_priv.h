@@ -37,6 +37,7 @@ struct agent_devices {
 	size_t n;
 	size_t nreported;
 	int64_t ticked; /* Unix seconds of the last tick */
+	bool unsynced;  /* rounds collected since the last spool sync */
 };
 
 struct agent {
@@ -119,9 +120,9 @@ size_t devices_pollfds(const struct agent *a, struct pollfd *pfd);
 /* Longest the loop may sleep so the pollers are ticked every second. */
 int64_t devices_timeout(const struct agent *a);
 /*
- * After poll(): ticks the pollers (at most once per second of 'now', Unix
- * seconds) and collects the rounds behind readable descriptors (pfd as
- * filled by devices_pollfds(), n entries).
+ * After poll(): collects the rounds behind readable descriptors (pfd as
+ * filled by devices_pollfds(), n entries), then once per second of 'now'
+ * (Unix seconds) syncs what they spooled and ticks the pollers.
  */
 void devices_service(struct agent *a, const struct pollfd *pfd, size_t n,
                      int64_t now);

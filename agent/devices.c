@@ -9,7 +9,8 @@
  * becomes readable.  Each round is published under the device's own id,
  * through emit.c like the PC's: metrics with a seq from the spool's
  * counter for that device's topic, events, and retained status and
- * inventory.  A poller exists only when a device of its kind is configured.
+ * inventory, made durable once a second.  A poller exists only when a
+ * device of its kind is configured.
  *
  * The pollers keep pointers into the configuration's device array, so a
  * reload that keeps the device list hands the running array over to the
@@ -196,31 +197,36 @@ devices_service(struct agent *a, const struct pollfd *pfd, size_t n,
                 int64_t now)
 {
 	struct agent_devices *ds = &a->devices;
-	size_t i, before = ds->nreported;
-	bool got = false;
+	size_t i;
 
 	if (ds->n == 0)
 		return;
-	if (now != ds->ticked) {
-		ds->ticked = now;
-		if (ds->snmp != NULL)
-			snmp_poller_tick(ds->snmp, now);
-		if (ds->pjlink != NULL)
-			pjlink_poller_tick(ds->pjlink, now);
-	}
 	for (i = 0; i < n; i++) {
 		if ((pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) == 0)
 			continue;
-		got = true;
 		if (ds->snmp != NULL && pfd[i].fd == snmp_poller_fd(ds->snmp))
 			snmp_poller_collect(ds->snmp, devices_result, a);
 		else if (ds->pjlink != NULL &&
 		         pfd[i].fd == pjlink_poller_fd(ds->pjlink))
 			pjlink_poller_collect(ds->pjlink, devices_result, a);
+		ds->unsynced = true;
 	}
-	/* One sync for whatever the rounds collected here spooled. */
-	if (got || ds->nreported != before)
+	if (now == ds->ticked)
+		return;
+	ds->ticked = now;
+	/*
+	 * One fdatasync a second for whatever the rounds collected since:
+	 * hundreds of devices finish at different moments, and only durable
+	 * records are published anyway.
+	 */
+	if (ds->unsynced) {
 		emit_sync(a);
+		ds->unsynced = false;
+	}
+	if (ds->snmp != NULL)
+		snmp_poller_tick(ds->snmp, now);
+	if (ds->pjlink != NULL)
+		pjlink_poller_tick(ds->pjlink, now);
 }
 
 void
