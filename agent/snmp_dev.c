@@ -432,6 +432,9 @@ snmp_dev_cb(int op, netsnmp_session *ss, int reqid, netsnmp_pdu *pdu,
 
 	(void)ss;
 	(void)reqid;
+	/* A round given up (snmp_dev_abort) takes nothing more. */
+	if (d->finished)
+		return 1;
 	switch (op) {
 	case NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE:
 		if (d->step == 0)
@@ -461,9 +464,26 @@ snmp_dev_cb(int op, netsnmp_session *ss, int reqid, netsnmp_pdu *pdu,
 }
 
 void
+snmp_dev_abort(struct snmp_dev *d)
+{
+	d->failed = true;
+	d->finished = true;
+	d->want_send = false;
+	d->why = "the round took longer than the interval";
+	snmp_dev_close(d);
+}
+
+void
 snmp_dev_begin(struct snmp_dev *d, int64_t ts)
 {
 	d->round_ts = ts;
+	/*
+	 * A round is given up after nine tenths of its interval, so the next
+	 * one finds the device free, and after 45 s at most (the agent's
+	 * --once waits no longer).
+	 */
+	d->round_end = time_mono_ms() +
+	               (d->interval < 50 ? (int64_t)d->interval * 900 : 45000);
 	d->running = true;
 	d->failed = false;
 	d->finished = false;

@@ -52,7 +52,8 @@ struct snmp_dev {
 	int64_t deadline; /* monotonic ms of the next timeout */
 	bool running, want_send, finished, failed;
 	int64_t round_ts;
-	size_t step; /* 0: GETs, 1..nwalks: walks */
+	int64_t round_end; /* monotonic ms: the round is given up then */
+	size_t step;       /* 0: GETs, 1..nwalks: walks */
 	unsigned char get_dropped[32];
 	oid cursor[SNMP_POLL_MAXCOLS][MAX_OID_LEN];
 	size_t cursor_len[SNMP_POLL_MAXCOLS];
@@ -85,6 +86,11 @@ void snmp_dev_begin(struct snmp_dev *d, int64_t ts);
 void snmp_dev_send(struct snmp_dev *d);
 /* Reads what the socket holds; callbacks run from here. */
 void snmp_dev_read(struct snmp_dev *d);
+/*
+ * Gives up a round that ran past its 'round_end' (a device answering, but
+ * too slowly): closes the session so no late answer reaches a later round.
+ */
+void snmp_dev_abort(struct snmp_dev *d);
 /* Recomputes 'deadline' from the session's pending requests. */
 void snmp_dev_deadline(struct snmp_dev *d);
 void snmp_dev_close(struct snmp_dev *d);

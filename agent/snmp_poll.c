@@ -24,7 +24,8 @@
  * its round within 3/4 of the interval.  Any request that fails after its
  * retries fails the round; the second failed round in a row makes the device
  * unreachable (state change plus a device.unreachable condition), and the
- * first round that succeeds again makes it online.  A round still running
+ * first round that succeeds again makes it online.  A round is given up
+ * (and fails) after 9/10 of the interval, 45 s at most.  A round still running
  * when the next is due makes that next round skipped, not queued.
  */
 #include <errno.h>
@@ -203,8 +204,8 @@ snmp_dev_finish(struct snmp_dev *d)
 				r->state = WIRE_UNREACHABLE;
 				r->state_changed = 1;
 				snprintf(text, sizeof(text),
-				         "no SNMP answer from %s (%s)", d->peer,
-				         d->why ? d->why : "timeout");
+				         "SNMP polling of %s failed: %s",
+				         d->peer, d->why ? d->why : "timeout");
 				if (snmp_result_event(r, d->round_ts,
 				                      WIRE_EV_RAISED,
 				                      text) != 0)
@@ -270,9 +271,15 @@ snmp_poller_main(void *arg)
 
 		now = time_mono_ms();
 		next = INT64_MAX;
-		for (i = 0; i < p->n; i++)
-			if (p->devs[i].running && p->devs[i].deadline < next)
-				next = p->devs[i].deadline;
+		for (i = 0; i < p->n; i++) {
+			d = &p->devs[i];
+			if (!d->running)
+				continue;
+			if (d->deadline < next)
+				next = d->deadline;
+			if (d->round_end < next)
+				next = d->round_end;
+		}
 		timeout = next == INT64_MAX    ? -1
 		          : next <= now        ? 0
 		          : next - now > 60000 ? 60000
@@ -292,7 +299,11 @@ snmp_poller_main(void *arg)
 		now = time_mono_ms();
 		for (i = 0; i < p->n; i++) {
 			d = &p->devs[i];
-			if (d->running && d->sp != NULL && d->deadline <= now) {
+			if (!d->running || d->finished)
+				continue;
+			if (now >= d->round_end) {
+				snmp_dev_abort(d);
+			} else if (d->sp != NULL && d->deadline <= now) {
 				snmp_sess_timeout(d->sp);
 				snmp_dev_deadline(d);
 			}

@@ -155,7 +155,7 @@ for d in printer-mono printer-color switch24 pc-lab-07; do
 done
 t1=$(date +%s)
 [ $((t1 - t0)) -le 12 ] || fail "unreachable after $((t1 - t0)) s"
-grep -qx "printer-mono event device.unreachable warning raised no SNMP answer from udp:127.0.0.1:$PORT (timeout)" "$LOG" ||
+grep -qx "printer-mono event device.unreachable warning raised SNMP polling of udp:127.0.0.1:$PORT failed: timeout" "$LOG" ||
 	fail "no unreachable event"
 sleep 4
 [ "$(grep -c '^printer-mono round [0-9]* unreachable' "$LOG")" -eq 1 ] ||

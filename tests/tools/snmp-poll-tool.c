@@ -100,6 +100,7 @@ main(int argc, char **argv)
 	const char *path = NULL;
 	unsigned want = 0, secs = 30;
 	int64_t end;
+	bool debug = false;
 	int c;
 
 	while ((c = getopt(argc, argv, "c:r:T:d")) != -1) {
@@ -114,7 +115,7 @@ main(int argc, char **argv)
 			secs = (unsigned)atoi(optarg);
 			break;
 		case 'd':
-			log_set_level(LOG_LVL_DEBUG);
+			debug = true;
 			break;
 		default:
 			goto usage;
@@ -122,7 +123,7 @@ main(int argc, char **argv)
 	}
 	if (path == NULL)
 		goto usage;
-	log_init("snmp-poll-tool", 1, LOG_LVL_INFO);
+	log_init("snmp-poll-tool", 1, debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	log_set_repeat_window(0);
 	memset(&cfg, 0, sizeof(cfg));
 	if (config_load(path, "snmp-poll-tool", &cfg, &errs) != 0) {
