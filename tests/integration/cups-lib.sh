@@ -43,12 +43,14 @@ AccessLog $CUPS_DIR/log/access_log
 PageLog $CUPS_DIR/log/page_log
 ServerKeychain $CUPS_DIR/ssl
 FileDevice Yes
+Printcap $CUPS_DIR/printcap
 User nobody
 Group nogroup
 SystemGroup nogroup
 EOF
 	cat >"$CUPS_DIR/cupsd.base" <<EOF
 LogLevel info
+DirtyCleanInterval 0
 MaxLogSize 0
 WebInterface No
 Browsing No
@@ -89,8 +91,9 @@ cups_start() {
 			-s "$CUPS_DIR/cups-files.conf"
 	fi
 	CUPSD_PID=$SPAWNED
-	wait_for 20 env CUPS_SERVER="$CUPS_DIR/cups.sock" lpstat -r \
-		|| fail "cupsd did not start"
+	# lpstat -r exits 0 also when it says "scheduler is not running"
+	wait_for 20 sh -c "CUPS_SERVER='$CUPS_DIR/cups.sock' lpstat -r | \
+		grep -q '^scheduler is running'" || fail "cupsd did not start"
 }
 
 cups_stop() {
