@@ -279,7 +279,7 @@ agent_loop(struct agent *a)
 		now = time_mono_ms();
 		if (!rounded && sched_due(&a->sched, time_now_ms(), now, &ts))
 			round_pc(a, ts);
-		/* After a reload the pollers may be new: their fds are stale. */
+		/* A reload may have replaced the pollers: stale fds. */
 		devices_service(a, &pfd[n], pfd[0].revents & POLLIN ? 0 : nd,
 		                time_now());
 		if (a->pub != NULL)

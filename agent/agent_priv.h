@@ -45,8 +45,8 @@ struct agent {
 	struct agent_options opt;
 
 	struct pc *pc;
-	struct spool *sp;      /* NULL with --stdout */
-	struct publish *pub;   /* NULL with --stdout */
+	struct spool *sp;    /* NULL with --stdout */
+	struct publish *pub; /* NULL with --stdout */
 	struct sched sched;
 	struct agent_devices devices;
 	int sigfd;
@@ -75,8 +75,8 @@ struct agent {
 void emit_message(struct agent *a, const char *topic, const char *payload,
                   size_t len, bool retain, int64_t ts, uint64_t seq);
 /* The topic of 'device' (of this agent's site) on channel 'ch': 0 or -1. */
-int emit_topic(const struct agent *a, char *buf, size_t sz,
-               const char *device, enum wire_channel ch);
+int emit_topic(const struct agent *a, char *buf, size_t sz, const char *device,
+               enum wire_channel ch);
 /*
  * A metrics message on 'topic': sets m->seq (the spool's counter for the
  * topic, or with --stdout ++*stdout_seq) and emits it.

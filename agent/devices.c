@@ -174,20 +174,18 @@ devices_result(void *arg, const struct poll_result *r)
 			emit_status(a, topic, d->state, d->state_ts);
 	}
 	if (r->inventory != NULL &&
-	    emit_topic(a, topic, sizeof(topic), r->device,
-	               WIRE_CH_INVENTORY) == 0) {
+	    emit_topic(a, topic, sizeof(topic), r->device, WIRE_CH_INVENTORY) ==
+	        0) {
 		free(d->inventory);
 		d->inventory = strdup(r->inventory);
 		emit_message(a, topic, r->inventory, strlen(r->inventory), true,
 		             now, 0);
 	}
-	if (r->metrics != NULL &&
-	    emit_topic(a, topic, sizeof(topic), r->device, WIRE_CH_METRICS) ==
-	        0)
+	if (r->metrics != NULL && emit_topic(a, topic, sizeof(topic), r->device,
+	                                     WIRE_CH_METRICS) == 0)
 		emit_metrics(a, topic, r->metrics, &d->stdout_seq);
 	if (r->nevents > 0 &&
-	    emit_topic(a, topic, sizeof(topic), r->device, WIRE_CH_EVENTS) ==
-	        0)
+	    emit_topic(a, topic, sizeof(topic), r->device, WIRE_CH_EVENTS) == 0)
 		for (i = 0; i < r->nevents; i++)
 			emit_event(a, topic, &r->events[i]);
 }

@@ -38,8 +38,8 @@ main_check(const struct agent_options *o)
 	char host[256];
 
 	if (config_load(o->cfg_path,
-	                config_root_hostname(o->root, host, sizeof(host)),
-	                &cfg, &errs) != 0) {
+	                config_root_hostname(o->root, host, sizeof(host)), &cfg,
+	                &errs) != 0) {
 		conf_err_print(&errs, stderr);
 		conf_err_clear(&errs);
 		return 1;

@@ -102,7 +102,7 @@ spool_seg_pread_full(int fd, void *buf, size_t len, uint64_t off)
  */
 ssize_t
 spool_seg_read_rec(struct spool *sp, int fd, uint64_t off, uint64_t limit,
-               struct spool_hdr *h)
+                   struct spool_hdr *h)
 {
 	if (off >= limit)
 		return 0;
@@ -117,7 +117,7 @@ spool_seg_read_rec(struct spool *sp, int fd, uint64_t off, uint64_t limit,
 	    limit - off - SPOOL_HDR < h->len)
 		goto bad;
 	if (spool_seg_pread_full(fd, sp->buf + SPOOL_HDR, h->len,
-	                     off + SPOOL_HDR) != 0)
+	                         off + SPOOL_HDR) != 0)
 		return -1;
 	if (spool_seg_rec_crc(sp->buf, h->len) != h->crc)
 		goto bad;
@@ -355,7 +355,7 @@ spool_seg_scan(struct spool *sp, size_t i, uint64_t hoff, bool *boundary)
 	       0) {
 		if (h.seq > 0 &&
 		    spool_state_seq_seen(sp, (const char *)sp->buf + SPOOL_HDR,
-		                   h.topic_len, h.seq) != 0)
+		                         h.topic_len, h.seq) != 0)
 			goto fail;
 		off += (uint64_t)n;
 		if (off == hoff)
@@ -383,4 +383,3 @@ fail:
 		close(fd);
 	return -1;
 }
-

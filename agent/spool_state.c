@@ -44,7 +44,8 @@ spool_state_seq(struct spool *sp, const char *topic, size_t tlen, bool add)
 
 /* A seq found on disk: the counter must go past it. */
 int
-spool_state_seq_seen(struct spool *sp, const char *topic, size_t tlen, uint64_t seq)
+spool_state_seq_seen(struct spool *sp, const char *topic, size_t tlen,
+                     uint64_t seq)
 {
 	struct spool_seq *s;
 
@@ -124,7 +125,8 @@ spool_state_read(struct spool *sp, uint32_t *hseg, uint64_t *hoff)
 		else if (sscanf(line, "seq %" SCNu64 " %159s", &b, topic) ==
 		             2 &&
 		         b > 0 &&
-		         spool_state_seq_seen(sp, topic, strlen(topic), b - 1) != 0) {
+		         spool_state_seq_seen(sp, topic, strlen(topic),
+		                              b - 1) != 0) {
 			fclose(f);
 			return -1;
 		}

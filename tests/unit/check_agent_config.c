@@ -275,10 +275,10 @@ static const struct {
     {"interval = 60", "interval = 30", false},
     {"type = printer", "type = switch", false},
     {"[device proj-1]", "[device proj-2]", false},
-    {"[device proj-1]\ntype = projector\naddress = 10.0.0.9:4352\n", "",
-     false},
-    {"address = 10.0.0.9:4352", "address = 10.0.0.9:4352\n"
-                                "pjlink_password = secret",
+    {"[device proj-1]\ntype = projector\naddress = 10.0.0.9:4352\n", "", false},
+    {"address = 10.0.0.9:4352",
+     "address = 10.0.0.9:4352\n"
+     "pjlink_password = secret",
      false},
 };
 
@@ -295,8 +295,8 @@ START_TEST(test_devices_equal)
 	pre = (size_t)(at - devices_base);
 	snprintf(text, sizeof(text), "%.*s%s%s", (int)pre, devices_base,
 	         devices_cases[_i].to, at + strlen(devices_cases[_i].from));
-	ck_assert_int_eq(config_load_string("x.conf", devices_base, HOST, &x, &e),
-	                 0);
+	ck_assert_int_eq(
+	    config_load_string("x.conf", devices_base, HOST, &x, &e), 0);
 	ck_assert_int_eq(config_load_string("y.conf", text, HOST, &y, &e), 0);
 	ck_assert_int_eq(config_devices_equal(&x, &y), devices_cases[_i].equal);
 	ck_assert_int_eq(config_devices_equal(&y, &x), devices_cases[_i].equal);
@@ -317,9 +317,9 @@ config_suite(void)
 	tcase_add_loop_test(tc, test_bad, 0,
 	                    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, test_unusable_hostname);
-	tcase_add_loop_test(tc, test_devices_equal, 0,
-	                    (int)(sizeof(devices_cases) /
-	                          sizeof(devices_cases[0])));
+	tcase_add_loop_test(
+	    tc, test_devices_equal, 0,
+	    (int)(sizeof(devices_cases) / sizeof(devices_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
