@@ -1,5 +1,6 @@
 /*
- * cups_config.c: the [cups] section of pantau-collector.conf (docs/printing.md).
+ * cups_config.c: the [cups] section of pantau-collector.conf
+ * (docs/printing.md).
  *
  * The collector's config.c calls cups_config_parse() for the section, so
  * the keys are checked with the same "FILE:LINE: message" reporting as the
@@ -15,12 +16,11 @@
 #include "collector/cups_poll.h"
 #include "common/names.h"
 
-#define CUPS_CONF_INTERVAL_DEFAULT	60
-#define CUPS_CONF_TIMEOUT_DEFAULT	10
+#define CUPS_CONF_INTERVAL_DEFAULT 60
+#define CUPS_CONF_TIMEOUT_DEFAULT 10
 
 static const char *const cups_config_keys[] = {
-	"server", "interval", "timeout", "site", "store_titles", "map", NULL
-};
+    "server", "interval", "timeout", "site", "store_titles", "map", NULL};
 
 /*
  * Splits 'list' at commas and blanks and calls 'fn' for every word.  The
@@ -29,7 +29,7 @@ static const char *const cups_config_keys[] = {
  */
 static size_t
 cups_config_words(const char *list, void (*fn)(const char *, size_t, void *),
-    void *arg)
+                  void *arg)
 {
 	const char *p = list, *start;
 	size_t n = 0;
@@ -48,10 +48,10 @@ cups_config_words(const char *list, void (*fn)(const char *, size_t, void *),
 }
 
 struct cups_config_ctx {
-	const struct conf_section	*s;
-	struct cups_config		*out;
-	struct conf_err			*errs;
-	int				 bad;
+	const struct conf_section *s;
+	struct cups_config *out;
+	struct conf_err *errs;
+	int bad;
 };
 
 /* 0 when 'a' is host, host:port, [v6] or [v6]:port with port 1..65535. */
@@ -98,7 +98,8 @@ cups_config_server(const char *w, size_t len, void *arg)
 
 	if (len >= CUPS_ADDR_MAX) {
 		conf_errorf(c->s, "server", c->errs,
-		    "server address longer than %d bytes", CUPS_ADDR_MAX - 1);
+		            "server address longer than %d bytes",
+		            CUPS_ADDR_MAX - 1);
 		c->bad = 1;
 		return;
 	}
@@ -106,12 +107,14 @@ cups_config_server(const char *w, size_t len, void *arg)
 	buf[len] = '\0';
 	if (c->out->nservers == CUPS_SERVERS_MAX) {
 		conf_errorf(c->s, "server", c->errs,
-		    "more than %d CUPS servers", CUPS_SERVERS_MAX);
+		            "more than %d CUPS servers", CUPS_SERVERS_MAX);
 		c->bad = 1;
 		return;
 	}
 	if (buf[0] != '/' && cups_config_hostport(buf) != 0) {
-		conf_errorf(c->s, "server", c->errs, "bad server '%s': "
+		conf_errorf(
+		    c->s, "server", c->errs,
+		    "bad server '%s': "
 		    "expected host[:port] (port 1..65535) or a socket path",
 		    buf);
 		c->bad = 1;
@@ -120,7 +123,7 @@ cups_config_server(const char *w, size_t len, void *arg)
 	for (i = 0; i < c->out->nservers; i++)
 		if (strcmp(c->out->servers[i], buf) == 0) {
 			conf_errorf(c->s, "server", c->errs,
-			    "server '%s' listed twice", buf);
+			            "server '%s' listed twice", buf);
 			c->bad = 1;
 			return;
 		}
@@ -149,28 +152,32 @@ cups_config_mapping(const char *w, size_t len, void *arg)
 	buf[len] = '\0';
 	if ((colon = strrchr(buf, ':')) == NULL || colon == buf ||
 	    (size_t)(colon - buf) >= CUPS_NAME_MAX) {
-		conf_errorf(c->s, "map", c->errs, "bad map entry '%s': "
-		    "expected queue:device", buf);
+		conf_errorf(c->s, "map", c->errs,
+		            "bad map entry '%s': "
+		            "expected queue:device",
+		            buf);
 		c->bad = 1;
 		return;
 	}
 	*colon = '\0';
 	if (!name_id_valid(colon + 1)) {
-		conf_errorf(c->s, "map", c->errs, "bad device id '%s' in map "
-		    "entry for queue '%s'", colon + 1, buf);
+		conf_errorf(c->s, "map", c->errs,
+		            "bad device id '%s' in map "
+		            "entry for queue '%s'",
+		            colon + 1, buf);
 		c->bad = 1;
 		return;
 	}
 	for (i = 0; i < c->out->nmaps; i++)
 		if (strcmp(c->out->maps[i].queue, buf) == 0) {
 			conf_errorf(c->s, "map", c->errs,
-			    "queue '%s' mapped twice", buf);
+			            "queue '%s' mapped twice", buf);
 			c->bad = 1;
 			return;
 		}
 	if (c->out->nmaps == CUPS_MAPS_MAX) {
 		conf_errorf(c->s, "map", c->errs, "more than %d map entries",
-		    CUPS_MAPS_MAX);
+		            CUPS_MAPS_MAX);
 		c->bad = 1;
 		return;
 	}
@@ -181,9 +188,9 @@ cups_config_mapping(const char *w, size_t len, void *arg)
 
 int
 cups_config_parse(const struct conf_section *s, struct cups_config *out,
-    struct conf_err *errs)
+                  struct conf_err *errs)
 {
-	struct cups_config_ctx c = { s, out, errs, 0 };
+	struct cups_config_ctx c = {s, out, errs, 0};
 	const char *v, *site = NULL;
 	size_t before = errs->n;
 	int r;
@@ -210,9 +217,10 @@ cups_config_parse(const struct conf_section *s, struct cups_config *out,
 	if (conf_get_str(s, "map", &v, errs) == 1)
 		cups_config_words(v, cups_config_mapping, &c);
 	if (out->timeout >= out->interval)
-		conf_errorf(s, "timeout", errs, "timeout (%u s) must be "
-		    "shorter than interval (%u s)", out->timeout,
-		    out->interval);
+		conf_errorf(s, "timeout", errs,
+		            "timeout (%u s) must be "
+		            "shorter than interval (%u s)",
+		            out->timeout, out->interval);
 	return errs->n == before ? 0 : -1;
 }
 

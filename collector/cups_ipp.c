@@ -21,7 +21,7 @@ bool
 cups_job_final(int state)
 {
 	return state == IPP_JSTATE_CANCELED || state == IPP_JSTATE_ABORTED ||
-	    state == IPP_JSTATE_COMPLETED;
+	       state == IPP_JSTATE_COMPLETED;
 }
 
 int
@@ -37,8 +37,10 @@ cups_job_pages(const struct cups_job *j, const struct cups_queue *q)
 	 * Zero (or nothing) counted: believable only for a job that never
 	 * finished on a queue we know runs a counting driver.
 	 */
-	if (q != NULL && (j->state == IPP_JSTATE_CANCELED ||
-	    j->state == IPP_JSTATE_ABORTED) && j->impressions == 0)
+	if (q != NULL &&
+	    (j->state == IPP_JSTATE_CANCELED ||
+	     j->state == IPP_JSTATE_ABORTED) &&
+	    j->impressions == 0)
 		return 0;
 	return -1;
 }
@@ -95,8 +97,8 @@ cups_ipp_queue(const char *uri, char *buf, size_t bufsz)
 	int port;
 
 	if (httpSeparateURI(HTTP_URI_CODING_ALL, uri, scheme, sizeof(scheme),
-	    user, sizeof(user), host, sizeof(host), &port, resource,
-	    sizeof(resource)) < HTTP_URI_STATUS_OK)
+	                    user, sizeof(user), host, sizeof(host), &port,
+	                    resource, sizeof(resource)) < HTTP_URI_STATUS_OK)
 		return;
 	if ((slash = strrchr(resource, '/')) != NULL)
 		snprintf(buf, bufsz, "%s", slash + 1);
@@ -148,8 +150,8 @@ cups_ipp_job_attr(struct cups_job *j, ipp_attribute_t *a, bool keep_titles)
  * exactly when n is 0 or a power of two (10,000 jobs by one realloc each
  * took minutes under ASan, which copies on every realloc).
  */
-#define CUPS_IPP_GROW(n)	((n) == 0 || ((n) & ((n) - 1)) == 0)
-#define CUPS_IPP_CAP(n)		((n) == 0 ? 1 : 2 * (n))
+#define CUPS_IPP_GROW(n) ((n) == 0 || ((n) & ((n)-1)) == 0)
+#define CUPS_IPP_CAP(n) ((n) == 0 ? 1 : 2 * (n))
 
 /* Appends *j to the array *arr of *n entries. */
 static int
@@ -168,7 +170,7 @@ cups_ipp_job_append(struct cups_job **arr, size_t *n, const struct cups_job *j)
 
 static int
 cups_ipp_queue_append(struct cups_queue **arr, size_t *n,
-    const struct cups_queue *q)
+                      const struct cups_queue *q)
 {
 	struct cups_queue *p = *arr;
 
@@ -183,7 +185,7 @@ cups_ipp_queue_append(struct cups_queue **arr, size_t *n,
 
 int
 cups_parse_jobs(ipp_t *resp, bool keep_titles, struct cups_job **jobs,
-    size_t *n)
+                size_t *n)
 {
 	ipp_attribute_t *a;
 	struct cups_job j;
@@ -191,7 +193,7 @@ cups_parse_jobs(ipp_t *resp, bool keep_titles, struct cups_job **jobs,
 	int count = 0;
 
 	cups_ipp_job_init(&j);
-	for (a = ippFirstAttribute(resp); ; a = ippNextAttribute(resp)) {
+	for (a = ippFirstAttribute(resp);; a = ippNextAttribute(resp)) {
 		/* a job ends at a separator, a new group, or the end */
 		if (a == NULL || ippGetName(a) == NULL ||
 		    ippGetGroupTag(a) != IPP_TAG_JOB) {
@@ -217,7 +219,7 @@ cups_parse_jobs(ipp_t *resp, bool keep_titles, struct cups_job **jobs,
 /* Reads marker-names and marker-levels into q->markers (same order). */
 static void
 cups_ipp_markers(struct cups_queue *q, ipp_attribute_t *names,
-    ipp_attribute_t *levels)
+                 ipp_attribute_t *levels)
 {
 	int i, count;
 
@@ -271,7 +273,7 @@ cups_ipp_reasons(ipp_attribute_t *a, char *buf, size_t bufsz)
 /* Fills one queue from the attributes of one printer group. */
 static void
 cups_ipp_queue_attr(struct cups_queue *q, ipp_attribute_t *a,
-    ipp_attribute_t **names, ipp_attribute_t **levels)
+                    ipp_attribute_t **names, ipp_attribute_t **levels)
 {
 	const char *name = ippGetName(a);
 
@@ -300,7 +302,7 @@ cups_parse_queues(ipp_t *resp, struct cups_queue **queues, size_t *n)
 	int count = 0;
 
 	memset(&q, 0, sizeof(q));
-	for (a = ippFirstAttribute(resp); ; a = ippNextAttribute(resp)) {
+	for (a = ippFirstAttribute(resp);; a = ippNextAttribute(resp)) {
 		if (a == NULL || ippGetName(a) == NULL ||
 		    ippGetGroupTag(a) != IPP_TAG_PRINTER) {
 			if (in_q && q.name[0] != '\0') {
@@ -312,8 +314,9 @@ cups_parse_queues(ipp_t *resp, struct cups_queue **queues, size_t *n)
 				 * this way; its jobs never get PAGE: lines.
 				 */
 				q.raw = strcmp(q.make_model,
-				    "Local Raw Printer") == 0;
-				if (cups_ipp_queue_append(queues, n, &q) == -1) {
+				               "Local Raw Printer") == 0;
+				if (cups_ipp_queue_append(queues, n, &q) ==
+				    -1) {
 					errno = ENOMEM;
 					return -1;
 				}

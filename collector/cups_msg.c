@@ -20,26 +20,25 @@
 #include "common/names.h"
 #include "common/wire.h"
 
-#define CUPS_MSG_REASONS_MAX	32
+#define CUPS_MSG_REASONS_MAX 32
 
 /* Keywords whose bare form (no -report/-warning/-error) is critical. */
 static const char *const cups_msg_critical[] = {
-	"media-jam", "media-empty", "toner-empty", "marker-supply-empty",
-	"door-open", "cover-open", "interlock-open", "offline",
-	"marker-waste-full", "fuser-over-temp", NULL
-};
+    "media-jam",           "media-empty", "toner-empty",
+    "marker-supply-empty", "door-open",   "cover-open",
+    "interlock-open",      "offline",     "marker-waste-full",
+    "fuser-over-temp",     NULL};
 
 int
-cups_msg_reason(const char *keyword, char *code, size_t codesz,
-    int *severity)
+cups_msg_reason(const char *keyword, char *code, size_t codesz, int *severity)
 {
 	static const struct {
-		const char	*suffix;
-		int		 severity;
+		const char *suffix;
+		int severity;
 	} suffixes[] = {
-		{ "-error", WIRE_SEV_CRITICAL },
-		{ "-warning", WIRE_SEV_WARNING },
-		{ "-report", WIRE_SEV_INFO },
+	    {"-error", WIRE_SEV_CRITICAL},
+	    {"-warning", WIRE_SEV_WARNING},
+	    {"-report", WIRE_SEV_INFO},
 	};
 	char base[64], part[NAME_PART_MAX + 1];
 	size_t len = strlen(keyword), i, sl;
@@ -57,8 +56,8 @@ cups_msg_reason(const char *keyword, char *code, size_t codesz,
 	*severity = WIRE_SEV_WARNING;
 	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
 		sl = strlen(suffixes[i].suffix);
-		if (len > sl && strcmp(base + len - sl,
-		    suffixes[i].suffix) == 0) {
+		if (len > sl &&
+		    strcmp(base + len - sl, suffixes[i].suffix) == 0) {
 			base[len - sl] = '\0';
 			*severity = suffixes[i].severity;
 			break;
@@ -81,10 +80,10 @@ cups_msg_reason(const char *keyword, char *code, size_t codesz,
 }
 
 struct cups_msg_reasons {
-	size_t	n;
-	char	code[CUPS_MSG_REASONS_MAX][NAME_METRIC_MAX + 1];
-	int	severity[CUPS_MSG_REASONS_MAX];
-	char	keyword[CUPS_MSG_REASONS_MAX][64];
+	size_t n;
+	char code[CUPS_MSG_REASONS_MAX][NAME_METRIC_MAX + 1];
+	int severity[CUPS_MSG_REASONS_MAX];
+	char keyword[CUPS_MSG_REASONS_MAX][64];
 };
 
 /* Splits a stored "a,b,c" reasons list into distinct event codes. */
@@ -103,7 +102,8 @@ cups_msg_split(const char *list, struct cups_msg_reasons *out)
 		if (len < sizeof(kw)) {
 			memcpy(kw, p, len);
 			kw[len] = '\0';
-			if (cups_msg_reason(kw, code, sizeof(code), &sev) == 0) {
+			if (cups_msg_reason(kw, code, sizeof(code), &sev) ==
+			    0) {
 				for (i = 0; i < out->n; i++)
 					if (strcmp(out->code[i], code) == 0)
 						break;
@@ -132,13 +132,14 @@ cups_msg_has(const struct cups_msg_reasons *r, const char *code)
 /* Hands 'payload' (freed here; NULL: encoding failed) to 'fn'. */
 static void
 cups_msg_send(const struct cups_config *cfg, const char *device,
-    enum wire_channel ch, char *payload, cups_poll_msg_fn *fn, void *arg)
+              enum wire_channel ch, char *payload, cups_poll_msg_fn *fn,
+              void *arg)
 {
 	char topic[WIRE_TOPIC_MAX];
 
 	if (payload == NULL) {
 		log_err("cups: cannot encode a message for %s/%s", cfg->site,
-		    device);
+		        device);
 		return;
 	}
 	if (wire_topic(topic, sizeof(topic), cfg->site, device, ch) == 0)
@@ -149,7 +150,7 @@ cups_msg_send(const struct cups_config *cfg, const char *device,
 /* Events for the reasons one queue raised and cleared since last poll. */
 static void
 cups_msg_events(const struct cups_config *cfg, int64_t now,
-    const struct cups_msg_queue *m, cups_poll_msg_fn *fn, void *arg)
+                const struct cups_msg_queue *m, cups_poll_msg_fn *fn, void *arg)
 {
 	struct cups_msg_reasons old, cur;
 	struct wire_event ev;
@@ -172,25 +173,25 @@ cups_msg_events(const struct cups_config *cfg, int64_t now,
 			ev.severity = (enum wire_severity)a->severity[i];
 			ev.state = pass == 0 ? WIRE_EV_RAISED : WIRE_EV_CLEARED;
 			snprintf(ev.text, sizeof(ev.text), "CUPS queue %s: %s",
-			    m->queue->name, a->keyword[i]);
+			         m->queue->name, a->keyword[i]);
 			cups_msg_send(cfg, m->device, WIRE_CH_EVENTS,
-			    wire_event_encode(&ev, NULL), fn, arg);
+			              wire_event_encode(&ev, NULL), fn, arg);
 		}
 	}
 	if (cups_msg_has(&cur, "printer.offline") ==
 	    cups_msg_has(&old, "printer.offline"))
 		return;
 	stt.ts = now;
-	stt.state = cups_msg_has(&cur, "printer.offline") ?
-	    WIRE_UNREACHABLE : WIRE_ONLINE;
+	stt.state = cups_msg_has(&cur, "printer.offline") ? WIRE_UNREACHABLE
+	                                                  : WIRE_ONLINE;
 	cups_msg_send(cfg, m->device, WIRE_CH_STATUS,
-	    wire_status_encode(&stt, NULL), fn, arg);
+	              wire_status_encode(&stt, NULL), fn, arg);
 }
 
 /* Adds "cups.<a>.<b>.<c>" with a sanitized middle part; ignores failures. */
 static void
 cups_msg_add(struct wire_metrics *wm, int counter, const char *kind,
-    const char *label, const char *what, double v)
+             const char *label, const char *what, double v)
 {
 	char part[NAME_PART_MAX + 1], name[NAME_METRIC_MAX + 1];
 
@@ -202,16 +203,19 @@ cups_msg_add(struct wire_metrics *wm, int counter, const char *kind,
 
 /* The page and job totals of 'device' per queue, from print_jobs. */
 static void
-cups_msg_counters(sqlite3 *h, const struct cups_config *cfg,
-    const char *device, struct wire_metrics *wm)
+cups_msg_counters(sqlite3 *h, const struct cups_config *cfg, const char *device,
+                  struct wire_metrics *wm)
 {
 	sqlite3_stmt *s;
 	double pages = 0, jobs = 0;
 	int known = 0;
 
-	if (sqlite3_prepare_v2(h, "SELECT queue, sum(pages), count(*) FROM "
-	    "print_jobs WHERE site = ? AND device = ? AND final = 1 GROUP BY "
-	    "queue ORDER BY queue", -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(h,
+	                       "SELECT queue, sum(pages), count(*) FROM "
+	                       "print_jobs WHERE site = ? AND device = ? AND "
+	                       "final = 1 GROUP BY "
+	                       "queue ORDER BY queue",
+	                       -1, &s, NULL) != SQLITE_OK) {
 		log_err("cups: database: %s", sqlite3_errmsg(h));
 		return;
 	}
@@ -223,12 +227,12 @@ cups_msg_counters(sqlite3 *h, const struct cups_config *cfg,
 		/* a queue whose pages are all unknown has no page counter */
 		if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
 			cups_msg_add(wm, 1, "queue", q, "pages",
-			    sqlite3_column_double(s, 1));
+			             sqlite3_column_double(s, 1));
 			pages += sqlite3_column_double(s, 1);
 			known = 1;
 		}
 		cups_msg_add(wm, 1, "queue", q, "jobs",
-		    sqlite3_column_double(s, 2));
+		             sqlite3_column_double(s, 2));
 		jobs += sqlite3_column_double(s, 2);
 	}
 	sqlite3_finalize(s);
@@ -239,8 +243,8 @@ cups_msg_counters(sqlite3 *h, const struct cups_config *cfg,
 
 void
 cups_msg_build(sqlite3 *h, const struct cups_config *cfg, int64_t now,
-    const struct cups_msg_queue *mq, size_t n, cups_poll_msg_fn *fn,
-    void *arg)
+               const struct cups_msg_queue *mq, size_t n, cups_poll_msg_fn *fn,
+               void *arg)
 {
 	struct wire_metrics wm;
 	size_t i, k;
@@ -272,15 +276,16 @@ cups_msg_build(sqlite3 *h, const struct cups_config *cfg, int64_t now,
 				continue;
 			if (q->state > 0)
 				cups_msg_add(&wm, 0, "queue", q->name, "state",
-				    q->state);
+				             q->state);
 			for (j = 0; j < q->nmarkers; j++)
 				if (q->markers[j].level >= 0)
 					cups_msg_add(&wm, 0, "marker",
-					    q->markers[j].name, "level_pct",
-					    q->markers[j].level);
+					             q->markers[j].name,
+					             "level_pct",
+					             q->markers[j].level);
 		}
 		cups_msg_send(cfg, dev, WIRE_CH_METRICS,
-		    wire_metrics_encode(&wm, NULL), fn, arg);
+		              wire_metrics_encode(&wm, NULL), fn, arg);
 		wire_metrics_clear(&wm);
 	}
 }

@@ -14,9 +14,9 @@
 
 /* One queue of a poll: where it maps and its reasons before this poll. */
 struct cups_msg_queue {
-	const struct cups_queue	*queue;
-	const char		*device;	/* "" when unmapped */
-	char			*old_reasons;	/* owned by the caller */
+	const struct cups_queue *queue;
+	const char *device; /* "" when unmapped */
+	char *old_reasons;  /* owned by the caller */
 };
 
 /*
@@ -24,8 +24,8 @@ struct cups_msg_queue {
  * ("media-jam-error" is printer.jam, critical).  Returns 0, or -1 for
  * "none" and keywords that are not a condition of the printer.
  */
-int	cups_msg_reason(const char *keyword, char *code, size_t codesz,
-	    int *severity);
+int cups_msg_reason(const char *keyword, char *code, size_t codesz,
+                    int *severity);
 
 /*
  * Calls 'fn' for: a metrics message per mapped device (page and job
@@ -33,8 +33,8 @@ int	cups_msg_reason(const char *keyword, char *code, size_t codesz,
  * event per reason raised or cleared, and a status when a queue's
  * "offline" reason appears (unreachable) or goes (online).
  */
-void	cups_msg_build(sqlite3 *h, const struct cups_config *cfg, int64_t now,
-	    const struct cups_msg_queue *mq, size_t n, cups_poll_msg_fn *fn,
-	    void *arg);
+void cups_msg_build(sqlite3 *h, const struct cups_config *cfg, int64_t now,
+                    const struct cups_msg_queue *mq, size_t n,
+                    cups_poll_msg_fn *fn, void *arg);
 
 #endif

@@ -29,27 +29,33 @@
 #include "collector/cups_store.h"
 #include "common/log.h"
 
-#define CUPS_POLL_PAGE	500	/* jobs per Get-Jobs request */
+#define CUPS_POLL_PAGE 500 /* jobs per Get-Jobs request */
 
 static const char *const cups_poll_job_attrs[] = {
-	"job-id", "job-printer-uri", "job-originating-user-name",
-	"job-impressions-completed", "job-media-sheets-completed", "copies",
-	"job-k-octets", "time-at-creation", "time-at-completed", "job-state",
-	"job-name"	/* last: only asked for when titles are stored */
+    "job-id",
+    "job-printer-uri",
+    "job-originating-user-name",
+    "job-impressions-completed",
+    "job-media-sheets-completed",
+    "copies",
+    "job-k-octets",
+    "time-at-creation",
+    "time-at-completed",
+    "job-state",
+    "job-name" /* last: only asked for when titles are stored */
 };
 
 static const char *const cups_poll_printer_attrs[] = {
-	"printer-name", "device-uri", "printer-make-and-model",
-	"printer-state", "printer-state-reasons", "marker-names",
-	"marker-levels"
-};
+    "printer-name",           "device-uri",
+    "printer-make-and-model", "printer-state",
+    "printer-state-reasons",  "marker-names",
+    "marker-levels"};
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Connects to "host[:port]" or a socket path. */
 static http_t *
-cups_poll_connect(const char *server, unsigned timeout, char *err,
-    size_t errsz)
+cups_poll_connect(const char *server, unsigned timeout, char *err, size_t errsz)
 {
 	char host[CUPS_ADDR_MAX], *colon;
 	int port = 631;
@@ -66,10 +72,11 @@ cups_poll_connect(const char *server, unsigned timeout, char *err,
 		host[strlen(host) - 1] = '\0';
 	}
 	http = httpConnect2(host, port, NULL, AF_UNSPEC,
-	    HTTP_ENCRYPTION_IF_REQUESTED, 1, (int)timeout * 1000, NULL);
+	                    HTTP_ENCRYPTION_IF_REQUESTED, 1,
+	                    (int)timeout * 1000, NULL);
 	if (http == NULL) {
 		snprintf(err, errsz, "cannot connect: %s",
-		    cupsLastErrorString());
+		         cupsLastErrorString());
 		return NULL;
 	}
 	httpSetTimeout(http, timeout, NULL, NULL);
@@ -82,10 +89,10 @@ cups_poll_request(http_t *http, ipp_t *rq, char *err, size_t errsz)
 {
 	ipp_t *resp = cupsDoRequest(http, rq, "/");
 
-	if (resp == NULL || ippGetStatusCode(resp) >
-	    IPP_STATUS_OK_CONFLICTING) {
-		snprintf(err, errsz, "%s: %s",
-		    ippOpString(ippGetOperation(rq)), cupsLastErrorString());
+	if (resp == NULL ||
+	    ippGetStatusCode(resp) > IPP_STATUS_OK_CONFLICTING) {
+		snprintf(err, errsz, "%s: %s", ippOpString(ippGetOperation(rq)),
+		         cupsLastErrorString());
 		ippDelete(resp);
 		return NULL;
 	}
@@ -99,12 +106,12 @@ cups_poll_queues(http_t *http, struct cups_result *r)
 
 	rq = ippNewRequest(IPP_OP_CUPS_GET_PRINTERS);
 	ippAddString(rq, IPP_TAG_OPERATION, IPP_TAG_NAME,
-	    "requesting-user-name", NULL, cupsUser());
-	ippAddStrings(rq, IPP_TAG_OPERATION, IPP_TAG_KEYWORD,
-	    "requested-attributes", (int)NELEM(cups_poll_printer_attrs), NULL,
-	    cups_poll_printer_attrs);
-	if ((resp = cups_poll_request(http, rq, r->error,
-	    sizeof(r->error))) == NULL)
+	             "requesting-user-name", NULL, cupsUser());
+	ippAddStrings(
+	    rq, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+	    (int)NELEM(cups_poll_printer_attrs), NULL, cups_poll_printer_attrs);
+	if ((resp = cups_poll_request(http, rq, r->error, sizeof(r->error))) ==
+	    NULL)
 		return -1;
 	if (cups_parse_queues(resp, &r->queues, &r->nqueues) == -1) {
 		snprintf(r->error, sizeof(r->error), "out of memory");
@@ -118,29 +125,30 @@ cups_poll_queues(http_t *http, struct cups_result *r)
 /* One page of Get-Jobs from 'first'; *got the number of jobs read. */
 static int
 cups_poll_jobs_page(http_t *http, const struct cups_config *cfg, int first,
-    struct cups_result *r, int *got)
+                    struct cups_result *r, int *got)
 {
 	ipp_t *rq, *resp;
 	int n;
 
 	rq = ippNewRequest(IPP_OP_GET_JOBS);
 	ippAddString(rq, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL,
-	    "ipp://localhost/");
+	             "ipp://localhost/");
 	ippAddString(rq, IPP_TAG_OPERATION, IPP_TAG_NAME,
-	    "requesting-user-name", NULL, cupsUser());
-	ippAddString(rq, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs",
-	    NULL, "all");
+	             "requesting-user-name", NULL, cupsUser());
+	ippAddString(rq, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", NULL,
+	             "all");
 	ippAddBoolean(rq, IPP_TAG_OPERATION, "my-jobs", 0);
 	ippAddInteger(rq, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "first-job-id",
-	    first);
+	              first);
 	ippAddInteger(rq, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "limit",
-	    CUPS_POLL_PAGE);
+	              CUPS_POLL_PAGE);
 	/* job-name is personal data: not even asked for unless stored */
-	ippAddStrings(rq, IPP_TAG_OPERATION, IPP_TAG_KEYWORD,
-	    "requested-attributes", (int)NELEM(cups_poll_job_attrs) -
-	    (cfg->store_titles ? 0 : 1), NULL, cups_poll_job_attrs);
-	if ((resp = cups_poll_request(http, rq, r->error,
-	    sizeof(r->error))) == NULL)
+	ippAddStrings(
+	    rq, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+	    (int)NELEM(cups_poll_job_attrs) - (cfg->store_titles ? 0 : 1), NULL,
+	    cups_poll_job_attrs);
+	if ((resp = cups_poll_request(http, rq, r->error, sizeof(r->error))) ==
+	    NULL)
 		return -1;
 	n = cups_parse_jobs(resp, cfg->store_titles, &r->jobs, &r->njobs);
 	ippDelete(resp);
@@ -154,7 +162,7 @@ cups_poll_jobs_page(http_t *http, const struct cups_config *cfg, int first,
 
 int
 cups_poll_server(const struct cups_config *cfg, const char *server,
-    int first_id, int next_id, struct cups_result *r)
+                 int first_id, int next_id, struct cups_result *r)
 {
 	http_t *http;
 	int first = first_id, got, lowest_new = 0, maxid;
@@ -165,7 +173,7 @@ cups_poll_server(const struct cups_config *cfg, const char *server,
 	r->time = (int64_t)time(NULL);
 	r->first_id = first_id;
 	if ((http = cups_poll_connect(server, cfg->timeout, r->error,
-	    sizeof(r->error))) == NULL)
+	                              sizeof(r->error))) == NULL)
 		return -1;
 	if (cups_poll_queues(http, r) == -1)
 		goto fail;
@@ -179,8 +187,8 @@ cups_poll_server(const struct cups_config *cfg, const char *server,
 
 			if (id > maxid)
 				maxid = id;
-			if (id >= next_id && (lowest_new == 0 ||
-			    id < lowest_new))
+			if (id >= next_id &&
+			    (lowest_new == 0 || id < lowest_new))
 				lowest_new = id;
 		}
 		/*
@@ -204,35 +212,34 @@ fail:
 
 /* A message waiting for the event loop. */
 struct cups_poll_msg {
-	struct cups_poll_msg	*next;
-	char			*topic;
-	char			*payload;
-	size_t			 len;
+	struct cups_poll_msg *next;
+	char *topic;
+	char *payload;
+	size_t len;
 };
 
 struct cups_server_state {
-	int	up;		/* -1 unknown, 0 down, 1 up */
+	int up; /* -1 unknown, 0 down, 1 up */
 };
 
 struct cups_poll {
-	struct cups_config	 cfg;
-	char			*db_path;
-	struct cups_store	*store;
-	pthread_t		 thread;
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	bool			 stop;
-	bool			 kick;
-	unsigned long		 rounds;
-	struct cups_poll_msg	*head, **tail;
-	int			 pipe[2];
+	struct cups_config cfg;
+	char *db_path;
+	struct cups_store *store;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+	bool kick;
+	unsigned long rounds;
+	struct cups_poll_msg *head, **tail;
+	int pipe[2];
 	struct cups_server_state servers[CUPS_SERVERS_MAX];
 };
 
 /* Called by cups_store_result() on the worker: queue one message. */
 static void
-cups_poll_enqueue(void *arg, const char *topic, const void *payload,
-    size_t len)
+cups_poll_enqueue(void *arg, const char *topic, const void *payload, size_t len)
 {
 	struct cups_poll *p = arg;
 	struct cups_poll_msg *m;
@@ -243,8 +250,7 @@ cups_poll_enqueue(void *arg, const char *topic, const void *payload,
 		if (m != NULL)
 			free(m->topic);
 		free(m);
-		log_err("cups: out of memory queueing a message for %s",
-		    topic);
+		log_err("cups: out of memory queueing a message for %s", topic);
 		return;
 	}
 	memcpy(m->payload, payload, len);
@@ -257,30 +263,31 @@ cups_poll_enqueue(void *arg, const char *topic, const void *payload,
 	/* a full pipe wakes the loop just as well */
 	if (write(p->pipe[1], "", 1) == -1 && errno != EAGAIN)
 		log_warn("cups: cannot wake the event loop: %s",
-		    strerror(errno));
+		         strerror(errno));
 }
 
 /* Logs a server's state only when it changes. */
 static void
-cups_poll_log_state(struct cups_poll *p, size_t i,
-    const struct cups_result *r)
+cups_poll_log_state(struct cups_poll *p, size_t i, const struct cups_result *r)
 {
 	struct cups_server_state *s = &p->servers[i];
 
 	if (r->ok && s->up != 1)
 		log_info("cups: %s: %s (%zu queues, %zu jobs to store)",
-		    r->server, s->up == 0 ? "reachable again" : "connected",
-		    r->nqueues, r->njobs);
+		         r->server,
+		         s->up == 0 ? "reachable again" : "connected",
+		         r->nqueues, r->njobs);
 	else if (!r->ok && s->up != 0)
 		log_warn("cups: %s: not reachable: %s (retrying every %u s, "
-		    "jobs are fetched when it is back)", r->server, r->error,
-		    p->cfg.interval);
+		         "jobs are fetched when it is back)",
+		         r->server, r->error, p->cfg.interval);
 	s->up = r->ok ? 1 : 0;
 	if (r->gap_from > 0)
-		log_warn("cups: %s: job history rolled over between polls: "
+		log_warn(
+		    "cups: %s: job history rolled over between polls: "
 		    "jobs %d..%d were forgotten by CUPS before pantau read "
-		    "them (raise MaxJobs or poll more often)", r->server,
-		    r->gap_from, r->gap_to);
+		    "them (raise MaxJobs or poll more often)",
+		    r->server, r->gap_from, r->gap_to);
 }
 
 static void
@@ -299,9 +306,10 @@ cups_poll_round(struct cups_poll *p)
 		cups_poll_server(&p->cfg, server, first, last + 1, &r);
 		cups_poll_log_state(p, i, &r);
 		if (cups_store_result(p->store, &p->cfg, &r, cups_poll_enqueue,
-		    p) == -1)
+		                      p) == -1)
 			log_err("cups: %s: could not store this poll; it is "
-			    "repeated next round", server);
+			        "repeated next round",
+			        server);
 		cups_result_clear(&r);
 	}
 }
@@ -332,7 +340,7 @@ cups_poll_main(void *arg)
 
 struct cups_poll *
 cups_poll_new(const struct cups_config *cfg, const char *db_path, char *err,
-    size_t errsz)
+              size_t errsz)
 {
 	struct cups_poll *p;
 	pthread_condattr_t ca;

@@ -33,31 +33,31 @@
 #include "common/conf.h"
 #include "common/names.h"
 
-#define CUPS_SERVERS_MAX	16
-#define CUPS_MAPS_MAX		128
-#define CUPS_ADDR_MAX		256	/* "host:port" or a socket path */
-#define CUPS_NAME_MAX		128	/* queue and user names */
-#define CUPS_TITLE_MAX		256
-#define CUPS_URI_MAX		512
-#define CUPS_REASONS_MAX	512	/* printer-state-reasons, comma separated */
-#define CUPS_MARKERS_MAX	16
+#define CUPS_SERVERS_MAX 16
+#define CUPS_MAPS_MAX 128
+#define CUPS_ADDR_MAX 256 /* "host:port" or a socket path */
+#define CUPS_NAME_MAX 128 /* queue and user names */
+#define CUPS_TITLE_MAX 256
+#define CUPS_URI_MAX 512
+#define CUPS_REASONS_MAX 512 /* printer-state-reasons, comma separated */
+#define CUPS_MARKERS_MAX 16
 
 /* One "queue:device" of the [cups] map key. */
 struct cups_map {
-	char	queue[CUPS_NAME_MAX];
-	char	device[NAME_ID_MAX + 1];
+	char queue[CUPS_NAME_MAX];
+	char device[NAME_ID_MAX + 1];
 };
 
 /* The validated [cups] section. */
 struct cups_config {
-	size_t		 nservers;	/* 0: CUPS polling is off */
-	char		 servers[CUPS_SERVERS_MAX][CUPS_ADDR_MAX];
-	unsigned	 interval;	/* seconds between rounds */
-	unsigned	 timeout;	/* seconds per HTTP request */
-	char		 site[NAME_ID_MAX + 1];	/* the site queues map into */
-	bool		 store_titles;	/* job names are personal data */
-	size_t		 nmaps;
-	struct cups_map	 maps[CUPS_MAPS_MAX];
+	size_t nservers; /* 0: CUPS polling is off */
+	char servers[CUPS_SERVERS_MAX][CUPS_ADDR_MAX];
+	unsigned interval;          /* seconds between rounds */
+	unsigned timeout;           /* seconds per HTTP request */
+	char site[NAME_ID_MAX + 1]; /* the site queues map into */
+	bool store_titles;          /* job names are personal data */
+	size_t nmaps;
+	struct cups_map maps[CUPS_MAPS_MAX];
 };
 
 /*
@@ -68,46 +68,47 @@ struct cups_config {
  * Every problem is recorded in 'errs' as FILE:LINE: message.  Returns 0,
  * or -1 when an error was recorded.  Nothing to free.
  */
-int	cups_config_parse(const struct conf_section *s,
-	    struct cups_config *out, struct conf_err *errs);
+int cups_config_parse(const struct conf_section *s, struct cups_config *out,
+                      struct conf_err *errs);
 
 /* The configured device of 'queue', or NULL when the map does not say. */
 const char *cups_config_map(const struct cups_config *cfg, const char *queue);
 
 /* One job as CUPS reports it.  Absent integers are -1, absent times 0. */
 struct cups_job {
-	int	id;
-	char	queue[CUPS_NAME_MAX];	/* last part of job-printer-uri */
-	char	user[CUPS_NAME_MAX];
-	char	title[CUPS_TITLE_MAX];	/* "" unless titles are stored */
-	int	impressions;		/* job-impressions-completed */
-	int	sheets;			/* job-media-sheets-completed */
-	int	copies;
-	int	k_octets;
-	int64_t	created;
-	int64_t	completed;
-	int	state;			/* ipp_jstate_t, 3..9 */
+	int id;
+	char queue[CUPS_NAME_MAX]; /* last part of job-printer-uri */
+	char user[CUPS_NAME_MAX];
+	char title[CUPS_TITLE_MAX]; /* "" unless titles are stored */
+	int impressions;            /* job-impressions-completed */
+	int sheets;                 /* job-media-sheets-completed */
+	int copies;
+	int k_octets;
+	int64_t created;
+	int64_t completed;
+	int state; /* ipp_jstate_t, 3..9 */
 };
 
 struct cups_marker {
-	char	name[64];
-	int	level;			/* percent, or -1 unknown */
+	char name[64];
+	int level; /* percent, or -1 unknown */
 };
 
 /* One queue (printer or class) of a server. */
 struct cups_queue {
-	char	name[CUPS_NAME_MAX];
-	char	device_uri[CUPS_URI_MAX];
-	char	make_model[CUPS_NAME_MAX];
-	int	state;			/* 3 idle, 4 processing, 5 stopped */
-	char	reasons[CUPS_REASONS_MAX];	/* "none", "toner-low-report,..." */
-	bool	raw;			/* no driver: CUPS cannot count pages */
-	size_t	nmarkers;
+	char name[CUPS_NAME_MAX];
+	char device_uri[CUPS_URI_MAX];
+	char make_model[CUPS_NAME_MAX];
+	int state;                      /* 3 idle, 4 processing, 5 stopped */
+	char reasons[CUPS_REASONS_MAX]; /* "none", "toner-low-report,..." */
+	bool raw;                       /* no driver: CUPS cannot count pages */
+	size_t nmarkers;
 	struct cups_marker markers[CUPS_MARKERS_MAX];
 };
 
-/* True for canceled(7), aborted(8) and completed(9): the job will not change. */
-bool	cups_job_final(int state);
+/* True for canceled(7), aborted(8) and completed(9): the job will not change.
+ */
+bool cups_job_final(int state);
 
 /*
  * The page rule: the pages a job printed, or -1 for "unknown".  CUPS
@@ -117,7 +118,7 @@ bool	cups_job_final(int state);
  * canceled or aborted (then 0 is believable); a job on a raw queue is
  * always unknown.  'queue' may be NULL (queue not seen).
  */
-int	cups_job_pages(const struct cups_job *j, const struct cups_queue *q);
+int cups_job_pages(const struct cups_job *j, const struct cups_queue *q);
 
 /*
  * Reads a Get-Jobs response.  Appends the jobs to *jobs (realloc'd array
@@ -125,11 +126,11 @@ int	cups_job_pages(const struct cups_job *j, const struct cups_queue *q);
  * 'keep_titles'.  Returns the number of jobs read, or -1 on ENOMEM (the
  * array then holds what was read so far).
  */
-int	cups_parse_jobs(ipp_t *resp, bool keep_titles, struct cups_job **jobs,
-	    size_t *n);
+int cups_parse_jobs(ipp_t *resp, bool keep_titles, struct cups_job **jobs,
+                    size_t *n);
 
 /* As cups_parse_jobs(), for a CUPS-Get-Printers response. */
-int	cups_parse_queues(ipp_t *resp, struct cups_queue **queues, size_t *n);
+int cups_parse_queues(ipp_t *resp, struct cups_queue **queues, size_t *n);
 
 /*
  * The rollover check.  'next_id' is the lowest new job id we still
@@ -139,23 +140,23 @@ int	cups_parse_queues(ipp_t *resp, struct cups_queue **queues, size_t *n);
  * to the missing ids, or 0.  The very first poll (next_id 1) never
  * reports a gap: history before pantau is not "lost".
  */
-int	cups_rollover(int next_id, int lowest_new, int *from, int *to);
+int cups_rollover(int next_id, int lowest_new, int *from, int *to);
 
 /* The result of one poll of one server. */
 struct cups_result {
-	char		 server[CUPS_ADDR_MAX];
-	bool		 ok;		/* false: unreachable or refused */
-	char		 error[256];
-	int64_t		 time;
-	int		 first_id;	/* jobs with id >= this were asked */
-	struct cups_job	*jobs;
-	size_t		 njobs;
+	char server[CUPS_ADDR_MAX];
+	bool ok; /* false: unreachable or refused */
+	char error[256];
+	int64_t time;
+	int first_id; /* jobs with id >= this were asked */
+	struct cups_job *jobs;
+	size_t njobs;
 	struct cups_queue *queues;
-	size_t		 nqueues;
-	int		 gap_from, gap_to;	/* missing ids, 0 none */
+	size_t nqueues;
+	int gap_from, gap_to; /* missing ids, 0 none */
 };
 
-void	cups_result_clear(struct cups_result *r);
+void cups_result_clear(struct cups_result *r);
 
 /*
  * One synchronous poll of 'server' for jobs with id >= first_id: what the
@@ -163,8 +164,8 @@ void	cups_result_clear(struct cups_result *r);
  * rollover check.  Fills *r (caller clears it) and returns 0, or -1 with
  * r->ok false and r->error set.  Blocks up to cfg->timeout per request.
  */
-int	cups_poll_server(const struct cups_config *cfg, const char *server,
-	    int first_id, int next_id, struct cups_result *r);
+int cups_poll_server(const struct cups_config *cfg, const char *server,
+                     int first_id, int next_id, struct cups_result *r);
 
 /* The poller thread. */
 struct cups_poll;
@@ -173,8 +174,8 @@ struct cups_poll;
  * A message for the ingest path: the same callback type as journal_fn
  * (collector.h), so ingest_message() can be passed directly.
  */
-typedef void cups_poll_msg_fn(void *arg, const char *topic,
-	    const void *payload, size_t len);
+typedef void cups_poll_msg_fn(void *arg, const char *topic, const void *payload,
+                              size_t len);
 
 /*
  * Starts the worker for the servers of 'cfg' (copied), storing into the
@@ -185,21 +186,21 @@ typedef void cups_poll_msg_fn(void *arg, const char *topic,
  * err "").
  */
 struct cups_poll *cups_poll_new(const struct cups_config *cfg,
-	    const char *db_path, char *err, size_t errsz);
+                                const char *db_path, char *err, size_t errsz);
 
 /* Stops the worker (waits for a request in flight) and frees.  NULL ok. */
-void	cups_poll_free(struct cups_poll *p);
+void cups_poll_free(struct cups_poll *p);
 
 /*
  * A descriptor that becomes readable when messages wait; the event loop
  * polls it and then calls cups_poll_take(), which empties it and calls
  * 'fn' once per message, in order, on the caller's thread.
  */
-int	cups_poll_fd(const struct cups_poll *p);
-size_t	cups_poll_take(struct cups_poll *p, cups_poll_msg_fn *fn, void *arg);
+int cups_poll_fd(const struct cups_poll *p);
+size_t cups_poll_take(struct cups_poll *p, cups_poll_msg_fn *fn, void *arg);
 
 /* Starts a round now instead of at the end of the interval. */
-void	cups_poll_kick(struct cups_poll *p);
+void cups_poll_kick(struct cups_poll *p);
 
 /* Rounds finished since cups_poll_new() (every server asked once each). */
 unsigned long cups_poll_rounds(struct cups_poll *p);

@@ -29,10 +29,10 @@ struct cups_store;
  * runs in its own transaction.  Returns 0, or -1 (logged) on failure or
  * when the file is newer than this program.
  */
-int	cups_store_migrate(sqlite3 *h);
+int cups_store_migrate(sqlite3 *h);
 
 /* The version of the print accounting schema this program writes. */
-int	cups_store_schema_latest(void);
+int cups_store_schema_latest(void);
 
 /*
  * Opens the database at 'path' (created if missing; WAL mode) and
@@ -40,20 +40,20 @@ int	cups_store_schema_latest(void);
  * checks only that the tables exist.  Returns NULL with a message in
  * 'err' on failure.
  */
-struct cups_store *cups_store_open(const char *path, int readonly,
-	    char *err, size_t errsz);
-void	cups_store_close(struct cups_store *st);	/* NULL is a no-op */
+struct cups_store *cups_store_open(const char *path, int readonly, char *err,
+                                   size_t errsz);
+void cups_store_close(struct cups_store *st); /* NULL is a no-op */
 
 /* The connection, for print_report.c's queries.  Owned by 'st'. */
-sqlite3	*cups_store_db(struct cups_store *st);
+sqlite3 *cups_store_db(struct cups_store *st);
 
 /*
  * Where the next poll of 'server' starts: *last_id the highest job id
  * stored (0: none), *pending the lowest id of a stored job that was not
  * final yet (0: none), which must be asked for again.
  */
-int	cups_store_cursor(struct cups_store *st, const char *server,
-	    int *last_id, int *pending);
+int cups_store_cursor(struct cups_store *st, const char *server, int *last_id,
+                      int *pending);
 
 /*
  * Stores one poll result in one transaction: the server's state, its
@@ -69,7 +69,8 @@ int	cups_store_cursor(struct cups_store *st, const char *server,
  * offline or comes back.  'fn' may be NULL.  A failed poll (r->ok false)
  * only records the server as down.
  */
-int	cups_store_result(struct cups_store *st, const struct cups_config *cfg,
-	    const struct cups_result *r, cups_poll_msg_fn *fn, void *arg);
+int cups_store_result(struct cups_store *st, const struct cups_config *cfg,
+                      const struct cups_result *r, cups_poll_msg_fn *fn,
+                      void *arg);
 
 #endif

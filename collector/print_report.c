@@ -24,21 +24,21 @@
 #include "common/timeutil.h"
 
 enum print_col_kind {
-	COL_INT,	/* NULL: null / empty */
+	COL_INT, /* NULL: null / empty */
 	COL_TEXT,
-	COL_PAGES,	/* NULL: null / "unknown" */
+	COL_PAGES, /* NULL: null / "unknown" */
 };
 
 struct print_col {
-	const char		*name;
-	enum print_col_kind	 kind;
+	const char *name;
+	enum print_col_kind kind;
 };
 
 struct print_table_def {
-	const char		*name;
-	const char		*json_key;
-	const char		*sql;
-	struct print_col	 cols[12];
+	const char *name;
+	const char *json_key;
+	const char *sql;
+	struct print_col cols[12];
 };
 
 /*
@@ -47,80 +47,101 @@ struct print_table_def {
  * last value of the previous recorded day (or minus its own first value);
  * a negative delta (a replaced board, a reset) is unknown.
  */
-#define PRINT_WHERE_JOBS \
-	"j.final = 1 AND j.completed IS NOT NULL " \
-	"AND (?1 = '' OR j.site = ?1) AND (?2 = 0 OR j.completed >= ?2) " \
+#define PRINT_WHERE_JOBS                                                       \
+	"j.final = 1 AND j.completed IS NOT NULL "                             \
+	"AND (?1 = '' OR j.site = ?1) AND (?2 = 0 OR j.completed >= ?2) "      \
 	"AND (?3 = 0 OR j.completed < ?3) "
-#define PRINT_METER_CTE \
-	"meter AS (SELECT site, device, day, CASE WHEN d >= 0 THEN d END " \
-	"AS pages FROM (SELECT site, device, day, last_total - " \
-	"coalesce(lag(last_total) OVER (PARTITION BY site, device ORDER BY " \
+#define PRINT_METER_CTE                                                        \
+	"meter AS (SELECT site, device, day, CASE WHEN d >= 0 THEN d END "     \
+	"AS pages FROM (SELECT site, device, day, last_total - "               \
+	"coalesce(lag(last_total) OVER (PARTITION BY site, device ORDER BY "   \
 	"day), first_total) AS d FROM printer_meter_daily)) "
 
 static const struct print_table_def print_tables[PRINT_NTABLES] = {
-	[PRINT_BY_USER] = { "user", "by_user",
-	    "SELECT strftime('%Y-%m', j.completed, 'unixepoch', 'localtime'), "
-	    "j.site, j.device, s.name, j.queue, j.user, count(*), "
-	    "sum(j.pages), sum(j.pages IS NULL), sum(j.sheets) "
-	    "FROM print_jobs j JOIN cups_servers s ON s.id = j.server_id "
-	    "WHERE " PRINT_WHERE_JOBS
-	    "GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6",
-	    { { "month", COL_TEXT }, { "site", COL_TEXT },
-	      { "printer", COL_TEXT }, { "server", COL_TEXT },
-	      { "queue", COL_TEXT }, { "user", COL_TEXT },
-	      { "jobs", COL_INT }, { "pages", COL_PAGES },
-	      { "unknown_jobs", COL_INT }, { "sheets", COL_INT },
-	      { NULL, COL_INT } } },
-	[PRINT_BY_PRINTER] = { "printer", "by_printer",
-	    "WITH " PRINT_METER_CTE ", "
-	    "cups AS (SELECT strftime('%Y-%m', j.completed, 'unixepoch', "
-	    "'localtime') AS month, j.site AS site, j.device AS device, "
-	    "CASE WHEN j.device IS NULL THEN s.name END AS server, "
-	    "CASE WHEN j.device IS NULL THEN j.queue END AS queue, "
-	    "count(*) AS jobs, sum(j.pages) AS pages, "
-	    "sum(j.pages IS NULL) AS unknown, sum(j.sheets) AS sheets "
-	    "FROM print_jobs j JOIN cups_servers s ON s.id = j.server_id "
-	    "WHERE " PRINT_WHERE_JOBS "GROUP BY 1, 2, 3, 4, 5), "
-	    "mmonth AS (SELECT site, device, substr(day, 1, 7) AS month, "
-	    "sum(pages) AS pages FROM meter WHERE (?2 = 0 OR day >= "
-	    "date(?2, 'unixepoch', 'localtime')) AND (?3 = 0 OR day < "
-	    "date(?3, 'unixepoch', 'localtime')) GROUP BY 1, 2, 3) "
-	    "SELECT c.month, c.site, c.device, c.server, c.queue, c.jobs, "
-	    "c.pages, c.unknown, c.sheets, m.pages, m.pages - c.pages "
-	    "FROM cups c LEFT JOIN mmonth m ON m.site = c.site AND "
-	    "m.device = c.device AND m.month = c.month "
-	    "ORDER BY 1, 2, 3, 4, 5",
-	    { { "month", COL_TEXT }, { "site", COL_TEXT },
-	      { "printer", COL_TEXT }, { "server", COL_TEXT },
-	      { "queue", COL_TEXT }, { "jobs", COL_INT },
-	      { "pages", COL_PAGES }, { "unknown_jobs", COL_INT },
-	      { "sheets", COL_INT }, { "meter_pages", COL_INT },
-	      { "difference", COL_INT }, { NULL, COL_INT } } },
-	[PRINT_BY_DAY] = { "day", "by_day",
-	    "WITH " PRINT_METER_CTE ", "
-	    "cups AS (SELECT j.site AS site, j.device AS device, "
-	    "date(j.completed, 'unixepoch', 'localtime') AS day, "
-	    "count(*) AS jobs, sum(j.pages) AS pages, "
-	    "sum(j.pages IS NULL) AS unknown FROM print_jobs j "
-	    "WHERE j.device IS NOT NULL AND " PRINT_WHERE_JOBS
-	    "GROUP BY 1, 2, 3), "
-	    "keys AS (SELECT site, device, day FROM meter UNION "
-	    "SELECT site, device, day FROM cups) "
-	    "SELECT k.day, k.site, k.device, coalesce(c.jobs, 0), "
-	    "CASE WHEN c.jobs IS NULL THEN 0 ELSE c.pages END, "
-	    "coalesce(c.unknown, 0), m.pages, m.pages - "
-	    "CASE WHEN c.jobs IS NULL THEN 0 ELSE c.pages END "
-	    "FROM keys k LEFT JOIN cups c ON c.site = k.site AND "
-	    "c.device = k.device AND c.day = k.day LEFT JOIN meter m ON "
-	    "m.site = k.site AND m.device = k.device AND m.day = k.day "
-	    "WHERE (?1 = '' OR k.site = ?1) AND (?2 = 0 OR k.day >= "
-	    "date(?2, 'unixepoch', 'localtime')) AND (?3 = 0 OR k.day < "
-	    "date(?3, 'unixepoch', 'localtime')) ORDER BY 2, 3, 1",
-	    { { "day", COL_TEXT }, { "site", COL_TEXT },
-	      { "printer", COL_TEXT }, { "jobs", COL_INT },
-	      { "cups_pages", COL_PAGES }, { "unknown_jobs", COL_INT },
-	      { "meter_pages", COL_INT }, { "difference", COL_INT },
-	      { NULL, COL_INT } } },
+    [PRINT_BY_USER] =
+        {"user",
+         "by_user",
+         "SELECT strftime('%Y-%m', j.completed, 'unixepoch', 'localtime'), "
+         "j.site, j.device, s.name, j.queue, j.user, count(*), "
+         "sum(j.pages), sum(j.pages IS NULL), sum(j.sheets) "
+         "FROM print_jobs j JOIN cups_servers s ON s.id = j.server_id "
+         "WHERE " PRINT_WHERE_JOBS
+         "GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6",
+         {{"month", COL_TEXT},
+          {"site", COL_TEXT},
+          {"printer", COL_TEXT},
+          {"server", COL_TEXT},
+          {"queue", COL_TEXT},
+          {"user", COL_TEXT},
+          {"jobs", COL_INT},
+          {"pages", COL_PAGES},
+          {"unknown_jobs", COL_INT},
+          {"sheets", COL_INT},
+          {NULL, COL_INT}}},
+    [PRINT_BY_PRINTER] =
+        {"printer",
+         "by_printer",
+         "WITH " PRINT_METER_CTE ", "
+         "cups AS (SELECT strftime('%Y-%m', j.completed, 'unixepoch', "
+         "'localtime') AS month, j.site AS site, j.device AS device, "
+         "CASE WHEN j.device IS NULL THEN s.name END AS server, "
+         "CASE WHEN j.device IS NULL THEN j.queue END AS queue, "
+         "count(*) AS jobs, sum(j.pages) AS pages, "
+         "sum(j.pages IS NULL) AS unknown, sum(j.sheets) AS sheets "
+         "FROM print_jobs j JOIN cups_servers s ON s.id = j.server_id "
+         "WHERE " PRINT_WHERE_JOBS "GROUP BY 1, 2, 3, 4, 5), "
+         "mmonth AS (SELECT site, device, substr(day, 1, 7) AS month, "
+         "sum(pages) AS pages FROM meter WHERE (?2 = 0 OR day >= "
+         "date(?2, 'unixepoch', 'localtime')) AND (?3 = 0 OR day < "
+         "date(?3, 'unixepoch', 'localtime')) GROUP BY 1, 2, 3) "
+         "SELECT c.month, c.site, c.device, c.server, c.queue, c.jobs, "
+         "c.pages, c.unknown, c.sheets, m.pages, m.pages - c.pages "
+         "FROM cups c LEFT JOIN mmonth m ON m.site = c.site AND "
+         "m.device = c.device AND m.month = c.month "
+         "ORDER BY 1, 2, 3, 4, 5",
+         {{"month", COL_TEXT},
+          {"site", COL_TEXT},
+          {"printer", COL_TEXT},
+          {"server", COL_TEXT},
+          {"queue", COL_TEXT},
+          {"jobs", COL_INT},
+          {"pages", COL_PAGES},
+          {"unknown_jobs", COL_INT},
+          {"sheets", COL_INT},
+          {"meter_pages", COL_INT},
+          {"difference", COL_INT},
+          {NULL, COL_INT}}},
+    [PRINT_BY_DAY] =
+        {"day",
+         "by_day",
+         "WITH " PRINT_METER_CTE ", "
+         "cups AS (SELECT j.site AS site, j.device AS device, "
+         "date(j.completed, 'unixepoch', 'localtime') AS day, "
+         "count(*) AS jobs, sum(j.pages) AS pages, "
+         "sum(j.pages IS NULL) AS unknown FROM print_jobs j "
+         "WHERE j.device IS NOT NULL AND " PRINT_WHERE_JOBS
+         "GROUP BY 1, 2, 3), "
+         "keys AS (SELECT site, device, day FROM meter UNION "
+         "SELECT site, device, day FROM cups) "
+         "SELECT k.day, k.site, k.device, coalesce(c.jobs, 0), "
+         "CASE WHEN c.jobs IS NULL THEN 0 ELSE c.pages END, "
+         "coalesce(c.unknown, 0), m.pages, m.pages - "
+         "CASE WHEN c.jobs IS NULL THEN 0 ELSE c.pages END "
+         "FROM keys k LEFT JOIN cups c ON c.site = k.site AND "
+         "c.device = k.device AND c.day = k.day LEFT JOIN meter m ON "
+         "m.site = k.site AND m.device = k.device AND m.day = k.day "
+         "WHERE (?1 = '' OR k.site = ?1) AND (?2 = 0 OR k.day >= "
+         "date(?2, 'unixepoch', 'localtime')) AND (?3 = 0 OR k.day < "
+         "date(?3, 'unixepoch', 'localtime')) ORDER BY 2, 3, 1",
+         {{"day", COL_TEXT},
+          {"site", COL_TEXT},
+          {"printer", COL_TEXT},
+          {"jobs", COL_INT},
+          {"cups_pages", COL_PAGES},
+          {"unknown_jobs", COL_INT},
+          {"meter_pages", COL_INT},
+          {"difference", COL_INT},
+          {NULL, COL_INT}}},
 };
 
 int
@@ -160,7 +181,7 @@ print_parse_time(const char *s, int64_t *out)
 
 int
 print_filter_parse(struct print_filter *f, const char *site, const char *from,
-    const char *to, const char *limit, char *err, size_t errsz)
+                   const char *to, const char *limit, char *err, size_t errsz)
 {
 	char *end;
 	long n;
@@ -220,10 +241,15 @@ print_json_col(cJSON *o, sqlite3_stmt *s, int i, const struct print_col *c)
 	if (sqlite3_column_type(s, i) == SQLITE_NULL)
 		return cJSON_AddNullToObject(o, c->name) != NULL ? 0 : -1;
 	if (c->kind == COL_TEXT)
-		return cJSON_AddStringToObject(o, c->name,
-		    (const char *)sqlite3_column_text(s, i)) != NULL ? 0 : -1;
-	return cJSON_AddNumberToObject(o, c->name,
-	    (double)sqlite3_column_int64(s, i)) != NULL ? 0 : -1;
+		return cJSON_AddStringToObject(
+		           o, c->name,
+		           (const char *)sqlite3_column_text(s, i)) != NULL
+		           ? 0
+		           : -1;
+	return cJSON_AddNumberToObject(
+	           o, c->name, (double)sqlite3_column_int64(s, i)) != NULL
+	           ? 0
+	           : -1;
 }
 
 static cJSON *
@@ -269,8 +295,10 @@ print_add_date(cJSON *o, const char *key, int64_t t)
 
 	if (t == 0)
 		return cJSON_AddNullToObject(o, key) != NULL ? 0 : -1;
-	return cJSON_AddStringToObject(o, key, time_format_iso(t, buf,
-	    sizeof(buf))) != NULL ? 0 : -1;
+	return cJSON_AddStringToObject(
+	           o, key, time_format_iso(t, buf, sizeof(buf))) != NULL
+	           ? 0
+	           : -1;
 }
 
 cJSON *
@@ -283,8 +311,8 @@ print_report_json(sqlite3 *h, const struct print_filter *f)
 	    cJSON_AddStringToObject(o, "report", "print-volume") == NULL ||
 	    print_add_date(o, "from", f->from) == -1 ||
 	    print_add_date(o, "to", f->to) == -1 ||
-	    (f->site[0] != '\0' ? cJSON_AddStringToObject(o, "site",
-	    f->site) : cJSON_AddNullToObject(o, "site")) == NULL)
+	    (f->site[0] != '\0' ? cJSON_AddStringToObject(o, "site", f->site)
+	                        : cJSON_AddNullToObject(o, "site")) == NULL)
 		goto fail;
 	for (i = 0; i < PRINT_NTABLES; i++) {
 		if ((t = print_table_json(h, f, (enum print_table)i)) == NULL)
@@ -316,7 +344,7 @@ print_csv_field(FILE *out, const char *s)
 
 int
 print_report_csv(sqlite3 *h, const struct print_filter *f, enum print_table t,
-    FILE *out)
+                 FILE *out)
 {
 	const struct print_table_def *d = &print_tables[t];
 	sqlite3_stmt *s;
@@ -328,22 +356,22 @@ print_report_csv(sqlite3 *h, const struct print_filter *f, enum print_table t,
 		return -1;
 	for (i = 0; d->cols[i].name != NULL; i++)
 		bad |= (i > 0 && putc(',', out) == EOF) ||
-		    print_csv_field(out, d->cols[i].name) == -1;
+		       print_csv_field(out, d->cols[i].name) == -1;
 	bad |= fputs("\r\n", out) == EOF;
 	while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		for (i = 0; d->cols[i].name != NULL; i++) {
 			if (sqlite3_column_type(s, i) == SQLITE_NULL)
-				v = d->cols[i].kind == COL_PAGES ? "unknown" :
-				    "";
+				v = d->cols[i].kind == COL_PAGES ? "unknown"
+				                                 : "";
 			else if (d->cols[i].kind == COL_TEXT)
 				v = (const char *)sqlite3_column_text(s, i);
 			else {
 				snprintf(num, sizeof(num), "%lld",
-				    (long long)sqlite3_column_int64(s, i));
+				         (long long)sqlite3_column_int64(s, i));
 				v = num;
 			}
 			bad |= (i > 0 && putc(',', out) == EOF) ||
-			    print_csv_field(out, v) == -1;
+			       print_csv_field(out, v) == -1;
 		}
 		bad |= fputs("\r\n", out) == EOF;
 	}
@@ -366,14 +394,12 @@ static const char print_jobs_sql[] =
     "LIMIT CASE WHEN ?4 > 0 THEN ?4 ELSE -1 END";
 
 static const struct print_col print_job_cols[] = {
-	{ "server", COL_TEXT }, { "job_id", COL_INT }, { "queue", COL_TEXT },
-	{ "site", COL_TEXT }, { "device", COL_TEXT }, { "user", COL_TEXT },
-	{ "title", COL_TEXT }, { "pages", COL_PAGES },
-	{ "impressions", COL_INT }, { "sheets", COL_INT },
-	{ "copies", COL_INT }, { "k_octets", COL_INT },
-	{ "created", COL_INT }, { "completed", COL_INT },
-	{ "state", COL_TEXT }, { NULL, COL_INT }
-};
+    {"server", COL_TEXT}, {"job_id", COL_INT},    {"queue", COL_TEXT},
+    {"site", COL_TEXT},   {"device", COL_TEXT},   {"user", COL_TEXT},
+    {"title", COL_TEXT},  {"pages", COL_PAGES},   {"impressions", COL_INT},
+    {"sheets", COL_INT},  {"copies", COL_INT},    {"k_octets", COL_INT},
+    {"created", COL_INT}, {"completed", COL_INT}, {"state", COL_TEXT},
+    {NULL, COL_INT}};
 
 cJSON *
 print_report_jobs(sqlite3 *h, const struct print_filter *f)
@@ -426,20 +452,24 @@ print_open(const char *db_path, char *err, size_t errsz)
 	if (sqlite3_open_v2(db_path, &h, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errsz, "cannot open %s: %s", db_path,
-		    h != NULL ? sqlite3_errmsg(h) : "out of memory");
+		         h != NULL ? sqlite3_errmsg(h) : "out of memory");
 		sqlite3_close(h);
 		return NULL;
 	}
 	sqlite3_busy_timeout(h, 5000);
-	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master WHERE "
-	    "name = 'print_jobs'", -1, &s, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(h,
+	                       "SELECT count(*) FROM sqlite_master WHERE "
+	                       "name = 'print_jobs'",
+	                       -1, &s, NULL) == SQLITE_OK) {
 		if (sqlite3_step(s) == SQLITE_ROW)
 			n = sqlite3_column_int(s, 0);
 		sqlite3_finalize(s);
 	}
 	if (n != 1) {
-		snprintf(err, errsz, "%s has no print accounting tables "
-		    "(no [cups] server polled yet)", db_path);
+		snprintf(err, errsz,
+		         "%s has no print accounting tables "
+		         "(no [cups] server polled yet)",
+		         db_path);
 		sqlite3_close(h);
 		return NULL;
 	}
@@ -448,7 +478,8 @@ print_open(const char *db_path, char *err, size_t errsz)
 
 int
 print_report_write(const char *db_path, const char *format, const char *table,
-    const struct print_filter *f, FILE *out, char *err, size_t errsz)
+                   const struct print_filter *f, FILE *out, char *err,
+                   size_t errsz)
 {
 	enum print_table t = PRINT_BY_USER;
 	cJSON *o;
@@ -459,13 +490,17 @@ print_report_write(const char *db_path, const char *format, const char *table,
 	if (format == NULL)
 		format = "json";
 	if (strcmp(format, "json") != 0 && strcmp(format, "csv") != 0) {
-		snprintf(err, errsz, "format '%s': expected json or csv "
-		    "(pdf arrives with the reports)", format);
+		snprintf(err, errsz,
+		         "format '%s': expected json or csv "
+		         "(pdf arrives with the reports)",
+		         format);
 		return 2;
 	}
 	if (table != NULL && print_table_parse(table, &t) == -1) {
-		snprintf(err, errsz, "table '%s': expected user, printer or "
-		    "day", table);
+		snprintf(err, errsz,
+		         "table '%s': expected user, printer or "
+		         "day",
+		         table);
 		return 2;
 	}
 	if ((h = print_open(db_path, err, errsz)) == NULL)
@@ -476,7 +511,7 @@ print_report_write(const char *db_path, const char *format, const char *table,
 			rc = 1;
 		}
 	} else if ((o = print_report_json(h, f)) == NULL ||
-	    (text = cJSON_Print(o)) == NULL) {
+	           (text = cJSON_Print(o)) == NULL) {
 		cJSON_Delete(o);
 		snprintf(err, errsz, "cannot build the report");
 		rc = 1;
@@ -494,8 +529,8 @@ print_report_write(const char *db_path, const char *format, const char *table,
 
 cJSON *
 print_api_jobs(const char *db_path, const char *site, const char *from,
-    const char *to, const char *limit, unsigned *status, char *err,
-    size_t errsz)
+               const char *to, const char *limit, unsigned *status, char *err,
+               size_t errsz)
 {
 	struct print_filter f;
 	cJSON *body = NULL, *jobs;

@@ -32,10 +32,10 @@ struct cJSON;
 
 /* What to include.  Zeroed: everything. */
 struct print_filter {
-	char	site[64];	/* "" all sites */
-	int64_t	from;		/* Unix seconds, inclusive; 0 open */
-	int64_t	to;		/* exclusive; 0 open */
-	size_t	limit;		/* rows of the job list; 0 no limit */
+	char site[64]; /* "" all sites */
+	int64_t from;  /* Unix seconds, inclusive; 0 open */
+	int64_t to;    /* exclusive; 0 open */
+	size_t limit;  /* rows of the job list; 0 no limit */
 };
 
 /*
@@ -44,9 +44,9 @@ struct print_filter {
  * date-times (UTC, common/timeutil.h), limit 1..100000.  Returns 0, or -1
  * with a message for the user in 'err'.
  */
-int	print_filter_parse(struct print_filter *f, const char *site,
-	    const char *from, const char *to, const char *limit, char *err,
-	    size_t errsz);
+int print_filter_parse(struct print_filter *f, const char *site,
+                       const char *from, const char *to, const char *limit,
+                       char *err, size_t errsz);
 
 enum print_table {
 	PRINT_BY_USER = 0,
@@ -56,7 +56,7 @@ enum print_table {
 };
 
 /* "user", "printer", "day"; -1 for anything else. */
-int	print_table_parse(const char *s, enum print_table *out);
+int print_table_parse(const char *s, enum print_table *out);
 
 /*
  * The jobs matching 'f', newest first: a JSON array of objects (server,
@@ -78,11 +78,11 @@ struct cJSON *print_report_json(sqlite3 *h, const struct print_filter *f);
  * comma, quote or line break quoted, quotes doubled) to 'out'.  Returns 0,
  * or -1 on a database or write error.
  */
-int	print_report_csv(sqlite3 *h, const struct print_filter *f,
-	    enum print_table t, FILE *out);
+int print_report_csv(sqlite3 *h, const struct print_filter *f,
+                     enum print_table t, FILE *out);
 
 /* Writes one CSV field (quoted when needed), without separator. */
-int	print_csv_field(FILE *out, const char *s);
+int print_csv_field(FILE *out, const char *s);
 
 /*
  * The whole wiring of pantauctl and /api/v1/reports/print-volume in one
@@ -90,9 +90,9 @@ int	print_csv_field(FILE *out, const char *s);
  * object) or "csv" (table 'table', default "user") to 'out'.  Returns 0,
  * 1 on a failure (message in 'err'), 2 on a bad argument.
  */
-int	print_report_write(const char *db_path, const char *format,
-	    const char *table, const struct print_filter *f, FILE *out,
-	    char *err, size_t errsz);
+int print_report_write(const char *db_path, const char *format,
+                       const char *table, const struct print_filter *f,
+                       FILE *out, char *err, size_t errsz);
 
 /*
  * /api/v1/print-jobs in one call: the arguments as the API received them
@@ -101,7 +101,8 @@ int	print_report_write(const char *db_path, const char *format,
  * message in 'err'.
  */
 struct cJSON *print_api_jobs(const char *db_path, const char *site,
-	    const char *from, const char *to, const char *limit,
-	    unsigned *status, char *err, size_t errsz);
+                             const char *from, const char *to,
+                             const char *limit, unsigned *status, char *err,
+                             size_t errsz);
 
 #endif

@@ -51,7 +51,7 @@ static int
 tool_poll(int argc, char **argv)
 {
 	const char *conf_path = NULL, *db = NULL;
-	struct conf_err errs = { 0 };
+	struct conf_err errs = {0};
 	struct cups_config cfg;
 	struct cups_poll *p;
 	struct conf *c;
@@ -64,12 +64,23 @@ tool_poll(int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "c:d:r:t:i:")) != -1) {
 		switch (ch) {
-		case 'c': conf_path = optarg; break;
-		case 'd': db = optarg; break;
-		case 'r': rounds = atol(optarg); break;
-		case 't': secs = atol(optarg); break;
-		case 'i': interval = atol(optarg); break;
-		default: return 2;
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'r':
+			rounds = atol(optarg);
+			break;
+		case 't':
+			secs = atol(optarg);
+			break;
+		case 'i':
+			interval = atol(optarg);
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (conf_path == NULL || db == NULL || interval < 1)
@@ -91,19 +102,19 @@ tool_poll(int argc, char **argv)
 	}
 	db_close(d);
 	if ((p = cups_poll_new(&cfg, db, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "cups-poll-tool: %s\n", err[0] != '\0' ? err :
-		    "no [cups] server configured");
+		fprintf(stderr, "cups-poll-tool: %s\n",
+		        err[0] != '\0' ? err : "no [cups] server configured");
 		return 1;
 	}
 	end = time(NULL) + secs;
 	pfd.fd = cups_poll_fd(p);
 	pfd.events = POLLIN;
-	while (time(NULL) < end && (rounds <= 0 ||
-	    cups_poll_rounds(p) < (unsigned long)rounds)) {
+	while (time(NULL) < end &&
+	       (rounds <= 0 || cups_poll_rounds(p) < (unsigned long)rounds)) {
 		if (poll(&pfd, 1, 100) > 0)
 			cups_poll_take(p, tool_print_msg, NULL);
 	}
-	cups_poll_take(p, tool_print_msg, NULL);	/* the last round's */
+	cups_poll_take(p, tool_print_msg, NULL); /* the last round's */
 	cups_poll_free(p);
 	return 0;
 }
@@ -119,24 +130,37 @@ tool_report(int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "d:f:T:s:F:U:")) != -1) {
 		switch (ch) {
-		case 'd': db = optarg; break;
-		case 'f': format = optarg; break;
-		case 'T': table = optarg; break;
-		case 's': site = optarg; break;
-		case 'F': from = optarg; break;
-		case 'U': to = optarg; break;
-		default: return 2;
+		case 'd':
+			db = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'T':
+			table = optarg;
+			break;
+		case 's':
+			site = optarg;
+			break;
+		case 'F':
+			from = optarg;
+			break;
+		case 'U':
+			to = optarg;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (db == NULL)
 		return 2;
-	if (print_filter_parse(&f, site, from, to, NULL, err,
-	    sizeof(err)) == -1) {
+	if (print_filter_parse(&f, site, from, to, NULL, err, sizeof(err)) ==
+	    -1) {
 		fprintf(stderr, "cups-poll-tool: %s\n", err);
 		return 2;
 	}
 	if ((rc = print_report_write(db, format, table, &f, stdout, err,
-	    sizeof(err))) != 0)
+	                             sizeof(err))) != 0)
 		fprintf(stderr, "cups-poll-tool: %s\n", err);
 	return rc;
 }
@@ -152,16 +176,23 @@ tool_jobs(int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "d:s:l:")) != -1) {
 		switch (ch) {
-		case 'd': db = optarg; break;
-		case 's': site = optarg; break;
-		case 'l': limit = optarg; break;
-		default: return 2;
+		case 'd':
+			db = optarg;
+			break;
+		case 's':
+			site = optarg;
+			break;
+		case 'l':
+			limit = optarg;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (db == NULL)
 		return 2;
 	if ((body = print_api_jobs(db, site, NULL, NULL, limit, &status, err,
-	    sizeof(err))) == NULL) {
+	                           sizeof(err))) == NULL) {
 		fprintf(stderr, "cups-poll-tool: %u %s\n", status, err);
 		return 1;
 	}
@@ -175,7 +206,7 @@ tool_jobs(int argc, char **argv)
 static int
 tool_meter(int argc, char **argv)
 {
-	struct wire_metrics m = { 0 };
+	struct wire_metrics m = {0};
 	struct db *d;
 	char err[256];
 	int rc;
@@ -226,34 +257,34 @@ tool_history_job(const char *dir, const char *uri, int id, time_t now)
 	ippSetOperation(ipp, IPP_OP_PRINT_JOB);
 	ippSetRequestId(ipp, 1);
 	ippAddString(ipp, IPP_TAG_OPERATION, IPP_TAG_CHARSET,
-	    "attributes-charset", NULL, "utf-8");
+	             "attributes-charset", NULL, "utf-8");
 	ippAddString(ipp, IPP_TAG_OPERATION, IPP_TAG_LANGUAGE,
-	    "attributes-natural-language", NULL, "en");
+	             "attributes-natural-language", NULL, "en");
 	ippAddInteger(ipp, IPP_TAG_JOB, IPP_TAG_INTEGER, "job-id", id);
 	ippAddString(ipp, IPP_TAG_JOB, IPP_TAG_URI, "job-printer-uri", NULL,
-	    uri);
+	             uri);
 	ippAddString(ipp, IPP_TAG_JOB, IPP_TAG_NAME,
-	    "job-originating-user-name", NULL, user);
+	             "job-originating-user-name", NULL, user);
 	ippAddString(ipp, IPP_TAG_JOB, IPP_TAG_NAME, "job-name", NULL, name);
 	ippAddInteger(ipp, IPP_TAG_JOB, IPP_TAG_INTEGER, "job-priority", 50);
 	ippAddInteger(ipp, IPP_TAG_JOB, IPP_TAG_ENUM, "job-state",
-	    IPP_JSTATE_COMPLETED);
+	              IPP_JSTATE_COMPLETED);
 	ippAddString(ipp, IPP_TAG_JOB, IPP_TAG_KEYWORD, "job-state-reasons",
-	    NULL, "job-completed-successfully");
+	             NULL, "job-completed-successfully");
 	ippAddInteger(ipp, IPP_TAG_JOB, IPP_TAG_INTEGER, "copies", 1);
 	ippAddInteger(ipp, IPP_TAG_JOB, IPP_TAG_INTEGER,
-	    "job-impressions-completed", id % 7 + 1);
+	              "job-impressions-completed", id % 7 + 1);
 	ippAddInteger(ipp, IPP_TAG_JOB, IPP_TAG_INTEGER,
-	    "job-media-sheets-completed", id % 7 + 1);
+	              "job-media-sheets-completed", id % 7 + 1);
 	ippAddInteger(ipp, IPP_TAG_JOB, IPP_TAG_INTEGER, "job-k-octets", 1);
 	ippAddInteger(ipp, IPP_TAG_JOB, IPP_TAG_INTEGER, "time-at-creation",
-	    (int)now - 60);
+	              (int)now - 60);
 	ippAddInteger(ipp, IPP_TAG_JOB, IPP_TAG_INTEGER, "time-at-processing",
-	    (int)now - 59);
+	              (int)now - 59);
 	ippAddInteger(ipp, IPP_TAG_JOB, IPP_TAG_INTEGER, "time-at-completed",
-	    (int)now - 58);
-	rc = ippWriteIO(f, tool_write_cb, 1, NULL, ipp) == IPP_STATE_DATA ?
-	    0 : -1;
+	              (int)now - 58);
+	rc = ippWriteIO(f, tool_write_cb, 1, NULL, ipp) == IPP_STATE_DATA ? 0
+	                                                                  : -1;
 	ippDelete(ipp);
 	if (fclose(f) != 0)
 		rc = -1;
@@ -273,7 +304,7 @@ tool_history(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		if (tool_history_job(argv[1], argv[2], first + i, now) == -1) {
 			fprintf(stderr, "cups-poll-tool: %s: %s\n", argv[1],
-			    strerror(errno));
+			        strerror(errno));
 			return 1;
 		}
 	return 0;
@@ -286,7 +317,7 @@ main(int argc, char **argv)
 	log_set_repeat_window(0);
 	if (argc < 2) {
 		fprintf(stderr, "usage: cups-poll-tool poll|report|jobs|meter|"
-		    "history ...\n");
+		                "history ...\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "poll") == 0)

@@ -13,7 +13,7 @@
 
 START_TEST(test_absent)
 {
-	struct conf_err errs = { 0 };
+	struct conf_err errs = {0};
 	struct cups_config c;
 
 	ck_assert_int_eq(cups_config_parse(NULL, &c, &errs), 0);
@@ -35,13 +35,13 @@ START_TEST(test_good)
 	    "site = asriloka\n"
 	    "store_titles = yes\n"
 	    "map = psq:printer-lobby lab:queue:printer-lab\n";
-	struct conf_err errs = { 0 };
+	struct conf_err errs = {0};
 	struct cups_config c;
 	struct conf *cf = conf_load_string("t.conf", text, &errs);
 
 	ck_assert_ptr_nonnull(cf);
-	ck_assert_int_eq(cups_config_parse(conf_find(cf, "cups", NULL), &c,
-	    &errs), 0);
+	ck_assert_int_eq(
+	    cups_config_parse(conf_find(cf, "cups", NULL), &c, &errs), 0);
 	ck_assert_uint_eq(c.nservers, 3);
 	ck_assert_str_eq(c.servers[0], "/run/cups/cups.sock");
 	ck_assert_str_eq(c.servers[1], "print-server:631");
@@ -60,38 +60,37 @@ START_TEST(test_good)
 END_TEST
 
 static const struct {
-	const char	*body;		/* after "[cups]\n" (line 1) */
-	const char	*error;		/* the one message expected */
+	const char *body;  /* after "[cups]\n" (line 1) */
+	const char *error; /* the one message expected */
 } bad_cases[] = {
-	{ "server = localhost:631\n",
-	  "t.conf:1: missing required key 'site' in section [cups]" },
-	{ "server = host:0\nsite = a\n",
-	  "t.conf:2: bad server 'host:0': expected host[:port] "
-	  "(port 1..65535) or a socket path" },
-	{ "server = host:99999\nsite = a\n",
-	  "t.conf:2: bad server 'host:99999': expected host[:port] "
-	  "(port 1..65535) or a socket path" },
-	{ "server = a:1:2\nsite = a\n",
-	  "t.conf:2: bad server 'a:1:2': expected host[:port] "
-	  "(port 1..65535) or a socket path" },
-	{ "server = h, h\nsite = a\n",
-	  "t.conf:2: server 'h' listed twice" },
-	{ "server = ,\nsite = a\n", "t.conf:2: server is empty" },
-	{ "server = h\nsite = a\nmap = psq\n",
-	  "t.conf:4: bad map entry 'psq': expected queue:device" },
-	{ "server = h\nsite = a\nmap = psq:Printer\n",
-	  "t.conf:4: bad device id 'Printer' in map entry for queue 'psq'" },
-	{ "server = h\nsite = a\nmap = q:a q:b\n",
-	  "t.conf:4: queue 'q' mapped twice" },
-	{ "server = h\nsite = a\ninterval = 30\ntimeout = 30\n",
-	  "t.conf:5: timeout (30 s) must be shorter than interval (30 s)" },
-	{ "server = h\nsite = a\ncolour = blue\n",
-	  "t.conf:4: unknown key 'colour' in section [cups]" },
+    {"server = localhost:631\n",
+     "t.conf:1: missing required key 'site' in section [cups]"},
+    {"server = host:0\nsite = a\n",
+     "t.conf:2: bad server 'host:0': expected host[:port] "
+     "(port 1..65535) or a socket path"},
+    {"server = host:99999\nsite = a\n",
+     "t.conf:2: bad server 'host:99999': expected host[:port] "
+     "(port 1..65535) or a socket path"},
+    {"server = a:1:2\nsite = a\n",
+     "t.conf:2: bad server 'a:1:2': expected host[:port] "
+     "(port 1..65535) or a socket path"},
+    {"server = h, h\nsite = a\n", "t.conf:2: server 'h' listed twice"},
+    {"server = ,\nsite = a\n", "t.conf:2: server is empty"},
+    {"server = h\nsite = a\nmap = psq\n",
+     "t.conf:4: bad map entry 'psq': expected queue:device"},
+    {"server = h\nsite = a\nmap = psq:Printer\n",
+     "t.conf:4: bad device id 'Printer' in map entry for queue 'psq'"},
+    {"server = h\nsite = a\nmap = q:a q:b\n",
+     "t.conf:4: queue 'q' mapped twice"},
+    {"server = h\nsite = a\ninterval = 30\ntimeout = 30\n",
+     "t.conf:5: timeout (30 s) must be shorter than interval (30 s)"},
+    {"server = h\nsite = a\ncolour = blue\n",
+     "t.conf:4: unknown key 'colour' in section [cups]"},
 };
 
 START_TEST(test_bad)
 {
-	struct conf_err errs = { 0 };
+	struct conf_err errs = {0};
 	struct cups_config c;
 	struct conf *cf;
 	char text[512];
@@ -100,8 +99,8 @@ START_TEST(test_bad)
 	cf = conf_load_string("t.conf", text, &errs);
 	ck_assert_ptr_nonnull(cf);
 	ck_assert_uint_eq(errs.n, 0);
-	ck_assert_int_eq(cups_config_parse(conf_find(cf, "cups", NULL), &c,
-	    &errs), -1);
+	ck_assert_int_eq(
+	    cups_config_parse(conf_find(cf, "cups", NULL), &c, &errs), -1);
 	ck_assert_uint_eq(errs.n, 1);
 	ck_assert_str_eq(conf_err_get(&errs, 0), bad_cases[_i].error);
 	conf_err_clear(&errs);
@@ -120,7 +119,7 @@ main(void)
 	tcase_add_test(tc, test_absent);
 	tcase_add_test(tc, test_good);
 	tcase_add_loop_test(tc, test_bad, 0,
-	    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	                    (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -23,41 +23,41 @@ jobs_response(void)
 
 	ippSetStatusCode(r, IPP_STATUS_OK);
 	ippAddString(r, IPP_TAG_OPERATION, IPP_TAG_CHARSET,
-	    "attributes-charset", NULL, "utf-8");
+	             "attributes-charset", NULL, "utf-8");
 	ippAddString(r, IPP_TAG_OPERATION, IPP_TAG_LANGUAGE,
-	    "attributes-natural-language", NULL, "en");
+	             "attributes-natural-language", NULL, "en");
 	ippAddInteger(r, IPP_TAG_JOB, IPP_TAG_INTEGER, "job-id", 41);
 	ippAddString(r, IPP_TAG_JOB, IPP_TAG_URI, "job-printer-uri", NULL,
-	    "ipp://localhost:631/printers/lobby%20laser");
-	ippAddString(r, IPP_TAG_JOB, IPP_TAG_NAME,
-	    "job-originating-user-name", NULL, "alice");
+	             "ipp://localhost:631/printers/lobby%20laser");
+	ippAddString(r, IPP_TAG_JOB, IPP_TAG_NAME, "job-originating-user-name",
+	             NULL, "alice");
 	ippAddString(r, IPP_TAG_JOB, IPP_TAG_NAME, "job-name", NULL,
-	    "laporan bulanan.pdf");
+	             "laporan bulanan.pdf");
 	ippAddInteger(r, IPP_TAG_JOB, IPP_TAG_INTEGER,
-	    "job-impressions-completed", 6);
+	              "job-impressions-completed", 6);
 	ippAddInteger(r, IPP_TAG_JOB, IPP_TAG_INTEGER,
-	    "job-media-sheets-completed", 6);
+	              "job-media-sheets-completed", 6);
 	ippAddInteger(r, IPP_TAG_JOB, IPP_TAG_INTEGER, "copies", 2);
 	ippAddInteger(r, IPP_TAG_JOB, IPP_TAG_INTEGER, "job-k-octets", 3);
 	ippAddInteger(r, IPP_TAG_JOB, IPP_TAG_INTEGER, "time-at-creation",
-	    1764345600);
+	              1764345600);
 	ippAddInteger(r, IPP_TAG_JOB, IPP_TAG_INTEGER, "time-at-completed",
-	    1764345602);
+	              1764345602);
 	ippAddInteger(r, IPP_TAG_JOB, IPP_TAG_ENUM, "job-state",
-	    IPP_JSTATE_COMPLETED);
+	              IPP_JSTATE_COMPLETED);
 	ippAddSeparator(r);
 	ippAddInteger(r, IPP_TAG_JOB, IPP_TAG_INTEGER, "job-id", 42);
 	ippAddString(r, IPP_TAG_JOB, IPP_TAG_URI, "job-printer-uri", NULL,
-	    "ipp://localhost:631/printers/rawq");
-	ippAddString(r, IPP_TAG_JOB, IPP_TAG_NAME,
-	    "job-originating-user-name", NULL, "bob");
+	             "ipp://localhost:631/printers/rawq");
+	ippAddString(r, IPP_TAG_JOB, IPP_TAG_NAME, "job-originating-user-name",
+	             NULL, "bob");
 	ippAddInteger(r, IPP_TAG_JOB, IPP_TAG_INTEGER,
-	    "job-impressions-completed", 0);
+	              "job-impressions-completed", 0);
 	ippAddInteger(r, IPP_TAG_JOB, IPP_TAG_INTEGER, "time-at-creation",
-	    1764345700);
+	              1764345700);
 	ippAddOutOfBand(r, IPP_TAG_JOB, IPP_TAG_NOVALUE, "time-at-completed");
 	ippAddInteger(r, IPP_TAG_JOB, IPP_TAG_ENUM, "job-state",
-	    IPP_JSTATE_PENDING);
+	              IPP_JSTATE_PENDING);
 	return r;
 }
 
@@ -72,7 +72,7 @@ START_TEST(test_parse_jobs)
 	ck_assert_int_eq(jobs[0].id, 41);
 	ck_assert_str_eq(jobs[0].queue, "lobby laser");
 	ck_assert_str_eq(jobs[0].user, "alice");
-	ck_assert_str_eq(jobs[0].title, "");	/* titles not kept */
+	ck_assert_str_eq(jobs[0].title, ""); /* titles not kept */
 	ck_assert_int_eq(jobs[0].impressions, 6);
 	ck_assert_int_eq(jobs[0].sheets, 6);
 	ck_assert_int_eq(jobs[0].copies, 2);
@@ -83,9 +83,9 @@ START_TEST(test_parse_jobs)
 	ck_assert_int_eq(jobs[1].id, 42);
 	ck_assert_str_eq(jobs[1].queue, "rawq");
 	ck_assert_int_eq(jobs[1].impressions, 0);
-	ck_assert_int_eq(jobs[1].sheets, -1);	/* absent, not 0 */
+	ck_assert_int_eq(jobs[1].sheets, -1); /* absent, not 0 */
 	ck_assert_int_eq(jobs[1].copies, -1);
-	ck_assert_int_eq(jobs[1].completed, 0);	/* no-value */
+	ck_assert_int_eq(jobs[1].completed, 0); /* no-value */
 	ck_assert_int_eq(jobs[1].state, IPP_JSTATE_PENDING);
 
 	/* appends, and keeps titles when asked */
@@ -101,38 +101,37 @@ END_TEST
 static ipp_t *
 printers_response(void)
 {
-	static const char *const names[] = { "Black Toner", "Drum" };
-	static const int levels[] = { 7, -3 };
-	static const char *const reasons[] = {
-		"toner-low-report", "media-jam-error"
-	};
+	static const char *const names[] = {"Black Toner", "Drum"};
+	static const int levels[] = {7, -3};
+	static const char *const reasons[] = {"toner-low-report",
+	                                      "media-jam-error"};
 	ipp_t *r = ippNew();
 
 	ippAddString(r, IPP_TAG_PRINTER, IPP_TAG_NAME, "printer-name", NULL,
-	    "psq");
+	             "psq");
 	ippAddString(r, IPP_TAG_PRINTER, IPP_TAG_URI, "device-uri", NULL,
-	    "socket://printer-lobby.local:9100");
-	ippAddString(r, IPP_TAG_PRINTER, IPP_TAG_TEXT,
-	    "printer-make-and-model", NULL, "Generic PostScript Printer");
+	             "socket://printer-lobby.local:9100");
+	ippAddString(r, IPP_TAG_PRINTER, IPP_TAG_TEXT, "printer-make-and-model",
+	             NULL, "Generic PostScript Printer");
 	ippAddInteger(r, IPP_TAG_PRINTER, IPP_TAG_ENUM, "printer-state",
-	    IPP_PSTATE_STOPPED);
+	              IPP_PSTATE_STOPPED);
 	ippAddStrings(r, IPP_TAG_PRINTER, IPP_TAG_KEYWORD,
-	    "printer-state-reasons", 2, NULL, reasons);
-	ippAddStrings(r, IPP_TAG_PRINTER, IPP_TAG_NAME, "marker-names", 2,
-	    NULL, names);
-	ippAddIntegers(r, IPP_TAG_PRINTER, IPP_TAG_INTEGER, "marker-levels",
-	    2, levels);
+	              "printer-state-reasons", 2, NULL, reasons);
+	ippAddStrings(r, IPP_TAG_PRINTER, IPP_TAG_NAME, "marker-names", 2, NULL,
+	              names);
+	ippAddIntegers(r, IPP_TAG_PRINTER, IPP_TAG_INTEGER, "marker-levels", 2,
+	               levels);
 	ippAddSeparator(r);
 	ippAddString(r, IPP_TAG_PRINTER, IPP_TAG_NAME, "printer-name", NULL,
-	    "rawq");
+	             "rawq");
 	ippAddString(r, IPP_TAG_PRINTER, IPP_TAG_URI, "device-uri", NULL,
-	    "file:///dev/null");
-	ippAddString(r, IPP_TAG_PRINTER, IPP_TAG_TEXT,
-	    "printer-make-and-model", NULL, "Local Raw Printer");
+	             "file:///dev/null");
+	ippAddString(r, IPP_TAG_PRINTER, IPP_TAG_TEXT, "printer-make-and-model",
+	             NULL, "Local Raw Printer");
 	ippAddInteger(r, IPP_TAG_PRINTER, IPP_TAG_ENUM, "printer-state",
-	    IPP_PSTATE_IDLE);
+	              IPP_PSTATE_IDLE);
 	ippAddString(r, IPP_TAG_PRINTER, IPP_TAG_KEYWORD,
-	    "printer-state-reasons", NULL, "none");
+	             "printer-state-reasons", NULL, "none");
 	return r;
 }
 
@@ -151,7 +150,7 @@ START_TEST(test_parse_queues)
 	ck_assert_uint_eq(q[0].nmarkers, 2);
 	ck_assert_str_eq(q[0].markers[0].name, "Black Toner");
 	ck_assert_int_eq(q[0].markers[0].level, 7);
-	ck_assert_int_eq(q[0].markers[1].level, -1);	/* -3 is no percent */
+	ck_assert_int_eq(q[0].markers[1].level, -1); /* -3 is no percent */
 	ck_assert_str_eq(q[1].name, "rawq");
 	ck_assert(q[1].raw);
 	ck_assert_str_eq(q[1].reasons, "none");
@@ -163,18 +162,18 @@ END_TEST
 
 /* The page rule: unknown (-1), never a made-up 0. */
 static const struct {
-	int	state, impressions, sheets, raw, queue_known, pages;
+	int state, impressions, sheets, raw, queue_known, pages;
 } page_cases[] = {
-	{ IPP_JSTATE_COMPLETED, 6, 6, 0, 1, 6 },
-	{ IPP_JSTATE_COMPLETED, -1, 3, 0, 1, 3 },	/* sheets only */
-	{ IPP_JSTATE_COMPLETED, 0, 0, 0, 1, -1 },	/* nothing counted */
-	{ IPP_JSTATE_COMPLETED, 0, 0, 1, 1, -1 },	/* raw queue */
-	{ IPP_JSTATE_COMPLETED, 5, 5, 1, 1, -1 },	/* raw: never trusted */
-	{ IPP_JSTATE_CANCELED, 0, 0, 0, 1, 0 },		/* canceled early */
-	{ IPP_JSTATE_CANCELED, 0, 0, 1, 1, -1 },
-	{ IPP_JSTATE_ABORTED, 0, 0, 0, 0, -1 },		/* queue unknown */
-	{ IPP_JSTATE_CANCELED, 2, 2, 0, 1, 2 },
-	{ IPP_JSTATE_COMPLETED, -1, -1, 0, 0, -1 },
+    {IPP_JSTATE_COMPLETED, 6, 6, 0, 1, 6},
+    {IPP_JSTATE_COMPLETED, -1, 3, 0, 1, 3}, /* sheets only */
+    {IPP_JSTATE_COMPLETED, 0, 0, 0, 1, -1}, /* nothing counted */
+    {IPP_JSTATE_COMPLETED, 0, 0, 1, 1, -1}, /* raw queue */
+    {IPP_JSTATE_COMPLETED, 5, 5, 1, 1, -1}, /* raw: never trusted */
+    {IPP_JSTATE_CANCELED, 0, 0, 0, 1, 0},   /* canceled early */
+    {IPP_JSTATE_CANCELED, 0, 0, 1, 1, -1},
+    {IPP_JSTATE_ABORTED, 0, 0, 0, 0, -1}, /* queue unknown */
+    {IPP_JSTATE_CANCELED, 2, 2, 0, 1, 2},
+    {IPP_JSTATE_COMPLETED, -1, -1, 0, 0, -1},
 };
 
 START_TEST(test_pages)
@@ -188,21 +187,20 @@ START_TEST(test_pages)
 	j.impressions = page_cases[_i].impressions;
 	j.sheets = page_cases[_i].sheets;
 	q.raw = page_cases[_i].raw;
-	ck_assert_int_eq(cups_job_pages(&j, page_cases[_i].queue_known ? &q :
-	    NULL), page_cases[_i].pages);
+	ck_assert_int_eq(
+	    cups_job_pages(&j, page_cases[_i].queue_known ? &q : NULL),
+	    page_cases[_i].pages);
 }
 END_TEST
 
 static const struct {
-	int	next_id, lowest_new, gap, from, to;
+	int next_id, lowest_new, gap, from, to;
 } rollover_cases[] = {
-	{ 1, 0, 0, 0, 0 },	/* first poll, nothing */
-	{ 1, 700, 0, 0, 0 },	/* first poll: history before pantau */
-	{ 501, 501, 0, 0, 0 },	/* continuous */
-	{ 501, 0, 0, 0, 0 },	/* nothing new */
-	{ 501, 502, 1, 501, 501 },
-	{ 501, 1200, 1, 501, 1199 },
-	{ 501, 400, 0, 0, 0 },
+    {1, 0, 0, 0, 0},     /* first poll, nothing */
+    {1, 700, 0, 0, 0},   /* first poll: history before pantau */
+    {501, 501, 0, 0, 0}, /* continuous */
+    {501, 0, 0, 0, 0},   /* nothing new */
+    {501, 502, 1, 501, 501}, {501, 1200, 1, 501, 1199}, {501, 400, 0, 0, 0},
 };
 
 START_TEST(test_rollover)
@@ -210,31 +208,32 @@ START_TEST(test_rollover)
 	int from = 0, to = 0;
 
 	ck_assert_int_eq(cups_rollover(rollover_cases[_i].next_id,
-	    rollover_cases[_i].lowest_new, &from, &to),
-	    rollover_cases[_i].gap);
+	                               rollover_cases[_i].lowest_new, &from,
+	                               &to),
+	                 rollover_cases[_i].gap);
 	ck_assert_int_eq(from, rollover_cases[_i].from);
 	ck_assert_int_eq(to, rollover_cases[_i].to);
 }
 END_TEST
 
 static const struct {
-	const char	*keyword;
-	const char	*code;		/* NULL: not an event */
-	int		 severity;
+	const char *keyword;
+	const char *code; /* NULL: not an event */
+	int severity;
 } reason_cases[] = {
-	{ "none", NULL, 0 },
-	{ "media-jam-error", "printer.jam", WIRE_SEV_CRITICAL },
-	{ "media-jam", "printer.jam", WIRE_SEV_CRITICAL },
-	{ "toner-low-report", "printer.toner_low", WIRE_SEV_INFO },
-	{ "toner-low-warning", "printer.toner_low", WIRE_SEV_WARNING },
-	{ "toner-empty", "printer.toner_empty", WIRE_SEV_CRITICAL },
-	{ "offline-report", "printer.offline", WIRE_SEV_INFO },
-	{ "door-open-error", "printer.door_open", WIRE_SEV_CRITICAL },
-	{ "paused", "printer.paused", WIRE_SEV_INFO },
-	{ "other", "printer.other", WIRE_SEV_WARNING },
-	{ "cups-waiting-for-job-completed", NULL, 0 },
-	{ "connecting-to-device", NULL, 0 },
-	{ "com.vendor.thing-report", NULL, 0 },
+    {"none", NULL, 0},
+    {"media-jam-error", "printer.jam", WIRE_SEV_CRITICAL},
+    {"media-jam", "printer.jam", WIRE_SEV_CRITICAL},
+    {"toner-low-report", "printer.toner_low", WIRE_SEV_INFO},
+    {"toner-low-warning", "printer.toner_low", WIRE_SEV_WARNING},
+    {"toner-empty", "printer.toner_empty", WIRE_SEV_CRITICAL},
+    {"offline-report", "printer.offline", WIRE_SEV_INFO},
+    {"door-open-error", "printer.door_open", WIRE_SEV_CRITICAL},
+    {"paused", "printer.paused", WIRE_SEV_INFO},
+    {"other", "printer.other", WIRE_SEV_WARNING},
+    {"cups-waiting-for-job-completed", NULL, 0},
+    {"connecting-to-device", NULL, 0},
+    {"com.vendor.thing-report", NULL, 0},
 };
 
 START_TEST(test_reason)
@@ -242,8 +241,8 @@ START_TEST(test_reason)
 	char code[NAME_METRIC_MAX + 1] = "";
 	int sev = -1, rc;
 
-	rc = cups_msg_reason(reason_cases[_i].keyword, code, sizeof(code),
-	    &sev);
+	rc =
+	    cups_msg_reason(reason_cases[_i].keyword, code, sizeof(code), &sev);
 	if (reason_cases[_i].code == NULL) {
 		ck_assert_int_eq(rc, -1);
 		return;
@@ -266,7 +265,7 @@ START_TEST(test_final)
 }
 END_TEST
 
-#define NELEM(a)	((int)(sizeof(a) / sizeof((a)[0])))
+#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 int
 main(void)

@@ -24,8 +24,8 @@
 #include "collector/print_report.h"
 #include "common/log.h"
 
-#define DAY1	1795852800	/* 2026-11-28 08:00 UTC */
-#define DAY2	1795939200	/* 2026-11-29 08:00 UTC */
+#define DAY1 1795852800 /* 2026-11-28 08:00 UTC */
+#define DAY2 1795939200 /* 2026-11-29 08:00 UTC */
 
 static char dir[64], path[128];
 static struct cups_config cfg;
@@ -39,8 +39,8 @@ collect(void *arg, const char *topic, const void *payload, size_t len)
 	size_t used = strlen(msgs);
 
 	(void)arg;
-	snprintf(msgs + used, sizeof(msgs) - used, "%s %.*s\n", topic,
-	    (int)len, (const char *)payload);
+	snprintf(msgs + used, sizeof(msgs) - used, "%s %.*s\n", topic, (int)len,
+	         (const char *)payload);
 }
 
 static void
@@ -82,7 +82,7 @@ teardown(void)
 static void
 meter(int64_t ts, double total)
 {
-	struct wire_metrics m = { 0 };
+	struct wire_metrics m = {0};
 	struct db *d;
 	char err[256];
 
@@ -90,10 +90,10 @@ meter(int64_t ts, double total)
 	m.ts = ts;
 	m.type = DEV_PRINTER;
 	m.interval = 60;
-	ck_assert_int_eq(wire_metrics_add(&m, 1, "printer.pages.total",
-	    total), 0);
-	ck_assert_int_eq(db_metrics_store(d, "asriloka", "printer-lobby", &m,
-	    ts), 0);
+	ck_assert_int_eq(wire_metrics_add(&m, 1, "printer.pages.total", total),
+	                 0);
+	ck_assert_int_eq(
+	    db_metrics_store(d, "asriloka", "printer-lobby", &m, ts), 0);
 	wire_metrics_clear(&m);
 	db_close(d);
 }
@@ -109,7 +109,7 @@ set_queues(const char *psq_reasons)
 	strcpy(queues[0].make_model, "Generic PostScript Printer");
 	queues[0].state = 3;
 	snprintf(queues[0].reasons, sizeof(queues[0].reasons), "%s",
-	    psq_reasons);
+	         psq_reasons);
 	queues[0].nmarkers = 1;
 	strcpy(queues[0].markers[0].name, "Black Toner");
 	queues[0].markers[0].level = 40;
@@ -144,7 +144,7 @@ job(int id, const char *queue, const char *user, int pages, int state,
 
 static void
 store(struct cups_store *st, int64_t now, int first_id, struct cups_job *jobs,
-    size_t njobs)
+      size_t njobs)
 {
 	struct cups_result r;
 
@@ -170,15 +170,16 @@ rows(struct cups_store *st, const char *sql, char *out, size_t outsz)
 	int i;
 
 	out[0] = '\0';
-	ck_assert_int_eq(sqlite3_prepare_v2(cups_store_db(st), sql, -1, &s,
-	    NULL), SQLITE_OK);
+	ck_assert_int_eq(
+	    sqlite3_prepare_v2(cups_store_db(st), sql, -1, &s, NULL),
+	    SQLITE_OK);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		for (i = 0; i < sqlite3_column_count(s); i++) {
 			const unsigned char *v = sqlite3_column_text(s, i);
 
-			len += (size_t)snprintf(out + len, outsz - len, "%s%s",
-			    i > 0 ? "|" : "", v != NULL ? (const char *)v :
-			    "NULL");
+			len += (size_t)snprintf(
+			    out + len, outsz - len, "%s%s", i > 0 ? "|" : "",
+			    v != NULL ? (const char *)v : "NULL");
 		}
 		len += (size_t)snprintf(out + len, outsz - len, "\n");
 	}
@@ -206,10 +207,9 @@ START_TEST(test_store_and_report)
 	int last, pending;
 
 	meter(DAY1 - 3600, 1000);
-	ck_assert_ptr_nonnull(st = cups_store_open(path, 0, err,
-	    sizeof(err)));
-	ck_assert_int_eq(cups_store_cursor(st, "127.0.0.1:631", &last,
-	    &pending), 0);
+	ck_assert_ptr_nonnull(st = cups_store_open(path, 0, err, sizeof(err)));
+	ck_assert_int_eq(
+	    cups_store_cursor(st, "127.0.0.1:631", &last, &pending), 0);
 	ck_assert_int_eq(last, 0);
 	ck_assert_int_eq(pending, 0);
 
@@ -219,7 +219,8 @@ START_TEST(test_store_and_report)
 	j[1] = job(2, "rawq", "bob", 0, IPP_JSTATE_COMPLETED, DAY1 + 20);
 	j[2] = job(3, "psq", "alice", 0, IPP_JSTATE_PROCESSING, 0);
 	store(st, DAY1 + 30, 1, j, 3);
-	ck_assert_str_eq(msgs,
+	ck_assert_str_eq(
+	    msgs,
 	    "pantau/v1/asriloka/printer-lobby/metrics {\"v\":1,\"ts\":"
 	    "1795852800,\"seq\":29930880,\"type\":\"printer\",\"interval\":60,"
 	    "\"gauges\":{\"cups.queue.psq.state\":3,"
@@ -230,8 +231,8 @@ START_TEST(test_store_and_report)
 	    "1795852800,\"seq\":29930880,\"type\":\"printer\",\"interval\":60,"
 	    "\"gauges\":{\"cups.queue.rawq.state\":3},\"counters\":{"
 	    "\"cups.queue.rawq.jobs\":1,\"cups.jobs\":1}}\n");
-	ck_assert_int_eq(cups_store_cursor(st, "127.0.0.1:631", &last,
-	    &pending), 0);
+	ck_assert_int_eq(
+	    cups_store_cursor(st, "127.0.0.1:631", &last, &pending), 0);
 	ck_assert_int_eq(last, 3);
 	ck_assert_int_eq(pending, 3);
 
@@ -240,22 +241,24 @@ START_TEST(test_store_and_report)
 	j[0] = job(3, "psq", "alice", 2, IPP_JSTATE_COMPLETED, DAY1 + 40);
 	j[1] = job(4, "psq", "carol", 1, IPP_JSTATE_COMPLETED, DAY1 + 50);
 	store(st, DAY1 + 60, 3, j, 2);
-	ck_assert_ptr_nonnull(strstr(msgs,
+	ck_assert_ptr_nonnull(strstr(
+	    msgs,
 	    "pantau/v1/asriloka/printer-lobby/events {\"v\":1,\"ts\":"
 	    "1795852860,\"code\":\"printer.toner_low\",\"severity\":\"info\","
 	    "\"state\":\"raised\",\"text\":\"CUPS queue psq: "
 	    "toner-low-report\"}\n"));
-	ck_assert_ptr_nonnull(strstr(msgs,
+	ck_assert_ptr_nonnull(strstr(
+	    msgs,
 	    "pantau/v1/asriloka/printer-lobby/events {\"v\":1,\"ts\":"
 	    "1795852860,\"code\":\"printer.offline\",\"severity\":\"info\","
 	    "\"state\":\"raised\",\"text\":\"CUPS queue psq: "
 	    "offline-report\"}\n"));
-	ck_assert_ptr_nonnull(strstr(msgs,
-	    "pantau/v1/asriloka/printer-lobby/status {\"v\":1,"
-	    "\"state\":\"unreachable\",\"ts\":1795852860}\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(msgs, "pantau/v1/asriloka/printer-lobby/status {\"v\":1,"
+	                 "\"state\":\"unreachable\",\"ts\":1795852860}\n"));
 	ck_assert_ptr_nonnull(strstr(msgs, "\"cups.pages\":9,"));
-	ck_assert_int_eq(cups_store_cursor(st, "127.0.0.1:631", &last,
-	    &pending), 0);
+	ck_assert_int_eq(
+	    cups_store_cursor(st, "127.0.0.1:631", &last, &pending), 0);
 	ck_assert_int_eq(last, 4);
 	ck_assert_int_eq(pending, 0);
 
@@ -264,34 +267,39 @@ START_TEST(test_store_and_report)
 	set_queues("toner-low-report");
 	j[0] = job(5, "psq", "dave", 0, IPP_JSTATE_PENDING, 0);
 	store(st, DAY2, 5, j, 1);
-	ck_assert_ptr_nonnull(strstr(msgs,
-	    "\"code\":\"printer.offline\",\"severity\":\"info\","
-	    "\"state\":\"cleared\""));
-	ck_assert_ptr_nonnull(strstr(msgs,
-	    "pantau/v1/asriloka/printer-lobby/status {\"v\":1,"
-	    "\"state\":\"online\",\"ts\":1795939200}\n"));
-	ck_assert_ptr_null(strstr(msgs, "toner_low"));	/* unchanged */
+	ck_assert_ptr_nonnull(
+	    strstr(msgs, "\"code\":\"printer.offline\",\"severity\":\"info\","
+	                 "\"state\":\"cleared\""));
+	ck_assert_ptr_nonnull(
+	    strstr(msgs, "pantau/v1/asriloka/printer-lobby/status {\"v\":1,"
+	                 "\"state\":\"online\",\"ts\":1795939200}\n"));
+	ck_assert_ptr_null(strstr(msgs, "toner_low")); /* unchanged */
 
 	/* poll 4: CUPS forgot job 5 before it finished */
 	meter(DAY2 + 60, 1020);
 	store(st, DAY2 + 60, 5, j, 0);
-	rows(st, "SELECT job_id, queue, site, device, user, title, pages, "
-	    "state, final FROM print_jobs ORDER BY job_id", out, sizeof(out));
+	rows(st,
+	     "SELECT job_id, queue, site, device, user, title, pages, "
+	     "state, final FROM print_jobs ORDER BY job_id",
+	     out, sizeof(out));
 	/* titles are not stored by default; raw pages are NULL, not 0 */
+	ck_assert_str_eq(
+	    out, "1|psq|asriloka|printer-lobby|alice|NULL|6|completed|1\n"
+	         "2|rawq|asriloka|printer-raw|bob|NULL|NULL|completed|1\n"
+	         "3|psq|asriloka|printer-lobby|alice|NULL|2|completed|1\n"
+	         "4|psq|asriloka|printer-lobby|carol|NULL|1|completed|1\n"
+	         "5|psq|asriloka|printer-lobby|dave|NULL|NULL|vanished|1\n");
+	rows(st,
+	     "SELECT site, device, day, first_total, last_total FROM "
+	     "printer_meter_daily",
+	     out, sizeof(out));
 	ck_assert_str_eq(out,
-	    "1|psq|asriloka|printer-lobby|alice|NULL|6|completed|1\n"
-	    "2|rawq|asriloka|printer-raw|bob|NULL|NULL|completed|1\n"
-	    "3|psq|asriloka|printer-lobby|alice|NULL|2|completed|1\n"
-	    "4|psq|asriloka|printer-lobby|carol|NULL|1|completed|1\n"
-	    "5|psq|asriloka|printer-lobby|dave|NULL|NULL|vanished|1\n");
-	rows(st, "SELECT site, device, day, first_total, last_total FROM "
-	    "printer_meter_daily", out, sizeof(out));
-	ck_assert_str_eq(out,
-	    "asriloka|printer-lobby|2026-11-28|1000.0|1012.0\n"
-	    "asriloka|printer-lobby|2026-11-29|1020.0|1020.0\n");
+	                 "asriloka|printer-lobby|2026-11-28|1000.0|1012.0\n"
+	                 "asriloka|printer-lobby|2026-11-29|1020.0|1020.0\n");
 
 	report(st, PRINT_BY_USER, &text);
-	ck_assert_str_eq(text,
+	ck_assert_str_eq(
+	    text,
 	    "month,site,printer,server,queue,user,jobs,pages,unknown_jobs,"
 	    "sheets\r\n"
 	    "2026-11,asriloka,printer-lobby,127.0.0.1:631,psq,alice,2,8,0,8\r\n"
@@ -300,7 +308,8 @@ START_TEST(test_store_and_report)
 	    "0\r\n");
 	free(text);
 	report(st, PRINT_BY_PRINTER, &text);
-	ck_assert_str_eq(text,
+	ck_assert_str_eq(
+	    text,
 	    "month,site,printer,server,queue,jobs,pages,unknown_jobs,sheets,"
 	    "meter_pages,difference\r\n"
 	    "2026-11,asriloka,printer-lobby,,,3,9,0,9,20,11\r\n"
@@ -308,12 +317,12 @@ START_TEST(test_store_and_report)
 	free(text);
 	/* day 1: 12 pages on the meter, 9 through CUPS; day 2: 8 and 0 */
 	report(st, PRINT_BY_DAY, &text);
-	ck_assert_str_eq(text,
-	    "day,site,printer,jobs,cups_pages,unknown_jobs,meter_pages,"
-	    "difference\r\n"
-	    "2026-11-28,asriloka,printer-lobby,3,9,0,12,3\r\n"
-	    "2026-11-29,asriloka,printer-lobby,0,0,0,8,8\r\n"
-	    "2026-11-28,asriloka,printer-raw,1,unknown,1,,\r\n");
+	ck_assert_str_eq(
+	    text, "day,site,printer,jobs,cups_pages,unknown_jobs,meter_pages,"
+	          "difference\r\n"
+	          "2026-11-28,asriloka,printer-lobby,3,9,0,12,3\r\n"
+	          "2026-11-29,asriloka,printer-lobby,0,0,0,8,8\r\n"
+	          "2026-11-28,asriloka,printer-raw,1,unknown,1,,\r\n");
 	free(text);
 	cups_store_close(st);
 }
@@ -328,57 +337,57 @@ START_TEST(test_titles_and_api)
 	cJSON *body;
 
 	cfg.store_titles = true;
-	ck_assert_ptr_nonnull(st = cups_store_open(path, 0, err,
-	    sizeof(err)));
+	ck_assert_ptr_nonnull(st = cups_store_open(path, 0, err, sizeof(err)));
 	set_queues("none");
 	j[0] = job(7, "psq", "alice", 3, IPP_JSTATE_COMPLETED, DAY1 + 10);
 	store(st, DAY1 + 30, 1, j, 1);
 	cups_store_close(st);
 
 	body = print_api_jobs(path, "asriloka", "2026-11-28", "2026-11-29",
-	    "10", &status, err, sizeof(err));
+	                      "10", &status, err, sizeof(err));
 	ck_assert_msg(body != NULL, "%s", err);
 	text = cJSON_PrintUnformatted(body);
-	ck_assert_str_eq(text, "{\"jobs\":[{\"server\":\"127.0.0.1:631\","
-	    "\"job_id\":7,\"queue\":\"psq\",\"site\":\"asriloka\","
-	    "\"device\":\"printer-lobby\",\"user\":\"alice\","
-	    "\"title\":\"secret-7.pdf\",\"pages\":3,\"impressions\":3,"
-	    "\"sheets\":3,\"copies\":1,\"k_octets\":10,"
-	    "\"created\":1795852805,\"completed\":1795852810,"
-	    "\"state\":\"completed\"}]}");
+	ck_assert_str_eq(
+	    text, "{\"jobs\":[{\"server\":\"127.0.0.1:631\","
+	          "\"job_id\":7,\"queue\":\"psq\",\"site\":\"asriloka\","
+	          "\"device\":\"printer-lobby\",\"user\":\"alice\","
+	          "\"title\":\"secret-7.pdf\",\"pages\":3,\"impressions\":3,"
+	          "\"sheets\":3,\"copies\":1,\"k_octets\":10,"
+	          "\"created\":1795852805,\"completed\":1795852810,"
+	          "\"state\":\"completed\"}]}");
 	free(text);
 	cJSON_Delete(body);
 
 	/* outside the range: none */
 	body = print_api_jobs(path, NULL, "2026-11-29", NULL, NULL, &status,
-	    err, sizeof(err));
+	                      err, sizeof(err));
 	text = cJSON_PrintUnformatted(body);
 	ck_assert_str_eq(text, "{\"jobs\":[]}");
 	free(text);
 	cJSON_Delete(body);
 
 	ck_assert_ptr_null(print_api_jobs(path, "Bad Site", NULL, NULL, NULL,
-	    &status, err, sizeof(err)));
+	                                  &status, err, sizeof(err)));
 	ck_assert_uint_eq(status, 400);
-	ck_assert_ptr_null(print_api_jobs(path, NULL, "28-11-2026", NULL,
-	    NULL, &status, err, sizeof(err)));
+	ck_assert_ptr_null(print_api_jobs(path, NULL, "28-11-2026", NULL, NULL,
+	                                  &status, err, sizeof(err)));
 	ck_assert_uint_eq(status, 400);
-	ck_assert_ptr_null(print_api_jobs(path, NULL, NULL, NULL, "0",
-	    &status, err, sizeof(err)));
+	ck_assert_ptr_null(print_api_jobs(path, NULL, NULL, NULL, "0", &status,
+	                                  err, sizeof(err)));
 	ck_assert_uint_eq(status, 400);
 }
 END_TEST
 
 static const struct {
-	const char	*in;
-	const char	*out;
+	const char *in;
+	const char *out;
 } csv_cases[] = {
-	{ "plain", "plain" },
-	{ "", "" },
-	{ "a,b", "\"a,b\"" },
-	{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
-	{ "two\r\nlines", "\"two\r\nlines\"" },
-	{ "lf\nonly", "\"lf\nonly\"" },
+    {"plain", "plain"},
+    {"", ""},
+    {"a,b", "\"a,b\""},
+    {"say \"hi\"", "\"say \"\"hi\"\"\""},
+    {"two\r\nlines", "\"two\r\nlines\""},
+    {"lf\nonly", "\"lf\nonly\""},
 };
 
 START_TEST(test_csv_field)
@@ -407,7 +416,7 @@ main(void)
 	tcase_add_test(tc, test_store_and_report);
 	tcase_add_test(tc, test_titles_and_api);
 	tcase_add_loop_test(tc, test_csv_field, 0,
-	    (int)(sizeof(csv_cases) / sizeof(csv_cases[0])));
+	                    (int)(sizeof(csv_cases) / sizeof(csv_cases[0])));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
