@@ -36,9 +36,9 @@ dist_doc_DATA += agent/pantau-agent.conf.example agent/pantau-agent.service \
 
 # Unit tests of the core.
 check_PROGRAMS += tests/unit/check_spool tests/unit/check_agent_config \
-	tests/unit/check_agent_sched
+	tests/unit/check_agent_sched tests/unit/check_agent_devices
 TESTS += tests/unit/check_spool tests/unit/check_agent_config \
-	tests/unit/check_agent_sched
+	tests/unit/check_agent_sched tests/unit/check_agent_devices
 tests_unit_check_spool_SOURCES = tests/unit/check_spool.c
 tests_unit_check_spool_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_spool_LDADD = $(AGENT_CORE_LIBS) $(CHECK_LIBS)
@@ -48,6 +48,10 @@ tests_unit_check_agent_config_LDADD = $(AGENT_CORE_LIBS) $(CHECK_LIBS)
 tests_unit_check_agent_sched_SOURCES = tests/unit/check_agent_sched.c
 tests_unit_check_agent_sched_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_agent_sched_LDADD = $(AGENT_CORE_LIBS) $(CHECK_LIBS)
+# devices.c against fake pollers defined in the test (not the real ones).
+tests_unit_check_agent_devices_SOURCES = tests/unit/check_agent_devices.c
+tests_unit_check_agent_devices_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_agent_devices_LDADD = $(AGENT_CORE_LIBS) $(CHECK_LIBS)
 
 # Golden tests: pantau-agent -n on configuration files, output compared
 # exactly; and the integration scripts with a real mosquitto.
