@@ -161,9 +161,26 @@ snmp_dev_open(struct snmp_dev *d)
 void
 snmp_dev_close(struct snmp_dev *d)
 {
+	netsnmp_session *ss;
+	struct usmUser *u;
+
 	if (d->sp == NULL)
 		return;
 	epoll_ctl(d->epfd, EPOLL_CTL_DEL, d->fd, NULL);
+	/*
+	 * net-snmp keeps SNMPv3 users in one process-wide list and, when a
+	 * session opens for a user already there (same name and engine),
+	 * keeps the old keys: forget the user with its session, so a pass
+	 * phrase corrected in the configuration (SIGHUP) takes effect.
+	 */
+	ss = snmp_sess_session(d->sp);
+	if (ss != NULL && ss->version == SNMP_VERSION_3 &&
+	    ss->securityName != NULL &&
+	    (u = usm_get_user(ss->securityEngineID, ss->securityEngineIDLen,
+	                      ss->securityName)) != NULL) {
+		usm_remove_user(u);
+		usm_free_user(u);
+	}
 	snmp_sess_close(d->sp);
 	d->sp = NULL;
 	d->fd = -1;

@@ -218,4 +218,21 @@ wait_for 15 grep -q '^wrong-user round [0-9]* unreachable changed=1$' "$LOG" ||
 grep -q '^wrong-user gauge' "$LOG" && fail "wrong-user published metrics"
 n=$(grep -c '^printer-v3 end$' "$LOG")
 [ "$n" -ge 3 ] || fail "printer-v3: only $n rounds"
-pass "snmpd v3: authPriv SHA/AES and SHA-256/DES, authNoPriv MD5, alerts"
+# A pass phrase corrected by a reload (a new poller in the same process,
+# as on SIGHUP) takes effect, and a wrong one after a good one fails:
+# net-snmp's process-wide user list must not keep the old keys.
+awk '/^\[device switch-md5\]/ { exit } { print }' "$T/agent.conf" >"$T/good.conf"
+sed 's/^snmp_auth_pass = authpass123$/snmp_auth_pass = wrongpass99/' \
+	"$T/good.conf" >"$T/bad.conf"
+"$TOOL" -c "$T/bad.conf" -c "$T/good.conf" -c "$T/bad.conf" -r 1 -T 20 \
+	2>"$T/reload.err" | grep ' round \|^# reload' |
+	sed 's/ round [0-9]* / round TS /; s/ [^ ]*\.conf$//' >"$T/reload.txt"
+cat >"$T/reload.want" <<'WANT'
+printer-v3 round TS unreachable changed=1
+# reload
+printer-v3 round TS online changed=1
+# reload
+printer-v3 round TS unreachable changed=1
+WANT
+diff -u "$T/reload.want" "$T/reload.txt" || fail "keys kept across a reload"
+pass "snmpd v3: authPriv SHA/AES and SHA-256/DES, authNoPriv MD5, alerts, reload"

@@ -4,7 +4,8 @@
  * round as lines, for the integration tests (tests/integration/5x-snmp-*)
  * and for trying a real device by hand:
  *
- *   snmp-poll-tool -c pantau-agent.conf [-r ROUNDS] [-T SECONDS]
+ *   snmp-poll-tool -c pantau-agent.conf [-c NEXT.conf...] [-r ROUNDS]
+ *                  [-T SECONDS]
  *
  * Lines (one round of one device; values printed with %.15g):
  *   DEVICE round TS STATE changed=0|1
@@ -14,7 +15,10 @@
  *   DEVICE inventory JSON
  *   DEVICE end TS
  * It exits after every device delivered ROUNDS rounds (default: run until
- * -T seconds passed, default 30), or on SIGTERM/SIGINT.
+ * -T seconds passed, default 30), or on SIGTERM/SIGINT.  With several -c
+ * the configurations run one after the other in the same process, each
+ * with a new poller, as the agent does on SIGHUP ("# reload FILE" lines
+ * between them).
  */
 #include <errno.h>
 #include <poll.h>
@@ -89,24 +93,61 @@ tool_done(const struct tool *t, unsigned want)
 	return true;
 }
 
-int
-main(int argc, char **argv)
+/* One configuration: its poller runs until the rounds or the time are up. */
+static int
+tool_run(const char *path, unsigned want, unsigned secs)
 {
 	struct agent_config cfg;
 	struct conf_err errs = {0};
 	struct snmp_poller *p;
 	struct tool t;
 	struct pollfd pfd;
-	const char *path = NULL;
-	unsigned want = 0, secs = 30;
 	int64_t end;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (config_load(path, "snmp-poll-tool", &cfg, &errs) != 0) {
+		conf_err_print(&errs, stderr);
+		conf_err_clear(&errs);
+		return 2;
+	}
+	conf_err_clear(&errs);
+	if ((p = snmp_poller_new(cfg.devices, cfg.ndevices)) == NULL) {
+		fprintf(stderr, "snmp_poller_new: %s\n", strerror(errno));
+		config_clear(&cfg);
+		return 1;
+	}
+	t.cfg = &cfg;
+	t.rounds = calloc(cfg.ndevices + 1, sizeof(*t.rounds));
+	end = time_mono_ms() + (int64_t)secs * 1000;
+	while (t.rounds != NULL && !tool_stop && !tool_done(&t, want) &&
+	       time_mono_ms() < end) {
+		snmp_poller_tick(p, time_now());
+		pfd.fd = snmp_poller_fd(p);
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 100) > 0)
+			snmp_poller_collect(p, tool_result, &t);
+	}
+	snmp_poller_free(p);
+	free(t.rounds);
+	config_clear(&cfg);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *paths[8];
+	unsigned want = 0, secs = 30;
+	size_t npaths = 0, i;
 	bool debug = false;
-	int c;
+	int c, rc = 0;
 
 	while ((c = getopt(argc, argv, "c:r:T:d")) != -1) {
 		switch (c) {
 		case 'c':
-			path = optarg;
+			if (npaths == sizeof(paths) / sizeof(paths[0]))
+				goto usage;
+			paths[npaths++] = optarg;
 			break;
 		case 'r':
 			want = (unsigned)atoi(optarg);
@@ -121,40 +162,23 @@ main(int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (path == NULL)
+	if (npaths == 0)
 		goto usage;
 	log_init("snmp-poll-tool", 1, debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	log_set_repeat_window(0);
-	memset(&cfg, 0, sizeof(cfg));
-	if (config_load(path, "snmp-poll-tool", &cfg, &errs) != 0) {
-		conf_err_print(&errs, stderr);
-		conf_err_clear(&errs);
-		return 2;
-	}
-	conf_err_clear(&errs);
 	signal(SIGTERM, tool_signal);
 	signal(SIGINT, tool_signal);
-	if ((p = snmp_poller_new(cfg.devices, cfg.ndevices)) == NULL) {
-		fprintf(stderr, "snmp_poller_new: %s\n", strerror(errno));
-		config_clear(&cfg);
-		return 1;
+	/* Several -c: one after the other in this process, like a reload. */
+	for (i = 0; i < npaths && rc == 0 && !tool_stop; i++) {
+		if (i > 0) {
+			printf("# reload %s\n", paths[i]);
+			fflush(stdout);
+		}
+		rc = tool_run(paths[i], want, secs);
 	}
-	t.cfg = &cfg;
-	t.rounds = calloc(cfg.ndevices + 1, sizeof(*t.rounds));
-	end = time_mono_ms() + (int64_t)secs * 1000;
-	while (!tool_stop && !tool_done(&t, want) && time_mono_ms() < end) {
-		snmp_poller_tick(p, time_now());
-		pfd.fd = snmp_poller_fd(p);
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, 100) > 0)
-			snmp_poller_collect(p, tool_result, &t);
-	}
-	snmp_poller_free(p);
-	free(t.rounds);
-	config_clear(&cfg);
-	return 0;
+	return rc;
 usage:
-	fprintf(stderr, "usage: snmp-poll-tool -c FILE [-r ROUNDS] "
-	                "[-T SECONDS] [-d]\n");
+	fprintf(stderr, "usage: snmp-poll-tool -c FILE [-c FILE...] "
+	                "[-r ROUNDS] [-T SECONDS] [-d]\n");
 	return 2;
 }
