@@ -441,14 +441,18 @@ fail:
 	return NULL;
 }
 
-/* A read-only connection that has the CUPS tables. */
+/*
+ * A read-only connection that has the CUPS tables; NULL with *missing set
+ * when the file has none yet (CUPS polling off or not started).
+ */
 static sqlite3 *
-print_open(const char *db_path, char *err, size_t errsz)
+print_open(const char *db_path, int *missing, char *err, size_t errsz)
 {
 	sqlite3 *h = NULL;
 	sqlite3_stmt *s;
 	int n = 0;
 
+	*missing = 0;
 	if (sqlite3_open_v2(db_path, &h, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errsz, "cannot open %s: %s", db_path,
@@ -470,6 +474,7 @@ print_open(const char *db_path, char *err, size_t errsz)
 		         "%s has no print accounting tables "
 		         "(no [cups] server polled yet)",
 		         db_path);
+		*missing = 1;
 		sqlite3_close(h);
 		return NULL;
 	}
@@ -485,7 +490,7 @@ print_report_write(const char *db_path, const char *format, const char *table,
 	cJSON *o;
 	char *text;
 	sqlite3 *h;
-	int rc = 0;
+	int rc = 0, missing;
 
 	if (format == NULL)
 		format = "json";
@@ -503,7 +508,7 @@ print_report_write(const char *db_path, const char *format, const char *table,
 		         table);
 		return 2;
 	}
-	if ((h = print_open(db_path, err, errsz)) == NULL)
+	if ((h = print_open(db_path, &missing, err, errsz)) == NULL)
 		return 1;
 	if (strcmp(format, "csv") == 0) {
 		if (print_report_csv(h, f, t, out) == -1) {
@@ -535,12 +540,18 @@ print_api_jobs(const char *db_path, const char *site, const char *from,
 	struct print_filter f;
 	cJSON *body = NULL, *jobs;
 	sqlite3 *h;
+	int missing;
 
 	if (print_filter_parse(&f, site, from, to, limit, err, errsz) == -1) {
 		*status = 400;
 		return NULL;
 	}
-	if ((h = print_open(db_path, err, errsz)) == NULL) {
+	if ((h = print_open(db_path, &missing, err, errsz)) == NULL) {
+		/* no CUPS polled yet: no jobs, not a failure */
+		if (missing && (body = cJSON_CreateObject()) != NULL &&
+		    cJSON_AddArrayToObject(body, "jobs") != NULL)
+			return body;
+		cJSON_Delete(body);
 		*status = 500;
 		return NULL;
 	}

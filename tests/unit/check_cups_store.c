@@ -366,6 +366,23 @@ START_TEST(test_titles_and_api)
 	free(text);
 	cJSON_Delete(body);
 
+	/* a database CUPS never wrote to: no jobs, not an error */
+	{
+		char core[160];
+		struct db *d;
+
+		snprintf(core, sizeof(core), "%s/core.db", dir);
+		ck_assert_ptr_nonnull(d = db_open(core, 0, err, sizeof(err)));
+		db_close(d);
+		body = print_api_jobs(core, NULL, NULL, NULL, NULL, &status,
+		                      err, sizeof(err));
+		ck_assert_ptr_nonnull(body);
+		text = cJSON_PrintUnformatted(body);
+		ck_assert_str_eq(text, "{\"jobs\":[]}");
+		free(text);
+		cJSON_Delete(body);
+	}
+
 	ck_assert_ptr_null(print_api_jobs(path, "Bad Site", NULL, NULL, NULL,
 	                                  &status, err, sizeof(err)));
 	ck_assert_uint_eq(status, 400);
