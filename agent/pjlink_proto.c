@@ -176,13 +176,20 @@ pjlink_response_parse(const char *line, enum pjlink_cmd c, char *data,
 
 	if (strcmp(line, "PJLINK ERRA") == 0)
 		return PJLINK_RESP_ERRA;
+	/* Our first query echoed back carries the digest: skip it. */
+	if (strspn(line, "0123456789abcdef") == PJLINK_DIGEST_LEN &&
+	    line[PJLINK_DIGEST_LEN] == '%')
+		line += PJLINK_DIGEST_LEN;
 	if (c >= PJLINK_NCMDS || line[0] != '%' ||
 	    !isdigit((unsigned char)line[1]) || strlen(line) < 7 ||
-	    line[6] != '=')
+	    (line[6] != '=' && line[6] != ' '))
 		return PJLINK_RESP_BAD;
 	for (int i = 2; i < 6; i++)
 		if (!isalnum((unsigned char)line[i]))
 			return PJLINK_RESP_BAD;
+	/* A command line: our own query echoed by a serial bridge. */
+	if (line[6] == ' ')
+		return PJLINK_RESP_OTHER;
 	if (strncasecmp(line + 2, pjlink_cmds[c].name, 4) != 0)
 		return PJLINK_RESP_OTHER;
 	d = line + 7;

@@ -90,7 +90,7 @@ enum pjlink_resp {
 	PJLINK_RESP_ERR3,   /* unavailable time (standby, cooling, warm-up) */
 	PJLINK_RESP_ERR4,   /* projector failure */
 	PJLINK_RESP_ERRA,   /* authentication failed */
-	PJLINK_RESP_OTHER,  /* a well-formed line that answers something else */
+	PJLINK_RESP_OTHER,  /* another answer, or a query echoed back */
 	PJLINK_RESP_BAD,    /* not a PJLink response */
 };
 
