@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -564,4 +565,113 @@ print_api_jobs(const char *db_path, const char *site, const char *from,
 		cJSON_AddItemToObject(body, "jobs", jobs);
 	sqlite3_close(h);
 	return body;
+}
+
+char *
+print_api_report(const char *db_path, const char *format, const char *table,
+                 const char *site, const char *from, const char *to,
+                 size_t *len, const char **content_type, unsigned *status,
+                 char *err, size_t errsz)
+{
+	struct print_filter f;
+	char *text = NULL;
+	FILE *m;
+	int rc;
+
+	if (print_filter_parse(&f, site, from, to, NULL, err, errsz) == -1) {
+		*status = 400;
+		return NULL;
+	}
+	if ((m = open_memstream(&text, len)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		*status = 500;
+		return NULL;
+	}
+	rc = print_report_write(db_path, format, table, &f, m, err, errsz);
+	if (fclose(m) != 0 && rc == 0) {
+		snprintf(err, errsz, "out of memory");
+		rc = 1;
+	}
+	if (rc != 0) {
+		free(text);
+		*status = rc == 2 ? 400 : 500;
+		return NULL;
+	}
+	*content_type = format != NULL && strcmp(format, "csv") == 0
+	                    ? "text/csv; charset=utf-8"
+	                    : "application/json";
+	return text;
+}
+
+int
+print_report_cli(const char *db_path, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"site", required_argument, NULL, 's'},
+	    {"from", required_argument, NULL, 'f'},
+	    {"to", required_argument, NULL, 't'},
+	    {"format", required_argument, NULL, 'F'},
+	    {"table", required_argument, NULL, 'T'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *site = NULL, *from = NULL, *to = NULL, *format = "json";
+	const char *table = NULL, *outpath = NULL;
+	struct print_filter f;
+	char err[512];
+	FILE *out = stdout;
+	int ch, rc;
+
+	optind = 0; /* GNU getopt: start over, argv[0] is the report name */
+	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			site = optarg;
+			break;
+		case 'f':
+			from = optarg;
+			break;
+		case 't':
+			to = optarg;
+			break;
+		case 'F':
+			format = optarg;
+			break;
+		case 'T':
+			table = optarg;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (optind != argc)
+		goto usage;
+	if (print_filter_parse(&f, site, from, to, NULL, err, sizeof(err)) ==
+	    -1) {
+		fprintf(stderr, "pantauctl: %s\n", err);
+		return 2;
+	}
+	if (outpath != NULL && (out = fopen(outpath, "w")) == NULL) {
+		fprintf(stderr, "pantauctl: %s: %s\n", outpath,
+		        strerror(errno));
+		return 1;
+	}
+	rc = print_report_write(db_path, format, table, &f, out, err,
+	                        sizeof(err));
+	if (out != stdout && fclose(out) != 0 && rc == 0) {
+		snprintf(err, sizeof(err), "%s: %s", outpath, strerror(errno));
+		rc = 1;
+	}
+	if (rc != 0)
+		fprintf(stderr, "pantauctl: %s\n", err);
+	return rc;
+
+usage:
+	fprintf(stderr, "usage: pantauctl report print-volume [--site S] "
+	                "[--from YYYY-MM-DD] [--to YYYY-MM-DD] "
+	                "[--format json|csv] [--table user|printer|day] "
+	                "[-o FILE]\n");
+	return 2;
 }

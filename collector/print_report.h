@@ -105,4 +105,25 @@ struct cJSON *print_api_jobs(const char *db_path, const char *site,
                              const char *limit, unsigned *status, char *err,
                              size_t errsz);
 
+/*
+ * /api/v1/reports/print-volume in one call: the query arguments as
+ * received (each may be NULL; format defaults to json, table to user).
+ * Returns the body (malloc'd, caller frees) with its length and content
+ * type ("application/json" or "text/csv; charset=utf-8", static), or NULL
+ * with *status 400 (bad argument) or 500 and a message in 'err'.
+ */
+char *print_api_report(const char *db_path, const char *format,
+                       const char *table, const char *site, const char *from,
+                       const char *to, size_t *len, const char **content_type,
+                       unsigned *status, char *err, size_t errsz);
+
+/*
+ * `pantauctl report print-volume [--site S] [--from D] [--to D]
+ * [--format json|csv] [--table user|printer|day] [-o FILE]` in one call:
+ * argv[0] is the report name, options follow (getopt_long; optind is
+ * reset).  Writes to FILE or stdout, messages to stderr.  Returns the exit
+ * status: 0 done, 1 failed, 2 usage error.
+ */
+int print_report_cli(const char *db_path, int argc, char **argv);
+
 #endif

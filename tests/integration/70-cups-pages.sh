@@ -63,6 +63,18 @@ $month,asriloka,printer-raw,$CUPS_SERVER,rawq,carol,1,unknown,1,0
 EOF
 diff -u "$T/want.csv" "$T/user.csv" || fail "per-user report differs"
 
+# pantauctl's form: the per-printer table into a file
+poll_tool ctl "$T/pantau.db" print-volume --format csv --table printer \
+	--from "$(date +%Y-%m-01)" -o "$T/printer.csv" || fail "ctl report"
+cat >"$T/want.csv" <<EOF
+month,site,printer,server,queue,jobs,pages,unknown_jobs,sheets,meter_pages,difference
+$month,asriloka,printer-copy,,,1,2,0,2,,
+$month,asriloka,printer-lobby,,,3,13,0,13,,
+$month,asriloka,printer-raw,,,1,unknown,1,0,,
+EOF
+tr -d '\r' <"$T/printer.csv" | diff -u "$T/want.csv" - \
+	|| fail "per-printer report differs"
+
 poll_tool report -d "$T/pantau.db" -f json >"$T/report.json" || fail "json"
 python3 - "$T/report.json" <<'EOF' || fail "json report"
 import json, sys

@@ -9,6 +9,8 @@
  *       "TOPIC<TAB>PAYLOAD".  Log lines go to stderr.
  *   cups-poll-tool report -d DB [-f json|csv] [-T user|printer|day]
  *       [-s SITE] [-F FROM] [-U TO]
+ *   cups-poll-tool ctl DB print-volume [pantauctl's report options]
+ *       exactly what `pantauctl report print-volume` will run.
  *   cups-poll-tool jobs -d DB [-s SITE] [-l LIMIT]
  *       the body of /api/v1/print-jobs.
  *   cups-poll-tool meter -d DB SITE DEVICE TS VALUE
@@ -316,14 +318,17 @@ main(int argc, char **argv)
 	log_init("cups-poll-tool", 1, LOG_LVL_INFO);
 	log_set_repeat_window(0);
 	if (argc < 2) {
-		fprintf(stderr, "usage: cups-poll-tool poll|report|jobs|meter|"
-		                "history ...\n");
+		fprintf(stderr,
+		        "usage: cups-poll-tool poll|report|ctl|jobs|meter|"
+		        "history ...\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "poll") == 0)
 		return tool_poll(argc - 1, argv + 1);
 	if (strcmp(argv[1], "report") == 0)
 		return tool_report(argc - 1, argv + 1);
+	if (strcmp(argv[1], "ctl") == 0 && argc >= 4)
+		return print_report_cli(argv[2], argc - 3, argv + 3);
 	if (strcmp(argv[1], "jobs") == 0)
 		return tool_jobs(argc - 1, argv + 1);
 	if (strcmp(argv[1], "meter") == 0)

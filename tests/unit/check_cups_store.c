@@ -366,6 +366,29 @@ START_TEST(test_titles_and_api)
 	free(text);
 	cJSON_Delete(body);
 
+	/* the report endpoint: CSV text with its content type */
+	{
+		const char *ctype = NULL;
+		size_t len = 0;
+		char *csv;
+
+		csv = print_api_report(path, "csv", "user", "asriloka", NULL,
+		                       NULL, &len, &ctype, &status, err,
+		                       sizeof(err));
+		ck_assert_msg(csv != NULL, "%s", err);
+		ck_assert_str_eq(ctype, "text/csv; charset=utf-8");
+		ck_assert_str_eq(csv, "month,site,printer,server,queue,user,"
+		                      "jobs,pages,unknown_jobs,sheets\r\n"
+		                      "2026-11,asriloka,printer-lobby,"
+		                      "127.0.0.1:631,psq,alice,1,3,0,3\r\n");
+		ck_assert_uint_eq(len, strlen(csv));
+		free(csv);
+		ck_assert_ptr_null(print_api_report(path, "pdf", NULL, NULL,
+		                                    NULL, NULL, &len, &ctype,
+		                                    &status, err, sizeof(err)));
+		ck_assert_uint_eq(status, 400);
+	}
+
 	/* a database CUPS never wrote to: no jobs, not an error */
 	{
 		char core[160];
