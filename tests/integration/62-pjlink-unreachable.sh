@@ -34,7 +34,8 @@ note "standby after round $n0, unreachable at round $n1"
 
 # Off the network: refused.  Two more rounds, and nothing new is said.
 pjfake_set fake mode=down
-wait_for 15 rounds_at_least $((n1 + 2)) || fail "rounds stopped"
+n2=$(rounds)
+wait_for 15 rounds_at_least $((n2 + 2)) || fail "rounds stopped"
 # Back, and the lamp was replaced meanwhile.
 pjfake_set fake mode=normal lamps=3:1 erst=000000
 wait_for 15 sh -c "awk '/state=unreachable changed=1/ { u = 1 } u && /state=online changed=1/ { f = 1 } END { exit !f }' '$OUT'" ||
