@@ -124,20 +124,21 @@ snmp_dev_open(struct snmp_dev *d)
 			s.securityPrivKeyLen = d->priv_key_len;
 		}
 		/*
-		 * Opening a v3 session discovers the engine ID with a
-		 * blocking request: keep that one short so a v3 device
-		 * that is down stalls the other devices as little as
-		 * possible (the real timeout is set after the open).
+		 * snmp_sess_open() would discover the engine ID with a
+		 * blocking request (a v3 device that is down would stall
+		 * every other device); without the probe the first request
+		 * goes out with an empty engine ID, and the library learns it
+		 * from the agent's report and sends the request again, all
+		 * within the async loop.
 		 */
-		s.retries = 0;
+		s.flags |= SNMP_FLAGS_DONT_PROBE;
 		break;
 	}
 	if ((d->sp = snmp_sess_open(&s)) == NULL) {
-		d->why = c->snmp_version == 3 ? "no answer to SNMPv3 discovery"
+		d->why = c->snmp_version == 3 ? "cannot open an SNMPv3 session"
 		                              : "cannot open an SNMP session";
 		return -1;
 	}
-	snmp_sess_session(d->sp)->retries = SNMP_POLL_RETRIES;
 	t = snmp_sess_transport(d->sp);
 	if (t == NULL || t->sock < 0) {
 		snmp_sess_close(d->sp);
