@@ -7,7 +7,7 @@
 # (the library, libcups, SQLite, cJSON) and then $(COMMON_LIBS).
 noinst_LIBRARIES += collector/libcups-poll.a
 collector_libcups_poll_a_SOURCES = \
-	collector/cups_config.c \
+	collector/cups_config.c collector/cups_config.h \
 	collector/cups_ipp.c \
 	collector/cups_poll.c collector/cups_poll.h \
 	collector/cups_store.c collector/cups_store.h \

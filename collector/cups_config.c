@@ -13,7 +13,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "collector/cups_poll.h"
+#include "collector/cups_config.h"
 #include "common/names.h"
 
 #define CUPS_CONF_INTERVAL_DEFAULT 60
@@ -192,7 +192,7 @@ cups_config_parse(const struct conf_section *s, struct cups_config *out,
 {
 	struct cups_config_ctx c = {s, out, errs, 0};
 	const char *v, *site = NULL;
-	size_t before = errs->n;
+	size_t before;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -200,6 +200,7 @@ cups_config_parse(const struct conf_section *s, struct cups_config *out,
 	out->timeout = CUPS_CONF_TIMEOUT_DEFAULT;
 	if (s == NULL)
 		return 0;
+	before = errs->n;
 
 	conf_check_keys(s, cups_config_keys, errs);
 	if (conf_get_str(s, "server", &v, errs) == 1 &&

@@ -30,49 +30,13 @@
 
 #include <cups/cups.h>
 
-#include "common/conf.h"
+#include "collector/cups_config.h"
 #include "common/names.h"
 
-#define CUPS_SERVERS_MAX 16
-#define CUPS_MAPS_MAX 128
-#define CUPS_ADDR_MAX 256 /* "host:port" or a socket path */
-#define CUPS_NAME_MAX 128 /* queue and user names */
 #define CUPS_TITLE_MAX 256
 #define CUPS_URI_MAX 512
 #define CUPS_REASONS_MAX 512 /* printer-state-reasons, comma separated */
 #define CUPS_MARKERS_MAX 16
-
-/* One "queue:device" of the [cups] map key. */
-struct cups_map {
-	char queue[CUPS_NAME_MAX];
-	char device[NAME_ID_MAX + 1];
-};
-
-/* The validated [cups] section. */
-struct cups_config {
-	size_t nservers; /* 0: CUPS polling is off */
-	char servers[CUPS_SERVERS_MAX][CUPS_ADDR_MAX];
-	unsigned interval;          /* seconds between rounds */
-	unsigned timeout;           /* seconds per HTTP request */
-	char site[NAME_ID_MAX + 1]; /* the site queues map into */
-	bool store_titles;          /* job names are personal data */
-	size_t nmaps;
-	struct cups_map maps[CUPS_MAPS_MAX];
-};
-
-/*
- * Validates the [cups] section 's' (NULL: absent, polling off) into *out,
- * which is fully overwritten (defaults first).  Keys: server (one or more
- * addresses separated by commas or blanks), interval, timeout, site
- * (required with a server), store_titles, map ("queue:device ...").
- * Every problem is recorded in 'errs' as FILE:LINE: message.  Returns 0,
- * or -1 when an error was recorded.  Nothing to free.
- */
-int cups_config_parse(const struct conf_section *s, struct cups_config *out,
-                      struct conf_err *errs);
-
-/* The configured device of 'queue', or NULL when the map does not say. */
-const char *cups_config_map(const struct cups_config *cfg, const char *queue);
 
 /* One job as CUPS reports it.  Absent integers are -1, absent times 0. */
 struct cups_job {

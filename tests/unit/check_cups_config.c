@@ -22,6 +22,9 @@ START_TEST(test_absent)
 	ck_assert_uint_eq(c.timeout, 10);
 	ck_assert(!c.store_titles);
 	ck_assert_uint_eq(errs.n, 0);
+	/* config.c's defaults call it without an error list */
+	ck_assert_int_eq(cups_config_parse(NULL, &c, NULL), 0);
+	ck_assert_uint_eq(c.interval, 60);
 }
 END_TEST
 
