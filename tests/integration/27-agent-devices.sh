@@ -12,7 +12,8 @@
 #    its seq going on where it stopped;
 #  - SIGHUP keeps the pollers when the device list is unchanged and
 #    restarts them (a removed device falls silent) when it changed;
-#  - --once --stdout prints one round of every device.
+#  - --once --stdout prints one round of every device; --once publishes
+#    one, each device's seq going on from the spool's counters.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/agent-lib.sh"
 
@@ -250,4 +251,24 @@ for d in pc-01 printer-lobby proj-hall; do
 	[ "$(grep -c "^$SITE_T/$d/metrics	" "$T/once.out")" -ge 1 ] ||
 		fail "--once --stdout: no metrics of $d"
 done
+
+# --once to the broker, same spool: one more round of each device, its seq
+# going on from the daemon's (the spool's counters survive the restart).
+n_pr=$(dev_count printer-lobby metrics)
+n_pj=$(dev_count proj-hall metrics)
+"$AGENT" -c "$T/agent.conf" --once --root "$AGENT_ROOT" \
+    >>"$T/once.log" 2>&1 || fail "--once failed"
+wait_for 10 sh -c "[ \$(grep -c '^$SITE_T/printer-lobby/metrics ' '$T/sub.log') -gt $n_pr ] &&
+    [ \$(grep -c '^$SITE_T/proj-hall/metrics ' '$T/sub.log') -gt $n_pj ]" ||
+	fail "--once: no device metrics at the broker"
+python3 - "$T/sub.log" <<'EOF' || fail "seq after --once"
+import json, sys
+seqs = {}
+for line in open(sys.argv[1]):
+    t, _, p = line.rstrip("\n").partition(" ")
+    if t.endswith("/metrics"):
+        seqs.setdefault(t, []).append(json.loads(p)["seq"])
+for t, s in seqs.items():
+    assert s == list(range(1, len(s) + 1)), (t, s)
+EOF
 pass "devices polled, published under their ids, unreachable and back"
