@@ -63,7 +63,6 @@ struct snmp_poller {
 	int epfd;
 	netsnmp_large_fd_set fdset;
 	struct snmp_result *head, **tail;
-	struct snmp_result *delivering;
 };
 
 static pthread_once_t snmp_poll_once = PTHREAD_ONCE_INIT;
