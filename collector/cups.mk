@@ -72,7 +72,8 @@ tests_tools_cups_poll_tool_LDADD = $(CUPS_POLL_LIBS) $(COLLECTOR_DB_LIBS) \
 cups_test_scripts = \
 	tests/integration/70-cups-pages.sh \
 	tests/integration/71-cups-restart.sh \
-	tests/integration/72-cups-history.sh
+	tests/integration/72-cups-history.sh \
+	tests/integration/73-cups-collector.sh
 TESTS += $(cups_test_scripts)
 EXTRA_DIST += $(cups_test_scripts) tests/integration/cups-lib.sh \
 	docs/printing.md
