@@ -530,30 +530,27 @@ cups_store_cmp_int(const void *a, const void *b)
 
 /*
  * Jobs stored as not final, in the range the poll covered, that the server
- * did not return: CUPS forgot them (purged, or its state was wiped).
+ * did not return: CUPS forgot them (purged, or its state was wiped).  The
+ * ids are collected first and updated after: changing rows under a running
+ * SELECT of the same table is undefined in SQLite.
  */
 static int
 cups_store_vanished(struct cups_store *st, int64_t server_id,
                     const struct cups_result *r, int64_t now)
 {
-	sqlite3_stmt *s, *u;
-	int *ids, id, rc = 0;
-	size_t i;
+	sqlite3_stmt *s = NULL, *u = NULL;
+	int *ids, *gone = NULL, id, rc = 0;
+	size_t i, ngone = 0, capgone = 0;
 
 	if ((ids = malloc((r->njobs + 1) * sizeof(*ids))) == NULL)
 		return -1;
 	for (i = 0; i < r->njobs; i++)
 		ids[i] = r->jobs[i].id;
 	qsort(ids, r->njobs, sizeof(*ids), cups_store_cmp_int);
-	s = cups_store_prep(st, "SELECT job_id FROM print_jobs WHERE "
-	                        "server_id = ? AND final = 0 AND job_id >= ?");
-	u = cups_store_prep(
-	    st, "UPDATE print_jobs SET state = 'vanished', "
-	        "final = 1, updated = ? WHERE server_id = ? AND job_id = ?");
-	if (s == NULL || u == NULL) {
-		rc = -1;
-		goto out;
-	}
+	if ((s = cups_store_prep(st, "SELECT job_id FROM print_jobs WHERE "
+	                             "server_id = ? AND final = 0 AND "
+	                             "job_id >= ? ORDER BY job_id")) == NULL)
+		goto fail;
 	sqlite3_bind_int64(s, 1, server_id);
 	sqlite3_bind_int(s, 2, r->first_id);
 	while (sqlite3_step(s) == SQLITE_ROW) {
@@ -561,11 +558,32 @@ cups_store_vanished(struct cups_store *st, int64_t server_id,
 		if (bsearch(&id, ids, r->njobs, sizeof(*ids),
 		            cups_store_cmp_int) != NULL)
 			continue;
-		log_warn("cups: %s: job %d vanished before it finished",
-		         r->server, id);
+		if (ngone == capgone) {
+			int *p;
+
+			capgone = capgone == 0 ? 16 : 2 * capgone;
+			if ((p = realloc(gone, capgone * sizeof(*p))) == NULL)
+				goto fail;
+			gone = p;
+		}
+		gone[ngone++] = id;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (ngone == 0)
+		goto out;
+	log_warn("cups: %s: %zu job(s) vanished before they finished "
+	         "(ids %d..%d): CUPS purged or lost them",
+	         r->server, ngone, gone[0], gone[ngone - 1]);
+	if ((u = cups_store_prep(st, "UPDATE print_jobs SET state = "
+	                             "'vanished', final = 1, updated = ? "
+	                             "WHERE server_id = ? AND job_id = ?")) ==
+	    NULL)
+		goto fail;
+	for (i = 0; i < ngone; i++) {
 		sqlite3_bind_int64(u, 1, now);
 		sqlite3_bind_int64(u, 2, server_id);
-		sqlite3_bind_int(u, 3, id);
+		sqlite3_bind_int(u, 3, gone[i]);
 		if (sqlite3_step(u) != SQLITE_DONE) {
 			cups_store_fail(st, "mark vanished job");
 			rc = -1;
@@ -575,8 +593,13 @@ cups_store_vanished(struct cups_store *st, int64_t server_id,
 out:
 	sqlite3_finalize(s);
 	sqlite3_finalize(u);
+	free(gone);
 	free(ids);
 	return rc;
+
+fail:
+	rc = -1;
+	goto out;
 }
 
 /*
