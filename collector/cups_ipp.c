@@ -18,14 +18,14 @@
 #include "collector/cups_poll.h"
 
 bool
-cups_job_final(int state)
+cups_ipp_final(int state)
 {
 	return state == IPP_JSTATE_CANCELED || state == IPP_JSTATE_ABORTED ||
 	       state == IPP_JSTATE_COMPLETED;
 }
 
 int
-cups_job_pages(const struct cups_job *j, const struct cups_queue *q)
+cups_ipp_pages(const struct cups_job *j, const struct cups_queue *q)
 {
 	if (q != NULL && q->raw)
 		return -1;
@@ -46,7 +46,7 @@ cups_job_pages(const struct cups_job *j, const struct cups_queue *q)
 }
 
 int
-cups_rollover(int next_id, int lowest_new, int *from, int *to)
+cups_ipp_rollover(int next_id, int lowest_new, int *from, int *to)
 {
 	if (next_id <= 1 || lowest_new <= next_id)
 		return 0;
@@ -56,7 +56,7 @@ cups_rollover(int next_id, int lowest_new, int *from, int *to)
 }
 
 void
-cups_result_clear(struct cups_result *r)
+cups_ipp_result_clear(struct cups_result *r)
 {
 	free(r->jobs);
 	free(r->queues);
@@ -184,8 +184,7 @@ cups_ipp_queue_append(struct cups_queue **arr, size_t *n,
 }
 
 int
-cups_parse_jobs(ipp_t *resp, bool keep_titles, struct cups_job **jobs,
-                size_t *n)
+cups_ipp_jobs(ipp_t *resp, bool keep_titles, struct cups_job **jobs, size_t *n)
 {
 	ipp_attribute_t *a;
 	struct cups_job j;
@@ -294,7 +293,7 @@ cups_ipp_queue_attr(struct cups_queue *q, ipp_attribute_t *a,
 }
 
 int
-cups_parse_queues(ipp_t *resp, struct cups_queue **queues, size_t *n)
+cups_ipp_queues(ipp_t *resp, struct cups_queue **queues, size_t *n)
 {
 	ipp_attribute_t *a, *names = NULL, *levels = NULL;
 	struct cups_queue q;

@@ -113,7 +113,7 @@ cups_poll_queues(http_t *http, struct cups_result *r)
 	if ((resp = cups_poll_request(http, rq, r->error, sizeof(r->error))) ==
 	    NULL)
 		return -1;
-	if (cups_parse_queues(resp, &r->queues, &r->nqueues) == -1) {
+	if (cups_ipp_queues(resp, &r->queues, &r->nqueues) == -1) {
 		snprintf(r->error, sizeof(r->error), "out of memory");
 		ippDelete(resp);
 		return -1;
@@ -150,7 +150,7 @@ cups_poll_jobs_page(http_t *http, const struct cups_config *cfg, int first,
 	if ((resp = cups_poll_request(http, rq, r->error, sizeof(r->error))) ==
 	    NULL)
 		return -1;
-	n = cups_parse_jobs(resp, cfg->store_titles, &r->jobs, &r->njobs);
+	n = cups_ipp_jobs(resp, cfg->store_titles, &r->jobs, &r->njobs);
 	ippDelete(resp);
 	if (n == -1) {
 		snprintf(r->error, sizeof(r->error), "out of memory");
@@ -201,7 +201,8 @@ cups_poll_server(const struct cups_config *cfg, const char *server,
 	}
 	httpClose(http);
 	r->ok = true;
-	if (cups_rollover(next_id, lowest_new, &r->gap_from, &r->gap_to) == 0)
+	if (cups_ipp_rollover(next_id, lowest_new, &r->gap_from, &r->gap_to) ==
+	    0)
 		r->gap_from = r->gap_to = 0;
 	return 0;
 
@@ -310,7 +311,7 @@ cups_poll_round(struct cups_poll *p)
 			log_err("cups: %s: could not store this poll; it is "
 			        "repeated next round",
 			        server);
-		cups_result_clear(&r);
+		cups_ipp_result_clear(&r);
 	}
 }
 

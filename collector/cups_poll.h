@@ -72,7 +72,7 @@ struct cups_queue {
 
 /* True for canceled(7), aborted(8) and completed(9): the job will not change.
  */
-bool cups_job_final(int state);
+bool cups_ipp_final(int state);
 
 /*
  * The page rule: the pages a job printed, or -1 for "unknown".  CUPS
@@ -82,7 +82,7 @@ bool cups_job_final(int state);
  * canceled or aborted (then 0 is believable); a job on a raw queue is
  * always unknown.  'queue' may be NULL (queue not seen).
  */
-int cups_job_pages(const struct cups_job *j, const struct cups_queue *q);
+int cups_ipp_pages(const struct cups_job *j, const struct cups_queue *q);
 
 /*
  * Reads a Get-Jobs response.  Appends the jobs to *jobs (realloc'd array
@@ -90,11 +90,11 @@ int cups_job_pages(const struct cups_job *j, const struct cups_queue *q);
  * 'keep_titles'.  Returns the number of jobs read, or -1 on ENOMEM (the
  * array then holds what was read so far).
  */
-int cups_parse_jobs(ipp_t *resp, bool keep_titles, struct cups_job **jobs,
-                    size_t *n);
+int cups_ipp_jobs(ipp_t *resp, bool keep_titles, struct cups_job **jobs,
+                  size_t *n);
 
-/* As cups_parse_jobs(), for a CUPS-Get-Printers response. */
-int cups_parse_queues(ipp_t *resp, struct cups_queue **queues, size_t *n);
+/* As cups_ipp_jobs(), for a CUPS-Get-Printers response. */
+int cups_ipp_queues(ipp_t *resp, struct cups_queue **queues, size_t *n);
 
 /*
  * The rollover check.  'next_id' is the lowest new job id we still
@@ -104,7 +104,7 @@ int cups_parse_queues(ipp_t *resp, struct cups_queue **queues, size_t *n);
  * to the missing ids, or 0.  The very first poll (next_id 1) never
  * reports a gap: history before pantau is not "lost".
  */
-int cups_rollover(int next_id, int lowest_new, int *from, int *to);
+int cups_ipp_rollover(int next_id, int lowest_new, int *from, int *to);
 
 /* The result of one poll of one server. */
 struct cups_result {
@@ -120,7 +120,7 @@ struct cups_result {
 	int gap_from, gap_to; /* missing ids, 0 none */
 };
 
-void cups_result_clear(struct cups_result *r);
+void cups_ipp_result_clear(struct cups_result *r);
 
 /*
  * One synchronous poll of 'server' for jobs with id >= first_id: what the

@@ -491,7 +491,7 @@ cups_store_job(struct cups_store *st, sqlite3_stmt *s,
                const struct cups_job *j, const struct cups_queue *q,
                const char *dev, int64_t now)
 {
-	int pages = cups_job_pages(j, q), rc;
+	int pages = cups_ipp_pages(j, q), rc;
 
 	sqlite3_bind_int64(s, 1, server_id);
 	sqlite3_bind_int(s, 2, j->id);
@@ -509,7 +509,7 @@ cups_store_job(struct cups_store *st, sqlite3_stmt *s,
 	cups_store_int(s, 13, j->created, 0);
 	cups_store_int(s, 14, j->completed, 0);
 	cups_store_text(s, 15, cups_store_state_name(j->state));
-	sqlite3_bind_int(s, 16, cups_job_final(j->state));
+	sqlite3_bind_int(s, 16, cups_ipp_final(j->state));
 	sqlite3_bind_int64(s, 18, now);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);

@@ -146,7 +146,7 @@ static const struct print_table_def print_tables[PRINT_NTABLES] = {
 };
 
 int
-print_table_parse(const char *s, enum print_table *out)
+print_report_table(const char *s, enum print_table *out)
 {
 	int i;
 
@@ -181,8 +181,8 @@ print_parse_time(const char *s, int64_t *out)
 }
 
 int
-print_filter_parse(struct print_filter *f, const char *site, const char *from,
-                   const char *to, const char *limit, char *err, size_t errsz)
+print_report_filter(struct print_filter *f, const char *site, const char *from,
+                    const char *to, const char *limit, char *err, size_t errsz)
 {
 	char *end;
 	long n;
@@ -328,7 +328,7 @@ fail:
 }
 
 int
-print_csv_field(FILE *out, const char *s)
+print_report_csv_field(FILE *out, const char *s)
 {
 	const char *p;
 
@@ -357,7 +357,7 @@ print_report_csv(sqlite3 *h, const struct print_filter *f, enum print_table t,
 		return -1;
 	for (i = 0; d->cols[i].name != NULL; i++)
 		bad |= (i > 0 && putc(',', out) == EOF) ||
-		       print_csv_field(out, d->cols[i].name) == -1;
+		       print_report_csv_field(out, d->cols[i].name) == -1;
 	bad |= fputs("\r\n", out) == EOF;
 	while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		for (i = 0; d->cols[i].name != NULL; i++) {
@@ -372,7 +372,7 @@ print_report_csv(sqlite3 *h, const struct print_filter *f, enum print_table t,
 				v = num;
 			}
 			bad |= (i > 0 && putc(',', out) == EOF) ||
-			       print_csv_field(out, v) == -1;
+			       print_report_csv_field(out, v) == -1;
 		}
 		bad |= fputs("\r\n", out) == EOF;
 	}
@@ -502,7 +502,7 @@ print_report_write(const char *db_path, const char *format, const char *table,
 		         format);
 		return 2;
 	}
-	if (table != NULL && print_table_parse(table, &t) == -1) {
+	if (table != NULL && print_report_table(table, &t) == -1) {
 		snprintf(err, errsz,
 		         "table '%s': expected user, printer or "
 		         "day",
@@ -534,16 +534,16 @@ print_report_write(const char *db_path, const char *format, const char *table,
 }
 
 cJSON *
-print_api_jobs(const char *db_path, const char *site, const char *from,
-               const char *to, const char *limit, unsigned *status, char *err,
-               size_t errsz)
+print_report_api_jobs(const char *db_path, const char *site, const char *from,
+                      const char *to, const char *limit, unsigned *status,
+                      char *err, size_t errsz)
 {
 	struct print_filter f;
 	cJSON *body = NULL, *jobs;
 	sqlite3 *h;
 	int missing;
 
-	if (print_filter_parse(&f, site, from, to, limit, err, errsz) == -1) {
+	if (print_report_filter(&f, site, from, to, limit, err, errsz) == -1) {
 		*status = 400;
 		return NULL;
 	}
@@ -568,7 +568,7 @@ print_api_jobs(const char *db_path, const char *site, const char *from,
 }
 
 char *
-print_api_report(const char *db_path, const char *format, const char *table,
+print_report_api(const char *db_path, const char *format, const char *table,
                  const char *site, const char *from, const char *to,
                  size_t *len, const char **content_type, unsigned *status,
                  char *err, size_t errsz)
@@ -578,7 +578,7 @@ print_api_report(const char *db_path, const char *format, const char *table,
 	FILE *m;
 	int rc;
 
-	if (print_filter_parse(&f, site, from, to, NULL, err, errsz) == -1) {
+	if (print_report_filter(&f, site, from, to, NULL, err, errsz) == -1) {
 		*status = 400;
 		return NULL;
 	}
@@ -648,7 +648,7 @@ print_report_cli(const char *db_path, int argc, char **argv)
 	}
 	if (optind != argc)
 		goto usage;
-	if (print_filter_parse(&f, site, from, to, NULL, err, sizeof(err)) ==
+	if (print_report_filter(&f, site, from, to, NULL, err, sizeof(err)) ==
 	    -1) {
 		fprintf(stderr, "pantauctl: %s\n", err);
 		return 2;

@@ -15,7 +15,7 @@
  * row says how many of its jobs were unknown.  Months and days are in the
  * collector's local time zone, by the time a job completed.
  *
- * Wiring: `/api/v1/print-jobs` is print_api_jobs(); `/api/v1/reports/
+ * Wiring: `/api/v1/print-jobs` is print_report_api_jobs(); `/api/v1/reports/
  * print-volume` and `pantauctl report print-volume` are
  * print_report_write().  All read through their own read-only connection.
  */
@@ -44,9 +44,9 @@ struct print_filter {
  * date-times (UTC, common/timeutil.h), limit 1..100000.  Returns 0, or -1
  * with a message for the user in 'err'.
  */
-int print_filter_parse(struct print_filter *f, const char *site,
-                       const char *from, const char *to, const char *limit,
-                       char *err, size_t errsz);
+int print_report_filter(struct print_filter *f, const char *site,
+                        const char *from, const char *to, const char *limit,
+                        char *err, size_t errsz);
 
 enum print_table {
 	PRINT_BY_USER = 0,
@@ -56,7 +56,7 @@ enum print_table {
 };
 
 /* "user", "printer", "day"; -1 for anything else. */
-int print_table_parse(const char *s, enum print_table *out);
+int print_report_table(const char *s, enum print_table *out);
 
 /*
  * The jobs matching 'f', newest first: a JSON array of objects (server,
@@ -82,7 +82,7 @@ int print_report_csv(sqlite3 *h, const struct print_filter *f,
                      enum print_table t, FILE *out);
 
 /* Writes one CSV field (quoted when needed), without separator. */
-int print_csv_field(FILE *out, const char *s);
+int print_report_csv_field(FILE *out, const char *s);
 
 /*
  * The whole wiring of pantauctl and /api/v1/reports/print-volume in one
@@ -100,10 +100,10 @@ int print_report_write(const char *db_path, const char *format,
  * deletes), or NULL with *status (400 bad argument, 500 failure) and a
  * message in 'err'.
  */
-struct cJSON *print_api_jobs(const char *db_path, const char *site,
-                             const char *from, const char *to,
-                             const char *limit, unsigned *status, char *err,
-                             size_t errsz);
+struct cJSON *print_report_api_jobs(const char *db_path, const char *site,
+                                    const char *from, const char *to,
+                                    const char *limit, unsigned *status,
+                                    char *err, size_t errsz);
 
 /*
  * /api/v1/reports/print-volume in one call: the query arguments as
@@ -112,7 +112,7 @@ struct cJSON *print_api_jobs(const char *db_path, const char *site,
  * type ("application/json" or "text/csv; charset=utf-8", static), or NULL
  * with *status 400 (bad argument) or 500 and a message in 'err'.
  */
-char *print_api_report(const char *db_path, const char *format,
+char *print_report_api(const char *db_path, const char *format,
                        const char *table, const char *site, const char *from,
                        const char *to, size_t *len, const char **content_type,
                        unsigned *status, char *err, size_t errsz);

@@ -156,7 +156,7 @@ tool_report(int argc, char **argv)
 	}
 	if (db == NULL)
 		return 2;
-	if (print_filter_parse(&f, site, from, to, NULL, err, sizeof(err)) ==
+	if (print_report_filter(&f, site, from, to, NULL, err, sizeof(err)) ==
 	    -1) {
 		fprintf(stderr, "cups-poll-tool: %s\n", err);
 		return 2;
@@ -193,8 +193,8 @@ tool_jobs(int argc, char **argv)
 	}
 	if (db == NULL)
 		return 2;
-	if ((body = print_api_jobs(db, site, NULL, NULL, limit, &status, err,
-	                           sizeof(err))) == NULL) {
+	if ((body = print_report_api_jobs(db, site, NULL, NULL, limit, &status,
+	                                  err, sizeof(err))) == NULL) {
 		fprintf(stderr, "cups-poll-tool: %u %s\n", status, err);
 		return 1;
 	}

@@ -67,7 +67,7 @@ START_TEST(test_parse_jobs)
 	size_t n = 0;
 	ipp_t *r = jobs_response();
 
-	ck_assert_int_eq(cups_parse_jobs(r, false, &jobs, &n), 2);
+	ck_assert_int_eq(cups_ipp_jobs(r, false, &jobs, &n), 2);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_int_eq(jobs[0].id, 41);
 	ck_assert_str_eq(jobs[0].queue, "lobby laser");
@@ -89,7 +89,7 @@ START_TEST(test_parse_jobs)
 	ck_assert_int_eq(jobs[1].state, IPP_JSTATE_PENDING);
 
 	/* appends, and keeps titles when asked */
-	ck_assert_int_eq(cups_parse_jobs(r, true, &jobs, &n), 2);
+	ck_assert_int_eq(cups_ipp_jobs(r, true, &jobs, &n), 2);
 	ck_assert_uint_eq(n, 4);
 	ck_assert_str_eq(jobs[2].title, "laporan bulanan.pdf");
 	free(jobs);
@@ -141,7 +141,7 @@ START_TEST(test_parse_queues)
 	size_t n = 0;
 	ipp_t *r = printers_response();
 
-	ck_assert_int_eq(cups_parse_queues(r, &q, &n), 2);
+	ck_assert_int_eq(cups_ipp_queues(r, &q, &n), 2);
 	ck_assert_str_eq(q[0].name, "psq");
 	ck_assert_str_eq(q[0].device_uri, "socket://printer-lobby.local:9100");
 	ck_assert_int_eq(q[0].state, IPP_PSTATE_STOPPED);
@@ -188,7 +188,7 @@ START_TEST(test_pages)
 	j.sheets = page_cases[_i].sheets;
 	q.raw = page_cases[_i].raw;
 	ck_assert_int_eq(
-	    cups_job_pages(&j, page_cases[_i].queue_known ? &q : NULL),
+	    cups_ipp_pages(&j, page_cases[_i].queue_known ? &q : NULL),
 	    page_cases[_i].pages);
 }
 END_TEST
@@ -207,9 +207,9 @@ START_TEST(test_rollover)
 {
 	int from = 0, to = 0;
 
-	ck_assert_int_eq(cups_rollover(rollover_cases[_i].next_id,
-	                               rollover_cases[_i].lowest_new, &from,
-	                               &to),
+	ck_assert_int_eq(cups_ipp_rollover(rollover_cases[_i].next_id,
+	                                   rollover_cases[_i].lowest_new, &from,
+	                                   &to),
 	                 rollover_cases[_i].gap);
 	ck_assert_int_eq(from, rollover_cases[_i].from);
 	ck_assert_int_eq(to, rollover_cases[_i].to);
@@ -255,13 +255,13 @@ END_TEST
 
 START_TEST(test_final)
 {
-	ck_assert(!cups_job_final(IPP_JSTATE_PENDING));
-	ck_assert(!cups_job_final(IPP_JSTATE_HELD));
-	ck_assert(!cups_job_final(IPP_JSTATE_PROCESSING));
-	ck_assert(!cups_job_final(IPP_JSTATE_STOPPED));
-	ck_assert(cups_job_final(IPP_JSTATE_CANCELED));
-	ck_assert(cups_job_final(IPP_JSTATE_ABORTED));
-	ck_assert(cups_job_final(IPP_JSTATE_COMPLETED));
+	ck_assert(!cups_ipp_final(IPP_JSTATE_PENDING));
+	ck_assert(!cups_ipp_final(IPP_JSTATE_HELD));
+	ck_assert(!cups_ipp_final(IPP_JSTATE_PROCESSING));
+	ck_assert(!cups_ipp_final(IPP_JSTATE_STOPPED));
+	ck_assert(cups_ipp_final(IPP_JSTATE_CANCELED));
+	ck_assert(cups_ipp_final(IPP_JSTATE_ABORTED));
+	ck_assert(cups_ipp_final(IPP_JSTATE_COMPLETED));
 }
 END_TEST
 

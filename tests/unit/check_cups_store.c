@@ -343,8 +343,9 @@ START_TEST(test_titles_and_api)
 	store(st, DAY1 + 30, 1, j, 1);
 	cups_store_close(st);
 
-	body = print_api_jobs(path, "asriloka", "2026-11-28", "2026-11-29",
-	                      "10", &status, err, sizeof(err));
+	body =
+	    print_report_api_jobs(path, "asriloka", "2026-11-28", "2026-11-29",
+	                          "10", &status, err, sizeof(err));
 	ck_assert_msg(body != NULL, "%s", err);
 	text = cJSON_PrintUnformatted(body);
 	ck_assert_str_eq(
@@ -359,8 +360,8 @@ START_TEST(test_titles_and_api)
 	cJSON_Delete(body);
 
 	/* outside the range: none */
-	body = print_api_jobs(path, NULL, "2026-11-29", NULL, NULL, &status,
-	                      err, sizeof(err));
+	body = print_report_api_jobs(path, NULL, "2026-11-29", NULL, NULL,
+	                             &status, err, sizeof(err));
 	text = cJSON_PrintUnformatted(body);
 	ck_assert_str_eq(text, "{\"jobs\":[]}");
 	free(text);
@@ -372,7 +373,7 @@ START_TEST(test_titles_and_api)
 		size_t len = 0;
 		char *csv;
 
-		csv = print_api_report(path, "csv", "user", "asriloka", NULL,
+		csv = print_report_api(path, "csv", "user", "asriloka", NULL,
 		                       NULL, &len, &ctype, &status, err,
 		                       sizeof(err));
 		ck_assert_msg(csv != NULL, "%s", err);
@@ -383,7 +384,7 @@ START_TEST(test_titles_and_api)
 		                      "127.0.0.1:631,psq,alice,1,3,0,3\r\n");
 		ck_assert_uint_eq(len, strlen(csv));
 		free(csv);
-		ck_assert_ptr_null(print_api_report(path, "pdf", NULL, NULL,
+		ck_assert_ptr_null(print_report_api(path, "pdf", NULL, NULL,
 		                                    NULL, NULL, &len, &ctype,
 		                                    &status, err, sizeof(err)));
 		ck_assert_uint_eq(status, 400);
@@ -397,8 +398,8 @@ START_TEST(test_titles_and_api)
 		snprintf(core, sizeof(core), "%s/core.db", dir);
 		ck_assert_ptr_nonnull(d = db_open(core, 0, err, sizeof(err)));
 		db_close(d);
-		body = print_api_jobs(core, NULL, NULL, NULL, NULL, &status,
-		                      err, sizeof(err));
+		body = print_report_api_jobs(core, NULL, NULL, NULL, NULL,
+		                             &status, err, sizeof(err));
 		ck_assert_ptr_nonnull(body);
 		text = cJSON_PrintUnformatted(body);
 		ck_assert_str_eq(text, "{\"jobs\":[]}");
@@ -406,14 +407,14 @@ START_TEST(test_titles_and_api)
 		cJSON_Delete(body);
 	}
 
-	ck_assert_ptr_null(print_api_jobs(path, "Bad Site", NULL, NULL, NULL,
-	                                  &status, err, sizeof(err)));
+	ck_assert_ptr_null(print_report_api_jobs(
+	    path, "Bad Site", NULL, NULL, NULL, &status, err, sizeof(err)));
 	ck_assert_uint_eq(status, 400);
-	ck_assert_ptr_null(print_api_jobs(path, NULL, "28-11-2026", NULL, NULL,
-	                                  &status, err, sizeof(err)));
+	ck_assert_ptr_null(print_report_api_jobs(
+	    path, NULL, "28-11-2026", NULL, NULL, &status, err, sizeof(err)));
 	ck_assert_uint_eq(status, 400);
-	ck_assert_ptr_null(print_api_jobs(path, NULL, NULL, NULL, "0", &status,
-	                                  err, sizeof(err)));
+	ck_assert_ptr_null(print_report_api_jobs(path, NULL, NULL, NULL, "0",
+	                                         &status, err, sizeof(err)));
 	ck_assert_uint_eq(status, 400);
 }
 END_TEST
@@ -437,7 +438,7 @@ START_TEST(test_csv_field)
 	FILE *m;
 
 	ck_assert_ptr_nonnull(m = open_memstream(&text, &len));
-	ck_assert_int_eq(print_csv_field(m, csv_cases[_i].in), 0);
+	ck_assert_int_eq(print_report_csv_field(m, csv_cases[_i].in), 0);
 	fclose(m);
 	ck_assert_str_eq(text, csv_cases[_i].out);
 	free(text);
