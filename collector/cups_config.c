@@ -193,7 +193,6 @@ cups_config_parse(const struct conf_section *s, struct cups_config *out,
 	struct cups_config_ctx c = {s, out, errs, 0};
 	const char *v, *site = NULL;
 	size_t before;
-	int r;
 
 	memset(out, 0, sizeof(*out));
 	out->interval = CUPS_CONF_INTERVAL_DEFAULT;
@@ -209,14 +208,19 @@ cups_config_parse(const struct conf_section *s, struct cups_config *out,
 	conf_get_duration(s, "interval", 10, 86400, &out->interval, errs);
 	conf_get_duration(s, "timeout", 1, 300, &out->timeout, errs);
 	conf_get_bool(s, "store_titles", &out->store_titles, errs);
-	/* the site is needed to name devices, once there is a server */
-	r = conf_get_id(s, "site", &site, errs);
-	if (r == 1)
+	/*
+	 * Without a site, queues map to no device: jobs are still counted
+	 * per server and queue, but nothing reaches RRD, events or presence.
+	 */
+	if (conf_get_id(s, "site", &site, errs) == 1)
 		strcpy(out->site, site);
-	else if (r == 0 && out->nservers > 0)
-		conf_require(s, "site", errs);
-	if (conf_get_str(s, "map", &v, errs) == 1)
+	if (conf_get_str(s, "map", &v, errs) == 1) {
 		cups_config_words(v, cups_config_mapping, &c);
+		if (site == NULL && conf_value(s, "site", NULL) == NULL)
+			conf_errorf(s, "map", errs,
+			            "map needs the site of its devices "
+			            "(key 'site')");
+	}
 	if (out->timeout >= out->interval)
 		conf_errorf(s, "timeout", errs,
 		            "timeout (%u s) must be "

@@ -39,7 +39,8 @@ struct cups_config {
  * Validates the [cups] section 's' (NULL: absent, polling off) into *out,
  * which is fully overwritten (defaults first).  Keys: server (one or more
  * addresses separated by commas or blanks), interval, timeout, site
- * (required with a server), store_titles, map ("queue:device ...").
+ * (needed to map queues to devices; required with map), store_titles,
+ * map ("queue:device ...").
  * Every problem is recorded in 'errs' as FILE:LINE: message ('errs' may
  * be NULL when 's' is).  Returns 0, or -1 when an error was recorded.
  * Nothing to free; a struct cups_config may be copied and compared with

@@ -336,6 +336,8 @@ cups_store_resolve(struct cups_store *st, const struct cups_config *cfg,
 	size_t i;
 
 	dev[0] = '\0';
+	if (cfg->site[0] == '\0')
+		return; /* no site: no device */
 	if ((m = cups_config_map(cfg, q->name)) != NULL) {
 		snprintf(dev, devsz, "%s", m);
 		return;
@@ -681,7 +683,8 @@ cups_store_result(struct cups_store *st, const struct cups_config *cfg,
 		dev[0] = '\0';
 		if ((q = cups_store_find_queue(r, j->queue)) != NULL)
 			snprintf(dev, sizeof(dev), "%s", devs[q - r->queues]);
-		else if ((m = cups_config_map(cfg, j->queue)) != NULL)
+		else if (cfg->site[0] != '\0' &&
+		         (m = cups_config_map(cfg, j->queue)) != NULL)
 			snprintf(dev, sizeof(dev), "%s", m);
 		if (cups_store_job(st, js, cfg, server_id, j, q, dev,
 		                   r->time) == -1)

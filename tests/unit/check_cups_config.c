@@ -22,6 +22,18 @@ START_TEST(test_absent)
 	ck_assert_uint_eq(c.timeout, 10);
 	ck_assert(!c.store_titles);
 	ck_assert_uint_eq(errs.n, 0);
+	/* a server alone is enough: queues then map to no device */
+	{
+		struct conf *cf = conf_load_string(
+		    "t.conf", "[cups]\nserver = localhost\n", &errs);
+
+		ck_assert_int_eq(
+		    cups_config_parse(conf_find(cf, "cups", NULL), &c, &errs),
+		    0);
+		ck_assert_uint_eq(c.nservers, 1);
+		ck_assert_str_eq(c.site, "");
+		conf_free(cf);
+	}
 	/* config.c's defaults call it without an error list */
 	ck_assert_int_eq(cups_config_parse(NULL, &c, NULL), 0);
 	ck_assert_uint_eq(c.interval, 60);
@@ -66,8 +78,8 @@ static const struct {
 	const char *body;  /* after "[cups]\n" (line 1) */
 	const char *error; /* the one message expected */
 } bad_cases[] = {
-    {"server = localhost:631\n",
-     "t.conf:1: missing required key 'site' in section [cups]"},
+    {"server = localhost:631\nmap = q:printer\n",
+     "t.conf:3: map needs the site of its devices (key 'site')"},
     {"server = host:0\nsite = a\n",
      "t.conf:2: bad server 'host:0': expected host[:port] "
      "(port 1..65535) or a socket path"},
