@@ -69,5 +69,15 @@ csv=$(get "$API/api/v1/reports/print-volume?format=csv&table=printer") \
 	|| fail "report API"
 echo "$csv" | grep -q "^$month,asriloka,printer-lobby,,,1,6,0,6," \
 	|| fail "report API: $csv"
+
+# SIGHUP with a changed [cups]: a new poller, nothing stored twice.
+n=$(grep -c "cups: $CUPS_SERVER: connected" "$T/collector.log")
+sed -i 's/^interval = 10$/interval = 11/' "$T/collector.conf"
+kill -HUP "$COLLECTOR_PID"
+wait_for 20 sh -c "[ \$(grep -c 'cups: $CUPS_SERVER: connected' \
+	'$T/collector.log') -gt $n ]" || fail "no new poller after SIGHUP"
+kill -0 "$COLLECTOR_PID" || fail "the collector died on reload"
+[ "$(sqlite3 "$DATA/pantau.db" 'SELECT count(*) FROM print_jobs')" = 2 ] \
+	|| fail "jobs stored twice after reload"
 stop_collector
 pass "the collector polls CUPS: API, RRD counter, events, report"
