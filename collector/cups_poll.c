@@ -160,6 +160,42 @@ cups_poll_jobs_page(http_t *http, const struct cups_config *cfg, int first,
 	return 0;
 }
 
+/* The lowest job the server still has, into r->probe_*. */
+static int
+cups_poll_probe(http_t *http, const struct cups_config *cfg,
+                struct cups_result *r)
+{
+	static const char *const attrs[] = {"job-id", "time-at-creation"};
+	struct cups_job *jobs = NULL;
+	size_t n = 0;
+	ipp_t *rq, *resp;
+
+	(void)cfg;
+	rq = ippNewRequest(IPP_OP_GET_JOBS);
+	ippAddString(rq, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL,
+	             "ipp://localhost/");
+	ippAddString(rq, IPP_TAG_OPERATION, IPP_TAG_NAME,
+	             "requesting-user-name", NULL, cupsUser());
+	ippAddString(rq, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", NULL,
+	             "all");
+	ippAddBoolean(rq, IPP_TAG_OPERATION, "my-jobs", 0);
+	ippAddInteger(rq, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "first-job-id",
+	              1);
+	ippAddInteger(rq, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "limit", 1);
+	ippAddStrings(rq, IPP_TAG_OPERATION, IPP_TAG_KEYWORD,
+	              "requested-attributes", 2, NULL, attrs);
+	if ((resp = cups_poll_request(http, rq, r->error, sizeof(r->error))) ==
+	    NULL)
+		return -1;
+	if (cups_ipp_jobs(resp, false, &jobs, &n) > 0) {
+		r->probe_id = jobs[0].id;
+		r->probe_created = jobs[0].created;
+	}
+	free(jobs);
+	ippDelete(resp);
+	return 0;
+}
+
 int
 cups_poll_server(const struct cups_config *cfg, const char *server,
                  int first_id, int next_id, struct cups_result *r)
@@ -199,6 +235,9 @@ cups_poll_server(const struct cups_config *cfg, const char *server,
 			break;
 		first = maxid + 1;
 	}
+	if (lowest_new == 0 && next_id > 1 &&
+	    cups_poll_probe(http, cfg, r) == -1)
+		goto fail;
 	httpClose(http);
 	r->ok = true;
 	if (cups_ipp_rollover(next_id, lowest_new, &r->gap_from, &r->gap_to) ==

@@ -118,6 +118,13 @@ struct cups_result {
 	struct cups_queue *queues;
 	size_t nqueues;
 	int gap_from, gap_to; /* missing ids, 0 none */
+	/*
+	 * With nothing new, the lowest job CUPS still has (0: none asked or
+	 * none there): a job pantau never stored below its cursor means the
+	 * server's job ids started again (cups_store_result()).
+	 */
+	int probe_id;
+	int64_t probe_created;
 };
 
 void cups_ipp_result_clear(struct cups_result *r);

@@ -630,6 +630,60 @@ cups_store_meters(struct cups_store *st)
 	return cups_store_done(st, s, "snapshot page counters");
 }
 
+/*
+ * Whether the server's job ids started again (its spool and job.cache were
+ * wiped): the lowest job it has lies below the stored cursor but is not
+ * the job stored under that id.  Then the stored history is kept under the
+ * server's old row, renamed "NAME (until DATE)", and a fresh row takes the
+ * name, so the next poll imports the new history from id 1 and no new job
+ * overwrites an old one with the same id.
+ */
+static int
+cups_store_restarted(struct cups_store *st, const struct cups_result *r,
+                     int64_t *server_id)
+{
+	sqlite3_stmt *s;
+	int rc, same = 0;
+
+	if ((s = cups_store_prep(st, "SELECT created FROM print_jobs WHERE "
+	                             "server_id = ? AND job_id = ?")) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, *server_id);
+	sqlite3_bind_int(s, 2, r->probe_id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		same = sqlite3_column_type(s, 0) == SQLITE_NULL ||
+		       r->probe_created == 0 ||
+		       sqlite3_column_int64(s, 0) == r->probe_created;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		cups_store_fail(st, "check job ids");
+		return -1;
+	}
+	if (same)
+		return 0;
+	log_warn("cups: %s: job ids started again (job %d is not the job "
+	         "stored under that id): CUPS lost its job history; the old "
+	         "jobs stay under \"%s (until ...)\", the new ones are read "
+	         "from id 1",
+	         r->server, r->probe_id, r->server);
+	if ((s = cups_store_prep(st, "UPDATE cups_servers SET name = name || "
+	                             "' (until ' || datetime(?, 'unixepoch') "
+	                             "|| ')' WHERE id = ?")) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, r->time);
+	sqlite3_bind_int64(s, 2, *server_id);
+	if (cups_store_done(st, s, "rename server") == -1)
+		return -1;
+	/* the queues belong to the new row from now on */
+	if ((s = cups_store_prep(st, "DELETE FROM cups_queues WHERE "
+	                             "server_id = ?")) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, *server_id);
+	if (cups_store_done(st, s, "forget queues") == -1)
+		return -1;
+	return cups_store_server(st, r, server_id);
+}
+
 /* The queue of this poll named 'name', or NULL. */
 static const struct cups_queue *
 cups_store_find_queue(const struct cups_result *r, const char *name)
@@ -660,6 +714,8 @@ cups_store_result(struct cups_store *st, const struct cups_config *cfg,
 		goto fail;
 	if (!r->ok)
 		return cups_store_exec(st->h, "COMMIT");
+	if (r->probe_id > 0 && cups_store_restarted(st, r, &server_id) == -1)
+		goto fail;
 
 	if (r->nqueues > 0 &&
 	    ((devs = calloc(r->nqueues, sizeof(*devs))) == NULL ||

@@ -324,6 +324,42 @@ START_TEST(test_store_and_report)
 	          "2026-11-29,asriloka,printer-lobby,0,0,0,8,8\r\n"
 	          "2026-11-28,asriloka,printer-raw,1,unknown,1,,\r\n");
 	free(text);
+
+	/* nothing new, and the lowest job CUPS has is the stored job 1 */
+	{
+		struct cups_result r;
+
+		memset(&r, 0, sizeof(r));
+		strcpy(r.server, "127.0.0.1:631");
+		r.ok = true;
+		r.time = DAY2 + 120;
+		r.first_id = 5;
+		r.probe_id = 1;
+		r.probe_created = DAY1 + 5;
+		ck_assert_int_eq(cups_store_result(st, &cfg, &r, NULL, NULL),
+		                 0);
+		ck_assert_int_eq(
+		    cups_store_cursor(st, "127.0.0.1:631", &last, &pending), 0);
+		ck_assert_int_eq(last, 5);
+
+		/* job 1 is another job now: CUPS started its ids again */
+		r.time = DAY2 + 180;
+		r.probe_created = DAY2 + 170;
+		ck_assert_int_eq(cups_store_result(st, &cfg, &r, NULL, NULL),
+		                 0);
+		ck_assert_int_eq(
+		    cups_store_cursor(st, "127.0.0.1:631", &last, &pending), 0);
+		ck_assert_int_eq(last, 0);
+		ck_assert_int_eq(pending, 0);
+		rows(st,
+		     "SELECT s.name, count(j.id) FROM cups_servers s "
+		     "LEFT JOIN print_jobs j ON j.server_id = s.id "
+		     "GROUP BY s.id ORDER BY s.id",
+		     out, sizeof(out));
+		ck_assert_str_eq(out, "127.0.0.1:631 (until 2026-11-29 "
+		                      "08:03:00)|5\n"
+		                      "127.0.0.1:631|0\n");
+	}
 	cups_store_close(st);
 }
 END_TEST
