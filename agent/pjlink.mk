@@ -12,7 +12,7 @@ agent_libpjlink_a_SOURCES = \
 agent_libpjlink_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 # MD5 for the PJLink digest comes from libcrypto (libssl-dev, which
 # libsnmp-dev already depends on; libcrypto.pc has no cflags).
-PJLINK_CRYPTO_LIBS = -lcrypto
+PJLINK_CRYPTO_LIBS = $(CRYPTO_LIBS)
 # What a program linking agent/libpjlink.a needs besides it.
 PJLINK_LIBS = agent/libpjlink.a $(COMMON_LIBS) $(PJLINK_CRYPTO_LIBS)
 
