@@ -58,6 +58,9 @@ const char *http_req_body(const struct http_req *req, size_t *len);
 /* The caller's role bit, as found by the authorisation hook. */
 unsigned http_req_role(const struct http_req *req);
 
+/* The database file, for modules with their own read-only connection. */
+const char *http_req_db_path(const struct http_req *req);
+
 /* The HTTP thread's read-only database connection. */
 struct db *http_req_db(const struct http_req *req);
 
@@ -76,5 +79,7 @@ int http_reply_error(struct http_req *req, unsigned status,
 /* api.c: /api/v1/ endpoints.  Each returns as the http_reply_* call. */
 int api_devices_list(struct http_req *req);
 int api_device_show(struct http_req *req);
+int api_print_jobs(struct http_req *req);
+int api_report_print_volume(struct http_req *req);
 
 #endif

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collector/cups_config.h"
 #include "common/conf.h"
 #include "common/log.h"
 #include "common/wire.h"
@@ -56,8 +57,7 @@ struct collector_conf {
 	unsigned rrd_step;      /* 0: the device's interval */
 	long rrd_queue_max;     /* samples waiting before MQTT pauses */
 
-	const char *cups_server; /* NULL: no CUPS polling */
-	unsigned cups_interval;
+	struct cups_config cups; /* nservers 0: no CUPS polling */
 
 	const char *http_listen;
 	const char *http_tls_cert;

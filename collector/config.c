@@ -37,7 +37,6 @@ static const char *const config_mqtt_keys[] = {
     "tls_ca", "client_id", "keepalive", NULL};
 static const char *const config_rrd_keys[] = {"cached", "step", "queue_max",
                                               NULL};
-static const char *const config_cups_keys[] = {"server", "interval", NULL};
 static const char *const config_http_keys[] = {"listen", "tls_cert", "tls_key",
                                                NULL};
 static const char *const config_rule_keys[] = {
@@ -169,9 +168,7 @@ static void
 config_cups(const struct conf_section *s, struct collector_conf *cf,
             struct conf_err *errs)
 {
-	conf_check_keys(s, config_cups_keys, errs);
-	config_str(s, "server", &cf->cups_server, errs);
-	conf_get_duration(s, "interval", 10, 86400, &cf->cups_interval, errs);
+	cups_config_parse(s, &cf->cups, errs);
 }
 
 static void
@@ -337,7 +334,7 @@ config_defaults(struct collector_conf *cf)
 	cf->mqtt_client_id = COLLECTOR_CLIENT_ID;
 	cf->mqtt_keepalive = 60;
 	cf->rrd_queue_max = CONFIG_QUEUE_DEFAULT;
-	cf->cups_interval = 60;
+	cups_config_parse(NULL, &cf->cups, NULL);
 	cf->http_listen = HTTP_LISTEN_DEFAULT;
 }
 

@@ -56,11 +56,15 @@ static const struct http_route http_routes[] = {
     {"GET", "/metrics", HTTP_ANY_ROLE, http_metrics},
     {"GET", "/api/v1/devices", HTTP_ANY_ROLE, api_devices_list},
     {"GET", "/api/v1/devices/:site/:device", HTTP_ANY_ROLE, api_device_show},
+    {"GET", "/api/v1/print-jobs", HTTP_ANY_ROLE, api_print_jobs},
+    {"GET", "/api/v1/reports/print-volume", HTTP_ANY_ROLE,
+     api_report_print_volume},
 };
 
 struct http {
 	struct MHD_Daemon *mhd;
 	struct db *db;
+	char *db_path;
 	char *data_dir;
 	char *tls_cert_pem;
 	char *tls_key_pem;
@@ -109,6 +113,12 @@ struct db *
 http_req_db(const struct http_req *req)
 {
 	return req->h->db;
+}
+
+const char *
+http_req_db_path(const struct http_req *req)
+{
+	return req->h->db_path;
 }
 
 static void
@@ -541,6 +551,10 @@ http_start(const struct http_config *cfg, char *err, size_t errsz)
 	}
 	if ((h->db = db_open(cfg->db_path, 1, err, errsz)) == NULL)
 		goto fail;
+	if ((h->db_path = strdup(cfg->db_path)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
 	flags =
 	    MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
@@ -604,6 +618,7 @@ http_stop(struct http *h)
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
 	db_close(h->db);
+	free(h->db_path);
 	free(h->data_dir);
 	free(h->tls_cert_pem);
 	free(h->tls_key_pem);

@@ -30,6 +30,7 @@
 #include <mosquitto.h>
 
 #include "collector/collector.h"
+#include "collector/cups_poll.h"
 #include "collector/db.h"
 #include "collector/http.h"
 #include "collector/presence.h"
@@ -48,10 +49,12 @@ struct collector {
 	struct ingest *ingest;
 	struct subscribe *sub;
 	struct http *http;
+	struct cups_poll *cups; /* NULL: no [cups] server */
 	char prom[PATH_MAX];
 };
 
 static volatile sig_atomic_t main_quit, main_reload, main_dump;
+static void main_cups_start(struct collector *c, const struct cups_config *cfg);
 static int main_sigpipe[2] = {-1, -1};
 
 static void
@@ -163,9 +166,29 @@ main_reload_conf(struct collector *c)
 	}
 	subscribe_free(c->sub);
 	c->sub = ns;
+	if (memcmp(&ncf->cups, &old->cups, sizeof(ncf->cups)) != 0)
+		main_cups_start(c, &ncf->cups);
 	c->cf = ncf;
 	config_free(old);
 	log_info("reload: configuration %s loaded", ncf->path);
+}
+
+/*
+ * (Re)starts the CUPS poller for 'cfg' (copied by the poller).  A failure
+ * leaves print accounting off, logged: the rest of the collector runs.
+ */
+static void
+main_cups_start(struct collector *c, const struct cups_config *cfg)
+{
+	char path[PATH_MAX], err[512];
+
+	cups_poll_free(c->cups);
+	c->cups = NULL;
+	if (cfg->nservers == 0)
+		return;
+	snprintf(path, sizeof(path), "%s/pantau.db", c->cf->data_dir);
+	if ((c->cups = cups_poll_new(cfg, path, err, sizeof(err))) == NULL)
+		log_err("cups: print accounting off: %s", err);
 }
 
 static bool
@@ -177,7 +200,7 @@ main_paused(void *arg)
 static void
 main_loop(struct collector *c)
 {
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
 	int64_t next_tick = time_mono_ms() + MAIN_TICK_MS, now;
 	int timeout;
 	char buf[64];
@@ -195,11 +218,14 @@ main_loop(struct collector *c)
 		pfd[1].events = POLLIN;
 		pfd[2].fd = main_sigpipe[0];
 		pfd[2].events = POLLIN;
+		pfd[3].fd = c->cups != NULL ? cups_poll_fd(c->cups) : -1;
+		pfd[3].events = POLLIN;
 		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
+		pfd[3].revents = 0;
 
 		now = time_mono_ms();
 		timeout = next_tick > now ? (int)(next_tick - now) : 0;
-		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
+		if (poll(pfd, 4, timeout) < 0 && errno != EINTR)
 			fatal("poll: %s", strerror(errno));
 
 		if (pfd[2].revents & POLLIN)
@@ -210,6 +236,9 @@ main_loop(struct collector *c)
 		if (subscribe_fd(c->sub) >= 0)
 			subscribe_handle(c->sub, pfd[0].revents, main_paused,
 			                 c->q);
+		/* what the CUPS worker saw, as messages of the MQTT contract */
+		if ((pfd[3].revents & POLLIN) && c->cups != NULL)
+			cups_poll_take(c->cups, ingest_message, c->ingest);
 		ingest_commit(c->ingest);
 		journal_release(c->journal, writeq_done(c->q));
 
@@ -282,6 +311,8 @@ main_start(struct collector *c)
 	log_info("http: listening on %s (port %u)", c->cf->http_listen,
 	         http_port(c->http));
 
+	main_cups_start(c, &c->cf->cups);
+
 	if ((c->sub = subscribe_new(c->cf, ingest_message, c->ingest)) == NULL)
 		fatal("cannot set up the MQTT client");
 }
@@ -293,6 +324,7 @@ main_stop(struct collector *c)
 	log_info("stopping: writing %zu queued samples", writeq_depth(c->q));
 	subscribe_free(c->sub); /* no more reading, no more acks */
 	http_stop(c->http);
+	cups_poll_free(c->cups); /* waits for a request in flight */
 	ingest_commit(c->ingest);
 	writeq_free(c->q); /* drains, then flushes rrdcached */
 	journal_release(c->journal, UINT64_MAX);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "collector/collector.h"
+#include "collector/print_report.h"
 
 struct ctl {
 	const char *conf_path;
@@ -29,12 +30,17 @@ struct ctl_command {
 };
 
 static int ctl_check(struct ctl *, int, char **);
+static int ctl_report(struct ctl *, int, char **);
 
 static const struct ctl_command ctl_commands[] = {
     {"check", "check",
      "validate the collector configuration "
      "(like pantau-collector -n)",
      ctl_check},
+    {"report", "report print-volume [OPTIONS]",
+     "print volume per printer, user, month (--site --from --to "
+     "--format json|csv --table user|printer|day -o FILE)",
+     ctl_report},
 };
 
 #define CTL_NCOMMANDS (sizeof(ctl_commands) / sizeof(ctl_commands[0]))
@@ -87,6 +93,27 @@ ctl_check(struct ctl *ctl, int argc, char **argv)
 	printf("configuration OK\n");
 	config_free(cf);
 	return 0;
+}
+
+static int
+ctl_report(struct ctl *ctl, int argc, char **argv)
+{
+	struct collector_conf *cf;
+	char path[4096];
+	int rc;
+
+	if (argc < 2 || strcmp(argv[1], "print-volume") != 0) {
+		fprintf(stderr,
+		        "usage: pantauctl [-c FILE] report print-volume "
+		        "[OPTIONS]\n");
+		return 2;
+	}
+	if ((cf = ctl_load(ctl)) == NULL)
+		return 1;
+	snprintf(path, sizeof(path), "%s/pantau.db", cf->data_dir);
+	rc = print_report_cli(path, argc - 1, argv + 1);
+	config_free(cf);
+	return rc;
 }
 
 static const struct ctl_command *
