@@ -9,7 +9,8 @@
  * "pantauctl check" and SIGHUP all take this path, so a broken edit is
  * never half applied.
  *
- * [cups], [rule NAME] and [notify NAME] belong to later parts of the
+ * [cups] is validated by cups_config_parse() (collector/cups_config.c).
+ * [rule NAME] and [notify NAME] belong to later parts of the
  * collector; their keys are checked here already (docs in
  * pantau-collector.conf(5)) so that a typo is caught today, not when the
  * feature arrives.
