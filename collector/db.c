@@ -520,6 +520,30 @@ db_device_ensure(struct db *db, const char *site, const char *device,
 	return 0;
 }
 
+/*
+ * The common start of a per-device write: opens a savepoint, makes sure the
+ * device exists, and returns statement 'which' with the device id bound as
+ * its first parameter.  On failure the savepoint is already undone.
+ */
+static sqlite3_stmt *
+db_device_write(struct db *db, const char *site, const char *device,
+                enum dev_type type, int64_t now, enum db_stmt which)
+{
+	sqlite3_stmt *st;
+	enum dev_state state;
+	int64_t id;
+
+	if (db_savepoint(db) == -1)
+		return NULL;
+	if (db_device_ensure(db, site, device, type, now, &id, &state) == -1 ||
+	    (st = db_stmt(db, which)) == NULL) {
+		db_undo(db);
+		return NULL;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	return st;
+}
+
 static int
 db_latest_upsert(struct db *db, sqlite3_stmt *st, int64_t id, const char *kind,
                  const struct wire_sample *s, int64_t ts)
@@ -583,16 +607,10 @@ db_inventory_store(struct db *db, const char *site, const char *device,
                    const struct wire_inventory *inv, int64_t received)
 {
 	sqlite3_stmt *st;
-	enum dev_state state;
-	int64_t id;
 
-	if (db_savepoint(db) == -1)
+	if ((st = db_device_write(db, site, device, inv->type, received,
+	                          S_INVENTORY_STORE)) == NULL)
 		return -1;
-	if (db_device_ensure(db, site, device, inv->type, received, &id,
-	                     &state) == -1 ||
-	    (st = db_stmt(db, S_INVENTORY_STORE)) == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, inv->json);
 	sqlite3_bind_int64(st, 3, inv->ts);
 	db_bind_text(st, 4, db_type_text(inv->type));
@@ -611,16 +629,10 @@ db_event_store(struct db *db, const char *site, const char *device,
                const struct wire_event *ev, int64_t received)
 {
 	sqlite3_stmt *st;
-	enum dev_state state;
-	int64_t id;
 
-	if (db_savepoint(db) == -1)
+	if ((st = db_device_write(db, site, device, DEV_NTYPES, received,
+	                          S_EVENT_STORE)) == NULL)
 		return -1;
-	if (db_device_ensure(db, site, device, DEV_NTYPES, received, &id,
-	                     &state) == -1 ||
-	    (st = db_stmt(db, S_EVENT_STORE)) == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, ev->ts);
 	sqlite3_bind_int64(st, 3, received);
 	db_bind_text(st, 4, ev->code);
