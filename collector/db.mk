@@ -23,7 +23,10 @@ COLLECTOR_DB_LIBS = collector/libcollector-db.a $(SQLITE_LIBS) $(MHD_LIBS) \
 # edited once released (docs/database.md).  They are compiled into the
 # program as C strings, so a binary carries the schema it expects.
 DB_MIGRATIONS = \
-	collector/schema/001-init.sql
+	collector/schema/001-init.sql \
+	collector/schema/002-alerts-tickets.sql \
+	collector/schema/003-assets-pm.sql \
+	collector/schema/004-auth.sql
 EXTRA_DIST += $(DB_MIGRATIONS)
 CLEANFILES += collector/db_schema.c
 

@@ -17,8 +17,10 @@ collector_libcollector_a_CFLAGS = $(AM_CFLAGS) $(MOSQ_CFLAGS) $(RRD_CFLAGS)
 
 # http.o (db.mk) calls stats.c and config.o calls http.o: the core library
 # is named twice so a static link resolves both directions.
-COLLECTOR_LIBS = collector/libcollector.a $(COLLECTOR_DB_LIBS) $(CUPS_POLL_LIBS) \
-	collector/libcollector.a $(COMMON_LIBS) $(MOSQ_LIBS) $(RRD_LIBS)
+COLLECTOR_LIBS = collector/libcollector.a $(COLLECTOR_MODULE_LIBS) \
+	$(COLLECTOR_DB_LIBS) $(CUPS_POLL_LIBS) collector/libcollector.a \
+	$(COLLECTOR_MODULE_LIBS) $(COLLECTOR_DB_LIBS) $(COMMON_LIBS) \
+	$(MOSQ_LIBS) $(RRD_LIBS) $(COLLECTOR_MODULE_EXT_LIBS)
 
 sbin_PROGRAMS += collector/pantau-collector collector/pantauctl
 collector_pantau_collector_SOURCES = collector/main.c

@@ -1,0 +1,1 @@
+# collector/alerts.mk: alerts and tickets (issue 7).

@@ -1,0 +1,1 @@
+# collector/assets.mk: the asset register and preventive maintenance (issue 8).

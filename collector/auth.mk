@@ -1,0 +1,1 @@
+# collector/auth.mk: sign-in, roles, sessions, tokens, audit log (issue 9).

@@ -1,0 +1,1 @@
+# collector/notify.mk: notifications: mail, webhook, exec (issue 7).

@@ -1,0 +1,1 @@
+# collector/reports.mk: reports as CSV, PDF and JSON (issue 10).

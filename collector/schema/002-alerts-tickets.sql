@@ -1,0 +1,2 @@
+-- 002-alerts-tickets.sql: alerts, their history, silences and tickets (issue 7).
+-- (Being written; empty until that issue lands.)

@@ -1,0 +1,2 @@
+-- 003-assets-pm.sql: the asset register and preventive maintenance plans (issue 8).
+-- (Being written; empty until that issue lands.)

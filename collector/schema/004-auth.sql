@@ -1,0 +1,2 @@
+-- 004-auth.sql: users, sessions, API tokens and the audit log (issue 9).
+-- (Being written; empty until that issue lands.)
