@@ -65,6 +65,13 @@ const char *http_req_db_path(const struct http_req *req);
 struct db *http_req_db(const struct http_req *req);
 
 /*
+ * The HTTP thread's writable connection (tickets, assets, sessions, the
+ * audit log), opened on first use; NULL when it cannot be opened (logged):
+ * answer 500.
+ */
+struct db *http_req_db_rw(const struct http_req *req);
+
+/*
  * Replies.  Each returns 0, or -1 when the reply could not be queued (the
  * connection is then closed).  http_reply_json takes ownership of 'body'
  * and frees it; http_reply_text copies 'body'.  http_reply_error sends

@@ -63,7 +63,8 @@ static const struct http_route http_routes[] = {
 
 struct http {
 	struct MHD_Daemon *mhd;
-	struct db *db;
+	struct db *db;  /* read-only */
+	struct db *dbw; /* writable, opened on first use (http_req_db_rw) */
 	char *db_path;
 	char *data_dir;
 	char *tls_cert_pem;
@@ -113,6 +114,23 @@ struct db *
 http_req_db(const struct http_req *req)
 {
 	return req->h->db;
+}
+
+/*
+ * The writable connection is opened on first use: most requests only
+ * read.  SQLite's WAL and busy timeout serialise it with the ingest
+ * thread's writer; keep its transactions short.
+ */
+struct db *
+http_req_db_rw(const struct http_req *req)
+{
+	struct http *h = req->h;
+	char err[256];
+
+	if (h->dbw == NULL &&
+	    (h->dbw = db_open(h->db_path, 0, err, sizeof err)) == NULL)
+		log_err("http: %s", err);
+	return h->dbw;
 }
 
 const char *
@@ -618,6 +636,7 @@ http_stop(struct http *h)
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
 	db_close(h->db);
+	db_close(h->dbw);
 	free(h->db_path);
 	free(h->data_dir);
 	free(h->tls_cert_pem);
