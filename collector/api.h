@@ -58,6 +58,12 @@ const char *http_req_body(const struct http_req *req, size_t *len);
 /* The caller's role bit, as found by the authorisation hook. */
 unsigned http_req_role(const struct http_req *req);
 
+/*
+ * The signed-in user's name (the actor of the audit log and of ticket
+ * notes), as found by the authorisation hook; NULL for nobody.
+ */
+const char *http_req_user(const struct http_req *req);
+
 /* The database file, for modules with their own read-only connection. */
 const char *http_req_db_path(const struct http_req *req);
 

@@ -81,7 +81,8 @@ struct http_req {
 	char *body;
 	size_t len;
 	int replied;
-	unsigned role; /* set by http_authorize() */
+	unsigned role;         /* set by http_authorize() */
+	char user[64];         /* who signed in; "" for nobody */
 };
 
 const char *
@@ -121,6 +122,12 @@ http_req_db(const struct http_req *req)
  * read.  SQLite's WAL and busy timeout serialise it with the ingest
  * thread's writer; keep its transactions short.
  */
+const char *
+http_req_user(const struct http_req *req)
+{
+	return req->user[0] != '\0' ? req->user : NULL;
+}
+
 struct db *
 http_req_db_rw(const struct http_req *req)
 {
