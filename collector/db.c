@@ -181,6 +181,12 @@ db_errors(const struct db *db)
 	return db->errors;
 }
 
+sqlite3 *
+db_sqlite(struct db *db)
+{
+	return db->h;
+}
+
 /*
  * Logs a failure of 'what', once per distinct message: a disk that is full
  * fails every batch the same way, and one line says it.  db_commit() clears

@@ -77,6 +77,15 @@ int db_schema_latest(void);           /* the version this program writes */
 /* Failures since db_open() (each was logged once per distinct message). */
 unsigned long db_errors(const struct db *db);
 
+/*
+ * The connection's SQLite handle, for modules with tables of their own
+ * (alerts, tickets, assets: migrations 002-004).  They prepare their own
+ * statements on it, bind every value, and leave no transaction of theirs
+ * open.  Added for issue 7; the rest of this header is unchanged.
+ */
+struct sqlite3;
+struct sqlite3 *db_sqlite(struct db *db);
+
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_in_transaction(const struct db *db); /* 1 between begin and commit */
