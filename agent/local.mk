@@ -27,6 +27,9 @@ agent_pantau_agent_SOURCES = agent/main.c
 agent_pantau_agent_CFLAGS = $(AM_CFLAGS) $(MOSQ_CFLAGS)
 agent_pantau_agent_LDADD = agent/libagent-core.a $(PC_LIBS) \
 	$(SNMP_POLL_LIBS) $(PJLINK_LIBS) $(COMMON_LIBS) $(MOSQ_LIBS)
+# Only the libraries the agent calls: it uses nothing of libm (which
+# COMMON_LIBS names), and every library loaded costs RSS (docs/bench.md).
+agent_pantau_agent_LDFLAGS = -Wl,--as-needed
 
 dist_man_MANS += agent/pantau-agent.8 agent/pantau-agent.conf.5
 # The unit names Debian's paths (/usr/sbin, /etc/pantau): packages install

@@ -10,7 +10,6 @@
  * (RFC 3433) and counter discontinuities.  No I/O, no state: the unit
  * tests drive these with tables (tests/unit/check_snmp_decode.c).
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,7 +67,13 @@ snmp_decode_level_pct(int64_t level, int64_t max, double *pct)
 	p = (double)level * 100.0 / (double)max;
 	if (p > 100.0)
 		p = 100.0;
-	*pct = round(p * 100.0) / 100.0;
+	/* round(p * 100) / 100 for 0 <= p <= 100, without libm (round() is
+	 * the agent's only use of it; docs/bench.md). */
+	p *= 100.0;
+	*pct = (double)(int64_t)p;
+	if (p - *pct >= 0.5)
+		*pct += 1.0;
+	*pct /= 100.0;
 	return true;
 }
 
@@ -431,6 +436,18 @@ snmp_decode_sensor(int64_t value, int64_t scale, int64_t precision)
 	/* EntitySensorDataScale: yocto(1) .. yotta(17), units(9) = 10^0. */
 	static const int exp10[] = {0, -24, -21, -18, -15, -12, -9, -6, -3,
 	                            0, 3,   6,   9,   12,  18,  15, 21, 24};
+	/* 10^-33 .. 10^32, the range exp10 minus precision can take: a
+	 * table instead of pow(), so the agent does not load libm. */
+	static const double p10[] = {
+	    1e-33, 1e-32, 1e-31, 1e-30, 1e-29, 1e-28, 1e-27, 1e-26, 1e-25,
+	    1e-24, 1e-23, 1e-22, 1e-21, 1e-20, 1e-19, 1e-18, 1e-17, 1e-16,
+	    1e-15, 1e-14, 1e-13, 1e-12, 1e-11, 1e-10, 1e-9,  1e-8,  1e-7,
+	    1e-6,  1e-5,  1e-4,  1e-3,  1e-2,  1e-1,  1e0,   1e1,   1e2,
+	    1e3,   1e4,   1e5,   1e6,   1e7,   1e8,   1e9,   1e10,  1e11,
+	    1e12,  1e13,  1e14,  1e15,  1e16,  1e17,  1e18,  1e19,  1e20,
+	    1e21,  1e22,  1e23,  1e24,  1e25,  1e26,  1e27,  1e28,  1e29,
+	    1e30,  1e31,  1e32,
+	};
 	double v = (double)value;
 	int e = 0;
 
@@ -438,7 +455,7 @@ snmp_decode_sensor(int64_t value, int64_t scale, int64_t precision)
 		e = exp10[scale];
 	if (precision >= -8 && precision <= 9)
 		e -= (int)precision;
-	return v * pow(10.0, e);
+	return v * p10[e + 33];
 }
 
 bool
