@@ -13,7 +13,8 @@
  * level changes, cleared when it returns to 0.  An ERST the projector did
  * not give (standby answers ERR3 on some models) changes nothing, so a
  * projector going to sleep never clears or raises a fault.  Reachability
- * has its own codes: projector.unreachable and projector.auth_failed.
+ * has the codes every polled device shares: device.unreachable (as the
+ * SNMP poller sends it) and device.auth_failed.
  */
 #include "config.h"
 
@@ -136,7 +137,7 @@ dp_missed(struct dev_projector *dp, int64_t ts, const struct pjlink_status *st)
 	if (auth && !dp->auth_raised) {
 		log_err("%s: PJLink authentication failed at %s: %s", dp->name,
 		        dp->address, st->detail);
-		dp_event(dp, ts, "projector.auth_failed", WIRE_SEV_CRITICAL,
+		dp_event(dp, ts, "device.auth_failed", WIRE_SEV_CRITICAL,
 		         WIRE_EV_RAISED, "%s", st->detail);
 		dp->auth_raised = true;
 	}
@@ -153,7 +154,7 @@ dp_missed(struct dev_projector *dp, int64_t ts, const struct pjlink_status *st)
 		return;
 	log_warn("%s: unreachable at %s: %s", dp->name, dp->address,
 	         st->detail);
-	dp_event(dp, ts, "projector.unreachable", WIRE_SEV_WARNING,
+	dp_event(dp, ts, "device.unreachable", WIRE_SEV_WARNING,
 	         WIRE_EV_RAISED, "no answer from %s: %s", dp->address,
 	         st->detail);
 	dp->unreach_raised = true;
@@ -165,13 +166,13 @@ dp_answered(struct dev_projector *dp, int64_t ts)
 	dp->misses = 0;
 	if (dp->auth_raised) {
 		log_info("%s: PJLink authentication works again", dp->name);
-		dp_event(dp, ts, "projector.auth_failed", WIRE_SEV_CRITICAL,
+		dp_event(dp, ts, "device.auth_failed", WIRE_SEV_CRITICAL,
 		         WIRE_EV_CLEARED, "authenticated");
 		dp->auth_raised = false;
 	}
 	if (dp->unreach_raised) {
 		log_info("%s: answers again at %s", dp->name, dp->address);
-		dp_event(dp, ts, "projector.unreachable", WIRE_SEV_WARNING,
+		dp_event(dp, ts, "device.unreachable", WIRE_SEV_WARNING,
 		         WIRE_EV_CLEARED, "answers again");
 		dp->unreach_raised = false;
 	}

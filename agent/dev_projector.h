@@ -67,7 +67,7 @@ bool dev_projector_inventory_due(const struct dev_projector *dp, int64_t now);
  * round yields no metrics and no state change); one never seen, or one
  * that refuses the password, at once.  Error conditions are evented only
  * when they change, and a projector that stops answering raises no fault
- * but one "projector.unreachable".  Returns NULL only when memory ran out
+ * but one "device.unreachable".  Returns NULL only when memory ran out
  * (the round is then lost, the state kept).
  */
 const struct dev_projector_out *

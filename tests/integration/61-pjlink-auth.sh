@@ -60,7 +60,7 @@ pjpoll "$T/bad" -r 3 -t 20 "proj-1,127.0.0.1:$PORT,2,not-the-password" \
 	"proj-2,127.0.0.1:$PORT,2" || fail "poll tool failed: $(cat "$T/bad.err")"
 cat >"$T/want-bad" <<EOT
 round proj-1 1 state=unreachable changed=1
-event proj-1 projector.auth_failed critical raised the projector refused the password (PJLINK ERRA)
+event proj-1 device.auth_failed critical raised the projector refused the password (PJLINK ERRA)
 round proj-1 2 state=unreachable changed=0
 round proj-1 3 state=unreachable changed=0
 EOT
@@ -68,7 +68,7 @@ awk '$2 == "proj-1"' "$T/bad" | diff -u "$T/want-bad" - ||
 	fail "wrong password: unexpected output"
 cat >"$T/want-nopw" <<EOT
 round proj-2 1 state=unreachable changed=1
-event proj-2 projector.auth_failed critical raised the projector asks for a password; set pjlink_password
+event proj-2 device.auth_failed critical raised the projector asks for a password; set pjlink_password
 round proj-2 2 state=unreachable changed=0
 round proj-2 3 state=unreachable changed=0
 EOT

@@ -46,7 +46,7 @@ awk '/state=unreachable changed=1/ { u = 1 } u { print } u && /state=online chan
 # During the outage: one event only, no faults, no metrics.
 grep '^event' "$T/outage" | head -1 >"$T/ev-down"
 cat >"$T/want-down" <<EOT
-event proj-1 projector.unreachable warning raised no answer from 127.0.0.1:$PORT: no greeting within 1500 ms
+event proj-1 device.unreachable warning raised no answer from 127.0.0.1:$PORT: no greeting within 1500 ms
 EOT
 diff -u "$T/want-down" "$T/ev-down" || fail "unexpected unreachable event"
 grep -v '^round\|^event' "$T/outage" && fail "values published while unreachable"
@@ -69,7 +69,7 @@ gauge proj-1 projector.error.filter 0
 gauge proj-1 projector.error.other 0
 counter proj-1 projector.lamp.hours 3
 counter proj-1 projector.filter.hours 7
-event proj-1 projector.unreachable warning cleared answers again
+event proj-1 device.unreachable warning cleared answers again
 EOT
 # The inventory is read again after an outage; unchanged, so not sent.
 diff -u "$T/want-back" "$T/back" || fail "unexpected values after the outage"

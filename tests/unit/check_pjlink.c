@@ -498,7 +498,7 @@ START_TEST(test_round_unreachable)
 	ck_assert_int_eq(o->state, WIRE_UNREACHABLE);
 	ck_assert(o->state_changed);
 	ck_assert_uint_eq(o->nevents, 1);
-	check_event(o, 0, "projector.unreachable", WIRE_SEV_WARNING,
+	check_event(o, 0, "device.unreachable", WIRE_SEV_WARNING,
 	            WIRE_EV_RAISED,
 	            "no answer from 10.0.0.5:4352: no greeting within 750 ms");
 
@@ -514,7 +514,7 @@ START_TEST(test_round_unreachable)
 	ck_assert_int_eq(o->state, WIRE_ONLINE);
 	ck_assert(o->state_changed);
 	ck_assert_uint_eq(o->nevents, 1);
-	check_event(o, 0, "projector.unreachable", WIRE_SEV_WARNING,
+	check_event(o, 0, "device.unreachable", WIRE_SEV_WARNING,
 	            WIRE_EV_CLEARED, "answers again");
 	ck_assert(value(o->metrics, 1, "projector.lamp.hours") == 11);
 	dev_projector_free(dp);
@@ -541,7 +541,7 @@ START_TEST(test_round_first_and_auth)
 	o = dev_projector_round(dp, 120, &st);
 	ck_assert(!o->state_changed);
 	ck_assert_uint_eq(o->nevents, 1);
-	check_event(o, 0, "projector.auth_failed", WIRE_SEV_CRITICAL,
+	check_event(o, 0, "device.auth_failed", WIRE_SEV_CRITICAL,
 	            WIRE_EV_RAISED, "refused");
 	o = dev_projector_round(dp, 180, &st);
 	ck_assert_uint_eq(o->nevents, 0);
@@ -553,9 +553,9 @@ START_TEST(test_round_first_and_auth)
 	ck_assert_int_eq(o->state, WIRE_ONLINE);
 	ck_assert(o->state_changed);
 	ck_assert_uint_eq(o->nevents, 2);
-	check_event(o, 0, "projector.auth_failed", WIRE_SEV_CRITICAL,
+	check_event(o, 0, "device.auth_failed", WIRE_SEV_CRITICAL,
 	            WIRE_EV_CLEARED, "authenticated");
-	check_event(o, 1, "projector.unreachable", WIRE_SEV_WARNING,
+	check_event(o, 1, "device.unreachable", WIRE_SEV_WARNING,
 	            WIRE_EV_CLEARED, "answers again");
 	ck_assert_uint_eq(o->metrics->ncounters, 0);
 
@@ -565,7 +565,7 @@ START_TEST(test_round_first_and_auth)
 	ck_assert_int_eq(o->state, WIRE_UNREACHABLE);
 	ck_assert(o->state_changed);
 	ck_assert_uint_eq(o->nevents, 1);
-	ck_assert_str_eq(o->events[0].code, "projector.auth_failed");
+	ck_assert_str_eq(o->events[0].code, "device.auth_failed");
 	dev_projector_free(dp);
 }
 END_TEST
