@@ -1,1 +1,41 @@
 # dashboards/local.mk: the web UI served by the collector, graphs, browser tests (issue 9).
+#
+# collector/libdashboards.a: static files (static.c) and graphs (graph.c),
+# linked into the collector through COLLECTOR_MODULE_LIBS.  The UI itself
+# is plain files installed under $(pkgdatadir)/dashboards: no build step.
+noinst_LIBRARIES += collector/libdashboards.a
+collector_libdashboards_a_SOURCES = \
+	collector/static.c collector/static.h \
+	collector/graph.c collector/graph.h
+collector_libdashboards_a_CFLAGS = $(AM_CFLAGS) $(RRD_CFLAGS)
+COLLECTOR_MODULE_LIBS += collector/libdashboards.a
+COLLECTOR_MODULE_EXT_LIBS += $(RRD_LIBS)
+
+dashboardsdir = $(pkgdatadir)/dashboards
+dist_dashboards_DATA = \
+	dashboards/index.html \
+	dashboards/app.css \
+	dashboards/app.js
+dashboardsjsdir = $(pkgdatadir)/dashboards/js
+dist_dashboardsjs_DATA = \
+	dashboards/js/api.js \
+	dashboards/js/assets.js \
+	dashboards/js/dom.js \
+	dashboards/js/i18n.js \
+	dashboards/js/monitor.js \
+	dashboards/js/session.js \
+	dashboards/js/work.js
+dashboardsi18ndir = $(pkgdatadir)/dashboards/i18n
+dist_dashboardsi18n_DATA = \
+	dashboards/i18n/id.json \
+	dashboards/i18n/en.json
+
+EXTRA_DIST += docs/dashboards.md
+
+# Graph and static-file tests against a real collector, and the browser
+# tests (tests/browser/, playwright-core driving Debian's chromium).
+dashboards_test_scripts = \
+	tests/integration/130-graph.sh \
+	tests/integration/131-dashboards-static.sh
+TESTS += $(dashboards_test_scripts)
+EXTRA_DIST += $(dashboards_test_scripts) tests/integration/dash-lib.sh
