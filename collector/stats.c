@@ -145,6 +145,14 @@ stats_prometheus(void)
 	stats_one(&b, "pantau_mqtt_reconnects_total", "counter",
 	          "Connections to the broker lost.",
 	          STATS_GET(mqtt_reconnects));
+	stats_one(&b, "pantau_notify_sent_total", "counter",
+	          "Notifications delivered.", STATS_GET(notify_sent));
+	stats_one(&b, "pantau_notify_failed_total", "counter",
+	          "Notification delivery attempts that failed (retried).",
+	          STATS_GET(notify_failed));
+	stats_one(&b, "pantau_notify_dropped_total", "counter",
+	          "Notifications given up (queue full, too old, refused).",
+	          STATS_GET(notify_dropped));
 	stats_printf(&b,
 	             "# HELP pantau_start_time_seconds Start time of the "
 	             "collector.\n# TYPE pantau_start_time_seconds gauge\n"

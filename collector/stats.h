@@ -30,6 +30,9 @@ struct stats {
 	atomic_uint_fast64_t	ingest_latency_count;
 	atomic_uint_fast64_t	mqtt_connected;		/* 0 or 1 */
 	atomic_uint_fast64_t	mqtt_reconnects;
+	atomic_uint_fast64_t	notify_sent;		/* notify.c: messages delivered */
+	atomic_uint_fast64_t	notify_failed;		/* delivery attempts that failed */
+	atomic_uint_fast64_t	notify_dropped;		/* messages given up */
 	atomic_int_fast64_t	start_time;
 };
 
