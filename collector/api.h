@@ -95,4 +95,19 @@ int api_device_show(struct http_req *req);
 int api_print_jobs(struct http_req *req);
 int api_report_print_volume(struct http_req *req);
 
+/*
+ * alert_api.c: alerts, silences and tickets (docs/api.md).  Reading for
+ * every role; acknowledging, silencing and changing tickets for admin and
+ * technician.
+ */
+int api_alerts_list(struct http_req *req);
+int api_alert_ack(struct http_req *req);
+int api_silences_list(struct http_req *req);
+int api_silence_add(struct http_req *req);
+int api_silence_end(struct http_req *req);
+int api_tickets_list(struct http_req *req);
+int api_ticket_open(struct http_req *req);
+int api_ticket_show(struct http_req *req);
+int api_ticket_change(struct http_req *req);
+
 #endif
