@@ -89,6 +89,27 @@ int http_reply_text(struct http_req *req, unsigned status,
 int http_reply_error(struct http_req *req, unsigned status,
                      const char *message);
 
+/* A request header ("If-None-Match"), or NULL when absent. */
+const char *http_req_header(const struct http_req *req, const char *name);
+
+/*
+ * The server's directories and rrdcached address (http_config): DATA, the
+ * dashboards' files, "unix:/path" or NULL.  NULL when not configured.
+ */
+const char *http_req_data_dir(const struct http_req *req);
+const char *http_req_dashboards_dir(const struct http_req *req);
+const char *http_req_rrd_cached(const struct http_req *req);
+
+/*
+ * Replies with 'buf' (malloc'd or NULL with len 0; ownership taken) as
+ * 'content_type'.  'headers' is NULL or a NULL-terminated list of name,
+ * value pairs that replace the default headers of the same name
+ * (Cache-Control, Content-Security-Policy) or add to them (ETag).
+ */
+int http_reply_bytes(struct http_req *req, unsigned status,
+                     const char *content_type, char *buf, size_t len,
+                     const char *const *headers);
+
 /* api.c: /api/v1/ endpoints.  Each returns as the http_reply_* call. */
 int api_devices_list(struct http_req *req);
 int api_device_show(struct http_req *req);

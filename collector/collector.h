@@ -62,6 +62,7 @@ struct collector_conf {
 	const char *http_listen;
 	const char *http_tls_cert;
 	const char *http_tls_key;
+	const char *http_dashboards; /* the web UI's files (dashboards/) */
 };
 
 /*

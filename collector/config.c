@@ -39,7 +39,7 @@ static const char *const config_mqtt_keys[] = {
 static const char *const config_rrd_keys[] = {"cached", "step", "queue_max",
                                               NULL};
 static const char *const config_http_keys[] = {"listen", "tls_cert", "tls_key",
-                                               NULL};
+                                               "dashboards", NULL};
 static const char *const config_rule_keys[] = {
     "metric", "event", "above",  "below", "for", "severity",
     "type",   "site",  "device", "text",  NULL};
@@ -193,6 +193,8 @@ config_http(const struct conf_section *s, struct collector_conf *cf,
 		            errs, "tls_cert and tls_key go together");
 	config_readable(s, "tls_cert", cf->http_tls_cert, errs);
 	config_readable(s, "tls_key", cf->http_tls_key, errs);
+	config_str(s, "dashboards", &cf->http_dashboards, errs);
+	config_readable(s, "dashboards", cf->http_dashboards, errs);
 }
 
 /* A number in a rule ("above = 90", "below = 10.5"). */
@@ -337,6 +339,7 @@ config_defaults(struct collector_conf *cf)
 	cf->rrd_queue_max = CONFIG_QUEUE_DEFAULT;
 	cups_config_parse(NULL, &cf->cups, NULL);
 	cf->http_listen = HTTP_LISTEN_DEFAULT;
+	cf->http_dashboards = PKGDATADIR "/dashboards";
 }
 
 struct collector_conf *

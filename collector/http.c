@@ -29,7 +29,9 @@
 
 #include "collector/api.h"
 #include "collector/db.h"
+#include "collector/graph.h"
 #include "collector/http.h"
+#include "collector/static.h"
 #include "collector/stats.h"
 #include "common/log.h"
 
@@ -59,6 +61,11 @@ static const struct http_route http_routes[] = {
     {"GET", "/api/v1/print-jobs", HTTP_ANY_ROLE, api_print_jobs},
     {"GET", "/api/v1/reports/print-volume", HTTP_ANY_ROLE,
      api_report_print_volume},
+    /* The dashboards (static.c, graph.c): the pages hold no data. */
+    {"GET", "/", HTTP_PUBLIC, static_index},
+    {"GET", "/ui/:file", HTTP_PUBLIC, static_file},
+    {"GET", "/ui/:dir/:file", HTTP_PUBLIC, static_file},
+    {"GET", "/graph/:site/:device/:file", HTTP_ANY_ROLE, graph_handler},
 };
 
 struct http {
@@ -67,6 +74,8 @@ struct http {
 	struct db *dbw; /* writable, opened on first use (http_req_db_rw) */
 	char *db_path;
 	char *data_dir;
+	char *dashboards_dir;
+	char *rrd_cached;
 	char *tls_cert_pem;
 	char *tls_key_pem;
 };
@@ -96,6 +105,30 @@ http_req_arg(const struct http_req *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
 	                                   name);
+}
+
+const char *
+http_req_header(const struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+http_req_data_dir(const struct http_req *req)
+{
+	return req->h->data_dir;
+}
+
+const char *
+http_req_dashboards_dir(const struct http_req *req)
+{
+	return req->h->dashboards_dir;
+}
+
+const char *
+http_req_rrd_cached(const struct http_req *req)
+{
+	return req->h->rrd_cached;
 }
 
 const char *
@@ -178,6 +211,38 @@ http_reply_buf(struct http_req *req, unsigned status, const char *content_type,
 	http_headers(r, content_type);
 	if (allow != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+	rc = MHD_queue_response(req->conn, status, r);
+	MHD_destroy_response(r);
+	return rc == MHD_YES ? 0 : -1;
+}
+
+int
+http_reply_bytes(struct http_req *req, unsigned status,
+                 const char *content_type, char *buf, size_t len,
+                 const char *const *headers)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	size_t i;
+
+	if (req->replied) {
+		free(buf);
+		return -1;
+	}
+	req->replied = 1;
+	r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(buf);
+		return -1;
+	}
+	http_headers(r, content_type);
+	for (i = 0; headers != NULL && headers[i] != NULL; i += 2) {
+		const char *old = MHD_get_response_header(r, headers[i]);
+
+		if (old != NULL)
+			MHD_del_response_header(r, headers[i], old);
+		MHD_add_response_header(r, headers[i], headers[i + 1]);
+	}
 	rc = MHD_queue_response(req->conn, status, r);
 	MHD_destroy_response(r);
 	return rc == MHD_YES ? 0 : -1;
@@ -574,6 +639,13 @@ http_start(const struct http_config *cfg, char *err, size_t errsz)
 		snprintf(err, errsz, "http: out of memory");
 		goto fail;
 	}
+	if ((cfg->dashboards_dir != NULL &&
+	     (h->dashboards_dir = strdup(cfg->dashboards_dir)) == NULL) ||
+	    (cfg->rrd_cached != NULL &&
+	     (h->rrd_cached = strdup(cfg->rrd_cached)) == NULL)) {
+		snprintf(err, errsz, "http: out of memory");
+		goto fail;
+	}
 	if ((h->db = db_open(cfg->db_path, 1, err, errsz)) == NULL)
 		goto fail;
 	if ((h->db_path = strdup(cfg->db_path)) == NULL) {
@@ -646,6 +718,8 @@ http_stop(struct http *h)
 	db_close(h->dbw);
 	free(h->db_path);
 	free(h->data_dir);
+	free(h->dashboards_dir);
+	free(h->rrd_cached);
 	free(h->tls_cert_pem);
 	free(h->tls_key_pem);
 	free(h);

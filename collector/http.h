@@ -31,6 +31,8 @@ struct http_config {
 	const char *tls_key;  /* PEM file */
 	const char *db_path;  /* DATA/pantau.db, already created and migrated */
 	const char *data_dir; /* DATA (rrd/, reports/) */
+	const char *dashboards_dir; /* the UI's files; NULL: none served */
+	const char *rrd_cached;     /* "unix:/path" for graphs, or NULL */
 };
 
 /*

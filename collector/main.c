@@ -306,6 +306,8 @@ main_start(struct collector *c)
 	snprintf(path, sizeof(path), "%s/pantau.db", c->cf->data_dir);
 	hc.db_path = path;
 	hc.data_dir = c->cf->data_dir;
+	hc.dashboards_dir = c->cf->http_dashboards;
+	hc.rrd_cached = c->cf->rrd_cached;
 	if ((c->http = http_start(&hc, err, sizeof(err))) == NULL)
 		fatal("http: %s", err);
 	log_info("http: listening on %s (port %u)", c->cf->http_listen,
