@@ -17,3 +17,26 @@ collector_libalerts_a_SOURCES = \
 	collector/ticket_store.h collector/ticket_edit.c
 collector_libalerts_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(CJSON_CFLAGS)
 COLLECTOR_MODULE_LIBS += collector/libalerts.a
+
+ALERTS_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SQLITE_CFLAGS) \
+	$(CJSON_CFLAGS)
+# The unit tests need the store and engine only, not the whole collector.
+ALERTS_TEST_LIBS = collector/libalerts.a $(COLLECTOR_DB_LIBS) \
+	$(COMMON_LIBS) $(CHECK_LIBS)
+
+# Unit tests: the engine (table-driven: for, clear, flapping, silences,
+# events, site outage, and its cost per sample) and the ticket store.
+ALERTS_CHECKS = tests/unit/check_alert tests/unit/check_ticket
+check_PROGRAMS += $(ALERTS_CHECKS)
+TESTS += $(ALERTS_CHECKS)
+tests_unit_check_alert_SOURCES = tests/unit/check_alert.c
+tests_unit_check_alert_CFLAGS = $(ALERTS_TEST_CFLAGS)
+tests_unit_check_alert_LDADD = $(ALERTS_TEST_LIBS)
+tests_unit_check_ticket_SOURCES = tests/unit/check_ticket.c
+tests_unit_check_ticket_CFLAGS = $(ALERTS_TEST_CFLAGS)
+tests_unit_check_ticket_LDADD = $(ALERTS_TEST_LIBS)
+
+# Integration: a real mosquitto and pantau-collector.
+alerts_test_scripts =
+TESTS += $(alerts_test_scripts)
+EXTRA_DIST += $(alerts_test_scripts)
