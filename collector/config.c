@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "collector/alert.h"
 #include "collector/collector.h"
 #include "collector/http.h"
 #include "common/names.h"
@@ -40,9 +41,6 @@ static const char *const config_rrd_keys[] = {"cached", "step", "queue_max",
                                               NULL};
 static const char *const config_http_keys[] = {"listen", "tls_cert", "tls_key",
                                                "dashboards", NULL};
-static const char *const config_rule_keys[] = {
-    "metric", "event", "above",  "below", "for", "severity",
-    "type",   "site",  "device", "text",  NULL};
 static const char *const config_notify_keys[] = {
     "type", "url", "to", "command", "min_severity", NULL};
 static const char *const config_site_keys[] = {"label", "location", NULL};
@@ -51,8 +49,6 @@ static const char *const config_log_levels[] = {"error", "warning", "info",
                                                 "debug", NULL};
 static const char *const config_severities[] = {"critical", "warning", "info",
                                                 NULL};
-static const char *const config_types[] = {"pc", "printer", "switch",
-                                           "projector", NULL};
 static const char *const config_notify_types[] = {"webhook", "email", "command",
                                                   NULL};
 
@@ -197,62 +193,6 @@ config_http(const struct conf_section *s, struct collector_conf *cf,
 	config_readable(s, "dashboards", cf->http_dashboards, errs);
 }
 
-/* A number in a rule ("above = 90", "below = 10.5"). */
-static void
-config_number(const struct conf_section *s, const char *key,
-              struct conf_err *errs)
-{
-	const char *v;
-	char *end;
-	double d;
-
-	if (conf_get_str(s, key, &v, errs) != 1)
-		return;
-	errno = 0;
-	d = strtod(v, &end);
-	if (v[0] == '\0' || *end != '\0' || errno != 0 || d != d)
-		conf_errorf(s, key, errs, "%s: '%s' is not a number", key, v);
-}
-
-static void
-config_rule(const struct conf_section *s, struct conf_err *errs)
-{
-	const char *v;
-	unsigned dur;
-	int i;
-
-	conf_check_keys(s, config_rule_keys, errs);
-	if (conf_get_str(s, "metric", &v, errs) == 1 && !name_metric_valid(v))
-		conf_errorf(s, "metric", errs,
-		            "metric: '%s' is not a "
-		            "metric name",
-		            v);
-	if (conf_get_str(s, "event", &v, errs) == 1 && !name_metric_valid(v))
-		conf_errorf(s, "event", errs,
-		            "event: '%s' is not an event "
-		            "code",
-		            v);
-	if ((conf_value(s, "metric", NULL) == NULL) ==
-	    (conf_value(s, "event", NULL) == NULL))
-		conf_errorf(s, NULL, errs,
-		            "rule needs exactly one of "
-		            "metric and event");
-	config_number(s, "above", errs);
-	config_number(s, "below", errs);
-	if (conf_value(s, "metric", NULL) != NULL &&
-	    conf_value(s, "above", NULL) == NULL &&
-	    conf_value(s, "below", NULL) == NULL)
-		conf_errorf(s, "metric", errs,
-		            "a metric rule needs above "
-		            "or below");
-	conf_get_duration(s, "for", 0, 7 * 86400, &dur, errs);
-	conf_get_enum(s, "severity", config_severities, &i, errs);
-	conf_get_enum(s, "type", config_types, &i, errs);
-	conf_get_id(s, "site", &v, errs);
-	conf_get_id(s, "device", &v, errs);
-	conf_get_str(s, "text", &v, errs);
-}
-
 static void
 config_notify(const struct conf_section *s, struct conf_err *errs)
 {
@@ -305,13 +245,14 @@ struct config_section {
 };
 
 static const struct config_section config_sections[] = {
+    {"alerts", false, alert_config_alerts, NULL}, /* alert_config.c */
     {"collector", false, config_collector, NULL},
     {"cups", false, config_cups, NULL},
     {"http", false, config_http, NULL},
     {"mqtt", false, config_mqtt, NULL},
     {"notify", true, NULL, config_notify},
     {"rrd", false, config_rrd, NULL},
-    {"rule", true, NULL, config_rule},
+    {"rule", true, NULL, alert_config_rule}, /* collector/alert_config.c */
     {"site", true, NULL, config_site},
 };
 
