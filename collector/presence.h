@@ -40,6 +40,16 @@ void presence_status(struct presence *p, const char *site, const char *device,
  */
 int presence_check(struct presence *p, int64_t now);
 
+/*
+ * Called after every state change written to the database (the alert
+ * engine, issue 7), with the device's type (DEV_NTYPES when not known),
+ * its new state and the collector's clock.  NULL: no hook.
+ */
+typedef void presence_hook_fn(void *arg, const char *site, const char *device,
+                              enum dev_type type, enum dev_state state,
+                              int64_t now);
+void presence_set_hook(struct presence *p, presence_hook_fn *fn, void *arg);
+
 /* The current state of a device; STATE_UNKNOWN when never seen. */
 enum dev_state presence_state(const struct presence *p, const char *site,
                               const char *device);
