@@ -50,6 +50,8 @@ struct presence {
 	size_t nbuckets; /* a power of two */
 	size_t n;
 	int64_t first_check; /* now of the first presence_check() */
+	presence_hook_fn *hook; /* told of every change (alerts) */
+	void *hook_arg;
 };
 
 static uint64_t
@@ -145,7 +147,16 @@ presence_set(struct presence *p, struct pdev *e, enum dev_state state,
 	log_info("device %s/%s: %s -> %s (%s)", e->site, e->device,
 	         dev_state_name(e->state), dev_state_name(state), cause);
 	e->state = state;
+	if (p->hook != NULL)
+		p->hook(p->hook_arg, e->site, e->device, e->type, state, now);
 	return 1;
+}
+
+void
+presence_set_hook(struct presence *p, presence_hook_fn *fn, void *arg)
+{
+	p->hook = fn;
+	p->hook_arg = arg;
 }
 
 struct presence *
