@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "collector/cups_config.h"
+#include "collector/notify_config.h"
 #include "common/conf.h"
 #include "common/log.h"
 #include "common/wire.h"
@@ -58,6 +59,7 @@ struct collector_conf {
 	long rrd_queue_max;     /* samples waiting before MQTT pauses */
 
 	struct cups_config cups; /* nservers 0: no CUPS polling */
+	struct notify_config notify; /* [notify NAME], notify_config.c */
 
 	const char *http_listen;
 	const char *http_tls_cert;

@@ -9,11 +9,11 @@
  * "pantauctl check" and SIGHUP all take this path, so a broken edit is
  * never half applied.
  *
- * [cups] is validated by cups_config_parse() (collector/cups_config.c).
- * [rule NAME] and [notify NAME] belong to later parts of the
- * collector; their keys are checked here already (docs in
- * pantau-collector.conf(5)) so that a typo is caught today, not when the
- * feature arrives.
+ * [cups] is validated by cups_config_parse() (collector/cups_config.c),
+ * [notify NAME] by notify_config_parse() (collector/notify_config.c).
+ * [rule NAME] belongs to a later part of the collector; its keys are
+ * checked here already (docs in pantau-collector.conf(5)) so that a typo
+ * is caught today, not when the feature arrives.
  */
 #include "config.h"
 
@@ -41,16 +41,10 @@ static const char *const config_rrd_keys[] = {"cached", "step", "queue_max",
                                               NULL};
 static const char *const config_http_keys[] = {"listen", "tls_cert", "tls_key",
                                                "dashboards", NULL};
-static const char *const config_notify_keys[] = {
-    "type", "url", "to", "command", "min_severity", NULL};
 static const char *const config_site_keys[] = {"label", "location", NULL};
 
 static const char *const config_log_levels[] = {"error", "warning", "info",
                                                 "debug", NULL};
-static const char *const config_severities[] = {"critical", "warning", "info",
-                                                NULL};
-static const char *const config_notify_types[] = {"webhook", "email", "command",
-                                                  NULL};
 
 /* Records an error unless the file at 'key' can be opened for reading. */
 static void
@@ -194,32 +188,10 @@ config_http(const struct conf_section *s, struct collector_conf *cf,
 }
 
 static void
-config_notify(const struct conf_section *s, struct conf_err *errs)
+config_notify(const struct conf_section *s, struct collector_conf *cf,
+              struct conf_err *errs)
 {
-	static const char *const need[] = {"url", "to", "command"};
-	const char *v;
-	int type, i;
-
-	conf_check_keys(s, config_notify_keys, errs);
-	conf_get_enum(s, "min_severity", config_severities, &i, errs);
-	if (conf_require(s, "type", errs) != 0 ||
-	    conf_get_enum(s, "type", config_notify_types, &type, errs) != 1)
-		return;
-	switch (config_str(s, need[type], &v, errs)) {
-	case 0:
-		conf_errorf(s, "type", errs, "notify type %s needs %s",
-		            config_notify_types[type], need[type]);
-		break;
-	case 1:
-		if (type == 0 && strncmp(v, "http://", 7) != 0 &&
-		    strncmp(v, "https://", 8) != 0)
-			conf_errorf(s, "url", errs,
-			            "url must start with "
-			            "http:// or https://");
-		break;
-	default:
-		break;
-	}
+	notify_config_parse(s, &cf->notify, errs);
 }
 
 static void
@@ -250,7 +222,7 @@ static const struct config_section config_sections[] = {
     {"cups", false, config_cups, NULL},
     {"http", false, config_http, NULL},
     {"mqtt", false, config_mqtt, NULL},
-    {"notify", true, NULL, config_notify},
+    {"notify", true, config_notify, NULL},
     {"rrd", false, config_rrd, NULL},
     {"rule", true, NULL, alert_config_rule}, /* collector/alert_config.c */
     {"site", true, NULL, config_site},
@@ -348,6 +320,7 @@ config_free(struct collector_conf *cf)
 {
 	if (cf == NULL)
 		return;
+	notify_config_clear(&cf->notify);
 	conf_free(cf->raw);
 	free(cf);
 }

@@ -75,6 +75,23 @@ int notify_test(struct notify *n, const char *target_name, char *err,
                 size_t errsz);
 
 /*
+ * The same without a running notifier: builds the target 'target_name' of
+ * 'cfg' and sends the test message (pantauctl, which must not touch the
+ * queues of a running collector).
+ */
+int notify_test_config(const struct notify_config *cfg,
+                       const char *target_name, char *err, size_t errsz);
+
+/* Counts since notify_new(), over every target. */
+struct notify_counts {
+	uint64_t sent;    /* messages delivered (a summary counts its parts) */
+	uint64_t failed;  /* delivery attempts that failed */
+	uint64_t dropped; /* messages given up: queue full, retry_for, refused */
+	uint64_t queued;  /* waiting now, held back by the rate limit too */
+};
+void notify_get_counts(struct notify *n, struct notify_counts *c);
+
+/*
  * Waits up to 'timeout_ms' until nothing is queued or in flight (messages
  * waiting for a retry or for the rate limit count as queued).  Returns 0
  * when idle, -1 on timeout.  For tests and tools.
