@@ -217,6 +217,13 @@ struct ingest *ingest_new(struct writeq *q, struct journal *j, struct db *db,
                           struct presence *p);
 void ingest_free(struct ingest *in); /* NULL is a no-op */
 
+/*
+ * Hands every accepted metrics message and event to the alert engine
+ * (alert.h; NULL: none), inside the ingest's transaction.
+ */
+struct alert_engine;
+void ingest_set_alerts(struct ingest *in, struct alert_engine *e);
+
 /* One received message (journal_fn compatible, 'arg' is the ingest). */
 void ingest_message(void *arg, const char *topic, const void *payload,
                     size_t len);
