@@ -116,6 +116,9 @@ int api_device_show(struct http_req *req);
 int api_print_jobs(struct http_req *req);
 int api_report_print_volume(struct http_req *req);
 
+/* report_api.c: GET /api/v1/reports/:name (docs/reports.md). */
+int api_report(struct http_req *req);
+
 /*
  * alert_api.c: alerts, silences and tickets (docs/api.md).  Reading for
  * every role; acknowledging, silencing and changing tickets for admin and

@@ -59,8 +59,7 @@ static const struct http_route http_routes[] = {
     {"GET", "/api/v1/devices", HTTP_ANY_ROLE, api_devices_list},
     {"GET", "/api/v1/devices/:site/:device", HTTP_ANY_ROLE, api_device_show},
     {"GET", "/api/v1/print-jobs", HTTP_ANY_ROLE, api_print_jobs},
-    {"GET", "/api/v1/reports/print-volume", HTTP_ANY_ROLE,
-     api_report_print_volume},
+    {"GET", "/api/v1/reports/:name", HTTP_ANY_ROLE, api_report},
     /* The dashboards (static.c, graph.c): the pages hold no data. */
     {"GET", "/", HTTP_PUBLIC, static_index},
     {"GET", "/ui/:file", HTTP_PUBLIC, static_file},

@@ -34,6 +34,7 @@
 #include "collector/db.h"
 #include "collector/http.h"
 #include "collector/presence.h"
+#include "collector/report.h"
 #include "collector/stats.h"
 #include "common/timeutil.h"
 
@@ -256,6 +257,8 @@ main_loop(struct collector *c)
 			if (c->presence != NULL &&
 			    presence_check(c->presence, time_now()) > 0)
 				ingest_commit(c->ingest);
+			/* last month's reports on the first (its own thread) */
+			report_monthly_tick(c->cf->data_dir, time_now());
 			ingest_commit(c->ingest);
 		}
 	}

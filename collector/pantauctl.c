@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "collector/collector.h"
-#include "collector/print_report.h"
+#include "collector/report.h"
 
 struct ctl {
 	const char *conf_path;
@@ -37,9 +37,9 @@ static const struct ctl_command ctl_commands[] = {
      "validate the collector configuration "
      "(like pantau-collector -n)",
      ctl_check},
-    {"report", "report print-volume [OPTIONS]",
-     "print volume per printer, user, month (--site --from --to "
-     "--format json|csv --table user|printer|day -o FILE)",
+    {"report", "report NAME [OPTIONS]",
+     "assets, print-volume, maintenance, availability or daily "
+     "(--site --from --to --format csv|pdf|json --lang id|en -o FILE)",
      ctl_report},
 };
 
@@ -102,16 +102,10 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 	char path[4096];
 	int rc;
 
-	if (argc < 2 || strcmp(argv[1], "print-volume") != 0) {
-		fprintf(stderr,
-		        "usage: pantauctl [-c FILE] report print-volume "
-		        "[OPTIONS]\n");
-		return 2;
-	}
 	if ((cf = ctl_load(ctl)) == NULL)
 		return 1;
 	snprintf(path, sizeof(path), "%s/pantau.db", cf->data_dir);
-	rc = print_report_cli(path, argc - 1, argv + 1);
+	rc = report_cli(path, argc, argv);
 	config_free(cf);
 	return rc;
 }

@@ -158,6 +158,12 @@ print_report_table(const char *s, enum print_table *out)
 	return -1;
 }
 
+const char *
+print_report_sql(enum print_table t)
+{
+	return print_tables[t].sql;
+}
+
 /* "2026-11-01" is local midnight; a date-time is UTC (timeutil.h). */
 static int
 print_parse_time(const char *s, int64_t *out)

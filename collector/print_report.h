@@ -59,6 +59,13 @@ enum print_table {
 int print_report_table(const char *s, enum print_table *out);
 
 /*
+ * The query of table 't' (?1 site "" all, ?2 from, ?3 to, 0 open), whose
+ * result columns are the CSV columns of that table in order: the reports
+ * framework (collector/report_print.c) renders it as PDF too.
+ */
+const char *print_report_sql(enum print_table t);
+
+/*
  * The jobs matching 'f', newest first: a JSON array of objects (server,
  * job_id, queue, site, device, user, title (only if stored), pages (null:
  * unknown), impressions, sheets, copies, k_octets, created, completed,
