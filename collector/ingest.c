@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/alert.h"
 #include "collector/collector.h"
 #include "collector/db.h"
 #include "collector/presence.h"
@@ -33,8 +34,15 @@ struct ingest {
 	struct journal *j;
 	struct db *db;
 	struct presence *p;
+	struct alert_engine *alerts; /* NULL: no alerts */
 	bool in_txn;
 };
+
+void
+ingest_set_alerts(struct ingest *in, struct alert_engine *e)
+{
+	in->alerts = e;
+}
 
 struct ingest *
 ingest_new(struct writeq *q, struct journal *j, struct db *db,
@@ -155,6 +163,9 @@ ingest_metrics(struct ingest *in, const char *topic, const char *site,
 	if (in->p != NULL)
 		presence_metrics(in->p, site, device, m.type, m.interval, m.ts,
 		                 now);
+	/* before the queue takes the samples; writes in this transaction */
+	if (in->alerts != NULL && in->db != NULL)
+		alert_engine_metrics(in->alerts, site, device, &m, now);
 	if (writeq_push(in->q, site, device, &m, id) != 0) {
 		STATS_ADD(rrd_errors, m.ngauges + m.ncounters);
 		log_err("ingest: out of memory queueing %s/%s", site, device);
@@ -217,6 +228,7 @@ ingest_event(struct ingest *in, const char *topic, const char *site,
 		ingest_db_begin(in);
 		if (db_event_store(in->db, site, device, &ev, now) != 0)
 			STATS_ADD(db_errors, 1);
+		alert_engine_event(in->alerts, site, device, &ev, now);
 	}
 }
 
