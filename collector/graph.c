@@ -204,9 +204,11 @@ graph_render(const char *file, const char *metric, const char *cached,
 		argv[argc++] = daemon;
 	}
 	argv[argc++] = def;
+	/*
+	 * No GPRINT: librrd 1.7.2 leaks its formatted strings (~150 bytes a
+	 * render); the latest values are on the page anyway.
+	 */
 	argv[argc++] = line;
-	argv[argc++] = (char *)"VDEF:last=v,LAST";
-	argv[argc++] = (char *)"GPRINT:last:%.2lf%s";
 	argv[argc] = NULL;
 	optind = 0; /* librrd parses with getopt */
 	opterr = 0;

@@ -36,6 +36,21 @@ EXTRA_DIST += docs/dashboards.md
 # tests (tests/browser/, playwright-core driving Debian's chromium).
 dashboards_test_scripts = \
 	tests/integration/130-graph.sh \
-	tests/integration/131-dashboards-static.sh
+	tests/integration/131-dashboards-static.sh \
+	tests/integration/135-browser.sh
 TESTS += $(dashboards_test_scripts)
-EXTRA_DIST += $(dashboards_test_scripts) tests/integration/dash-lib.sh
+EXTRA_DIST += $(dashboards_test_scripts) tests/integration/dash-lib.sh \
+	tests/integration/lsan-graph.supp \
+	tests/browser/package.json tests/browser/package-lock.json \
+	tests/browser/dashboards.mjs
+
+# The screenshots, and in a separate build tree the browser tests' copy
+# with its node_modules (135-browser.sh installs it there when the source
+# tree has none, as under make distcheck).
+clean-local: clean-local-browser
+clean-local-browser:
+	-rm -rf tests/browser/artifacts
+	-test "$(srcdir)" = . || rm -rf tests/browser/node_modules \
+		tests/browser/package.json tests/browser/package-lock.json \
+		tests/browser/dashboards.mjs
+.PHONY: clean-local-browser

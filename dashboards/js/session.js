@@ -1,7 +1,7 @@
 // session.js: the sign-in page and the reports page (downloads).
-import {api, setCsrf} from "./api.js";
-import {h} from "./dom.js";
-import {t} from "./i18n.js";
+import {api, listOf, setCsrf} from "./api.js";
+import {h, table} from "./dom.js";
+import {t, fmtTime} from "./i18n.js";
 
 let signedIn = async () => {};
 
@@ -75,11 +75,26 @@ export async function reports() {
 	for (const el of [site, from, to])
 		el.addEventListener("change", draw);
 	draw();
+	let jobs = [];
+	try {
+		jobs = listOf(await api("GET", "/api/v1/print-jobs?limit=50"), "jobs");
+	} catch (e) {
+		if (e.status !== 404 && e.status !== 403)
+			throw e;
+	}
 	return h("div", {},
 		h("h1", {}, t("nav.reports")),
 		h("div", {class: "filters"},
 			h("label", {}, t("f.site"), " ", site),
 			h("label", {}, t("f.from"), " ", from),
 			h("label", {}, t("f.to"), " ", to)),
-		list);
+		list,
+		h("h2", {}, t("jobs.title")),
+		table([
+			{label: t("col.time"), get: (j) => fmtTime(j.completed || j.created)},
+			{label: t("jobs.printer"), get: (j) => j.device || j.printer || j.queue || "—"},
+			{label: t("jobs.user"), get: (j) => j.user || "—"},
+			{label: t("jobs.doc"), cls: "hide-sm", get: (j) => j.title || "—"},
+			{label: t("jobs.pages"), get: (j) => j.pages === null || j.pages === undefined ? "?" : j.pages},
+		], jobs, t("jobs.none")));
 }

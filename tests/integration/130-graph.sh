@@ -22,8 +22,10 @@ wait_for 30 test -f "$DATA/rrd/s1/pc-01/cpu.util.rrd" || fail "no RRD file"
 wait_for 30 sh -c "rrdtool lastupdate '$DATA/rrd/s1/pc-01/cpu.util.rrd' |
 	grep -q '^$((T0 + 19 * 60)):'" || fail "samples not written"
 
-# PNG: status, type, magic, a miss then a hit with the same bytes.
-code=$(hget "/graph/s1/pc-01/cpu.util.png?start=-1d")
+# PNG: status, type, magic, a miss then a hit with the same bytes (an
+# absolute range: a relative one moves to the next cache key every 30 s).
+range="start=$T0&end=$((T0 + 3600))"
+code=$(hget "/graph/s1/pc-01/cpu.util.png?$range")
 [ "$code" = 200 ] || fail "png: status $code: $(cat "$T/body")"
 [ "$(hdr Content-Type)" = image/png ] || fail "png: type $(hdr Content-Type)"
 [ "$(head -c 8 "$T/body" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
@@ -32,7 +34,7 @@ code=$(hget "/graph/s1/pc-01/cpu.util.png?start=-1d")
 size=$(wc -c <"$T/body")
 [ "$size" -gt 1000 ] || fail "png: only $size bytes"
 cp "$T/body" "$T/first.png"
-code=$(hget "/graph/s1/pc-01/cpu.util.png?start=-1d")
+code=$(hget "/graph/s1/pc-01/cpu.util.png?$range")
 [ "$code" = 200 ] || fail "png again: status $code"
 [ "$(hdr X-Graph-Cache)" = hit ] || fail "second png: cache $(hdr X-Graph-Cache)"
 cmp -s "$T/body" "$T/first.png" || fail "cached png differs"
@@ -50,7 +52,9 @@ code=$(hget "/graph/s1/pc-01/cpu.util.svg?start=-4h")
 [ "$(hdr Content-Type)" = image/svg+xml ] || fail "svg: type $(hdr Content-Type)"
 head -c 200 "$T/body" | grep -q '<svg' || fail "svg: no <svg> element"
 
-# Absolute start and end (Unix seconds), and "now".
+# Relative start, absolute start and end (Unix seconds), and "now".
+code=$(hget "/graph/s1/pc-01/cpu.util.png?start=-1d")
+[ "$code" = 200 ] || fail "start=-1d: status $code"
 code=$(hget "/graph/s1/pc-01/cpu.util.png?start=$T0&end=$((T0 + 1200))")
 [ "$code" = 200 ] || fail "absolute range: status $code"
 code=$(hget "/graph/s1/pc-01/cpu.util.png?start=-2h&end=now")

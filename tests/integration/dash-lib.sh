@@ -9,6 +9,9 @@
 #                       $T/headers; prints the status code
 #   hdr NAME            a header of the last hget (value, no CR)
 PANTAUCTL="$top_builddir/collector/pantauctl"
+# librrd's graphing keeps caches and leaks a little per render (not ours).
+LSAN_OPTIONS="suppressions=$top_srcdir/tests/integration/lsan-graph.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
 command -v curl >/dev/null 2>&1 || fail "curl is not installed (./setup installs it)"
 
 dash_conf() {
