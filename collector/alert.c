@@ -617,6 +617,8 @@ alert_engine_set_rules(struct alert_engine *e, struct alert_rules *rules)
 	struct adev *d;
 	struct aseries *s;
 
+	if (e == NULL || rules == NULL)
+		return;
 	e->rules = rules;
 	e->gen++;
 	for (size_t i = 0; i < e->ndevb; i++)

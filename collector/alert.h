@@ -51,13 +51,16 @@ typedef int alert_notify_fn(void *arg, const struct notify_msg *m);
  * The engine over 'db' (the event loop's writable connection), owning
  * 'rules'.  Loads the alerts still firing and the devices known, so a
  * restart neither fires twice nor forgets to resolve.  NULL on failure
- * ('rules' is then freed).
+ * ('rules' is then freed) or when 'rules' is NULL.
  */
 struct alert_engine *alert_engine_new(struct db *db, struct alert_rules *rules,
                                       int64_t now);
 void alert_engine_free(struct alert_engine *e); /* NULL is a no-op */
 
-/* New rules (SIGHUP); states of rules that keep their name go on. */
+/*
+ * New rules (SIGHUP); states of rules that keep their name go on.  NULL
+ * (out of memory loading them) keeps the old ones.
+ */
 void alert_engine_set_rules(struct alert_engine *e, struct alert_rules *rules);
 
 void alert_engine_set_notify(struct alert_engine *e, alert_notify_fn *fn,
@@ -77,6 +80,11 @@ void alert_engine_event(struct alert_engine *e, const char *site,
 void alert_engine_presence(struct alert_engine *e, const char *site,
                            const char *device, enum dev_type type,
                            enum dev_state state, int64_t now);
+
+/* The same with presence.c's presence_hook_fn signature ('arg': engine). */
+void alert_engine_presence_hook(void *arg, const char *site,
+                                const char *device, enum dev_type type,
+                                enum dev_state state, int64_t now);
 
 /* Timers: 'for' of presence rules, site outages, silences, flapping. */
 void alert_engine_tick(struct alert_engine *e, int64_t now);

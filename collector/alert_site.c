@@ -163,6 +163,14 @@ alert_engine_presence(struct alert_engine *e, const char *site,
 }
 
 void
+alert_engine_presence_hook(void *arg, const char *site, const char *device,
+                           enum dev_type type, enum dev_state state,
+                           int64_t now)
+{
+	alert_engine_presence(arg, site, device, type, state, now);
+}
+
+void
 alert_engine_tick(struct alert_engine *e, int64_t now)
 {
 	struct adev *d;
@@ -241,7 +249,7 @@ alert_engine_new(struct db *db, struct alert_rules *rules, int64_t now)
 	struct adev *d;
 	size_t n = 0, i;
 
-	if ((e = calloc(1, sizeof *e)) == NULL)
+	if (rules == NULL || (e = calloc(1, sizeof *e)) == NULL)
 		goto fail_rules;
 	e->db = db;
 	e->rules = rules;
