@@ -29,6 +29,7 @@
 
 #include <mosquitto.h>
 
+#include "collector/alert.h"
 #include "collector/collector.h"
 #include "collector/cups_poll.h"
 #include "collector/db.h"
@@ -51,6 +52,7 @@ struct collector {
 	struct subscribe *sub;
 	struct http *http;
 	struct cups_poll *cups; /* NULL: no [cups] server */
+	struct alert_engine *alerts;
 	char prom[PATH_MAX];
 };
 
@@ -169,6 +171,7 @@ main_reload_conf(struct collector *c)
 	c->sub = ns;
 	if (memcmp(&ncf->cups, &old->cups, sizeof(ncf->cups)) != 0)
 		main_cups_start(c, &ncf->cups);
+	alert_engine_set_rules(c->alerts, alert_rules_load(ncf->raw));
 	c->cf = ncf;
 	config_free(old);
 	log_info("reload: configuration %s loaded", ncf->path);
@@ -257,6 +260,7 @@ main_loop(struct collector *c)
 			if (c->presence != NULL &&
 			    presence_check(c->presence, time_now()) > 0)
 				ingest_commit(c->ingest);
+			alert_engine_tick(c->alerts, time_now());
 			/* last month's reports on the first (its own thread) */
 			report_monthly_tick(c->cf->data_dir, time_now());
 			ingest_commit(c->ingest);
@@ -296,6 +300,12 @@ main_start(struct collector *c)
 	if ((c->ingest = ingest_new(c->q, c->journal, c->db, c->presence)) ==
 	    NULL)
 		fatal("out of memory");
+	/* alerts: fed by ingest and presence, on this thread */
+	if ((c->alerts = alert_engine_new(c->db, alert_rules_load(c->cf->raw),
+	                                  time_now())) == NULL)
+		fatal("cannot start the alert engine");
+	presence_set_hook(c->presence, alert_engine_presence_hook, c->alerts);
+	ingest_set_alerts(c->ingest, c->alerts);
 	if ((n = journal_replay(c->journal, ingest_message, c->ingest)) < 0)
 		fatal("cannot replay the journal in %s", path);
 	if (n > 0)
@@ -335,6 +345,7 @@ main_stop(struct collector *c)
 	journal_release(c->journal, UINT64_MAX);
 	journal_close(c->journal);
 	ingest_free(c->ingest);
+	alert_engine_free(c->alerts);
 	presence_free(c->presence);
 	db_close(c->db);
 	stats_write_file(c->prom);
