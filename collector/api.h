@@ -134,4 +134,19 @@ int api_ticket_open(struct http_req *req);
 int api_ticket_show(struct http_req *req);
 int api_ticket_change(struct http_req *req);
 
+/*
+ * asset_api.c: the register (docs/assets.md): GET list (site, type,
+ * funding, condition, q, disposed filters), GET one, POST, PATCH.
+ */
+int api_assets_list(struct http_req *req);
+int api_asset_show(struct http_req *req);
+int api_asset_create(struct http_req *req);
+int api_asset_update(struct http_req *req);
+
+/* pm_api.c: preventive maintenance (docs/pm.md): GET plans and due list,
+ * POST a plan, POST PLAN/done. */
+int api_pm_list(struct http_req *req);
+int api_pm_create(struct http_req *req);
+int api_pm_done(struct http_req *req);
+
 #endif
