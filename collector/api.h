@@ -110,6 +110,39 @@ int http_reply_bytes(struct http_req *req, unsigned status,
                      const char *content_type, char *buf, size_t len,
                      const char *const *headers);
 
+/*
+ * For sign-in (auth_api.c): the client's numeric address into buf ("?"
+ * when unknown); 1 when served over HTTPS; a cookie's value or NULL; the
+ * request method; a field of a form body (application/x-www-form-urlencoded
+ * or multipart), decoded into buf: 0, or -1 when absent or longer than
+ * bufsz - 1.
+ */
+void http_req_client(const struct http_req *req, char *buf, size_t bufsz);
+int http_req_tls(const struct http_req *req);
+const char *http_req_cookie(const struct http_req *req, const char *name);
+const char *http_req_method(const struct http_req *req);
+int http_req_form(struct http_req *req, const char *name, char *buf,
+                  size_t bufsz);
+
+/*
+ * http.c's route table, for tools and tests that must cover every route
+ * (tests/tools/http-routes.c).  *n is set to its length.
+ */
+const struct http_route *http_route_table(size_t *n);
+
+/*
+ * auth_api.c: sign-in and administration (docs/auth.md): POST login and
+ * logout, GET me; users (admin): GET and POST /api/v1/users, PATCH
+ * /api/v1/users/:name; GET /api/v1/audit (admin).
+ */
+int api_login(struct http_req *req);
+int api_logout(struct http_req *req);
+int api_me(struct http_req *req);
+int api_users_list(struct http_req *req);
+int api_user_create(struct http_req *req);
+int api_user_update(struct http_req *req);
+int api_audit_list(struct http_req *req);
+
 /* api.c: /api/v1/ endpoints.  Each returns as the http_reply_* call. */
 int api_devices_list(struct http_req *req);
 int api_device_show(struct http_req *req);

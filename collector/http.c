@@ -7,9 +7,10 @@
  * pool thread gets a connection of its own.)
  *
  * A request goes: route lookup (404, 405) -> http_authorize() against the
- * route's roles (the one place authentication will live; today it lets
- * everything through) -> handler -> a reply with the security headers every
- * response carries.  Request bodies are collected up to HTTP_BODY_MAX for
+ * route's roles (the one place authentication lives: session cookie with
+ * CSRF token, HTTP Basic or bearer token, auth_check.h) -> handler -> a
+ * reply with the security headers every response carries.  Request bodies
+ * are collected up to HTTP_BODY_MAX for
  * the POST and PATCH endpoints still to come; a larger one closes the
  * connection.
  */
@@ -23,11 +24,14 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <strings.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 
 #include "collector/api.h"
+#include "collector/auth_check.h"
 #include "collector/db.h"
 #include "collector/graph.h"
 #include "collector/http.h"
@@ -43,8 +47,16 @@
 #define HTTP_CONNECTIONS 64
 #define HTTP_TIMEOUT_S 30
 
-/* Every response, whatever its type, may only be shown as what it is. */
-#define HTTP_CSP_API "default-src 'none'; frame-ancestors 'none'"
+/*
+ * Every response, page or JSON, carries one strict policy: scripts,
+ * styles and images only from this server (images also as data: URLs for
+ * the graphs' previews), no inline script, no plugins, no framing, forms
+ * only back to this server (docs/auth.md).
+ */
+#define HTTP_CSP_API                                                           \
+	"default-src 'self'; script-src 'self'; style-src 'self'; "            \
+	"img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "    \
+	"base-uri 'none'; form-action 'self'"
 
 static int http_healthz(struct http_req *req);
 static int http_metrics(struct http_req *req);
@@ -56,6 +68,14 @@ static int http_metrics(struct http_req *req);
 static const struct http_route http_routes[] = {
     {"GET", "/healthz", HTTP_PUBLIC, http_healthz},
     {"GET", "/metrics", HTTP_ANY_ROLE, http_metrics},
+    /* Sign-in (auth_api.c): login is public, it checks the password. */
+    {"POST", "/api/v1/login", HTTP_PUBLIC, api_login},
+    {"POST", "/api/v1/logout", HTTP_ANY_ROLE, api_logout},
+    {"GET", "/api/v1/me", HTTP_ANY_ROLE, api_me},
+    {"GET", "/api/v1/users", ROLE_ADMIN, api_users_list},
+    {"POST", "/api/v1/users", ROLE_ADMIN, api_user_create},
+    {"PATCH", "/api/v1/users/:name", ROLE_ADMIN, api_user_update},
+    {"GET", "/api/v1/audit", ROLE_ADMIN, api_audit_list},
     {"GET", "/api/v1/devices", HTTP_ANY_ROLE, api_devices_list},
     {"GET", "/api/v1/devices/:site/:device", HTTP_ANY_ROLE, api_device_show},
     {"GET", "/api/v1/print-jobs", HTTP_ANY_ROLE, api_print_jobs},
@@ -334,18 +354,212 @@ http_metrics(struct http_req *req)
 }
 
 /*
- * The single authorisation hook.  With sign-in (issue 9) it will identify
- * the caller (session cookie + CSRF token for changes, HTTP Basic, or a
- * bearer token), answer 401 when a route needs a role and nobody signed
- * in, 403 when the caller's role is not in route->roles, and record the
- * caller in req for the audit log.  Until then every request passes, as
- * if made by an admin.  Returns 0 to go on, -1 when it has replied.
+ * The client's numeric address, "?" when libmicrohttpd cannot tell: the
+ * key of the sign-in rate limit and what the log and audit log show.
+ */
+void
+http_req_client(const struct http_req *req, char *buf, size_t bufsz)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+	const void *a = NULL;
+
+	snprintf(buf, bufsz, "?");
+	ci = MHD_get_connection_info(req->conn,
+	                             MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		a = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else if (sa->sa_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+	if (a == NULL || inet_ntop(sa->sa_family, a, buf, (socklen_t)bufsz) ==
+	                     NULL)
+		snprintf(buf, bufsz, "?");
+}
+
+int
+http_req_tls(const struct http_req *req)
+{
+	return req->h->tls_cert_pem != NULL;
+}
+
+const char *
+http_req_cookie(const struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *
+http_req_method(const struct http_req *req)
+{
+	return req->method;
+}
+
+const struct http_route *
+http_route_table(size_t *n)
+{
+	*n = sizeof http_routes / sizeof http_routes[0];
+	return http_routes;
+}
+
+/* Collects one field for http_req_form() from libmicrohttpd's parser. */
+struct http_form {
+	const char *name;
+	char *buf;
+	size_t bufsz;
+	size_t len;
+	int found;
+	int overflow;
+};
+
+static enum MHD_Result
+http_form_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                const char *filename, const char *content_type,
+                const char *transfer_encoding, const char *data,
+                uint64_t off, size_t size)
+{
+	struct http_form *f = cls;
+
+	(void)kind;
+	(void)filename;
+	(void)content_type;
+	(void)transfer_encoding;
+	(void)off;
+	if (strcmp(key, f->name) != 0)
+		return MHD_YES;
+	f->found = 1;
+	if (f->len + size >= f->bufsz) {
+		f->overflow = 1;
+		return MHD_NO;
+	}
+	memcpy(f->buf + f->len, data, size);
+	f->len += size;
+	f->buf[f->len] = '\0';
+	return MHD_YES;
+}
+
+int
+http_req_form(struct http_req *req, const char *name, char *buf,
+              size_t bufsz)
+{
+	struct http_form f = {name, buf, bufsz, 0, 0, 0};
+	struct MHD_PostProcessor *pp;
+
+	if (bufsz == 0)
+		return -1;
+	buf[0] = '\0';
+	if (req->body == NULL ||
+	    (pp = MHD_create_post_processor(req->conn, 1024, http_form_field,
+	                                    &f)) == NULL)
+		return -1;
+	MHD_post_process(pp, req->body, req->len);
+	MHD_destroy_post_processor(pp);
+	if (!f.found || f.overflow) {
+		explicit_bzero(buf, bufsz);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Answers a refused request: the JSON error, with the Basic challenge for
+ * script clients and Retry-After when rate limited.
+ */
+static int
+http_reply_denied(struct http_req *req, const struct auth_out *out)
+{
+	const char *hdrs[5];
+	char retry[24];
+	cJSON *o;
+	char *s = NULL;
+	size_t n = 0;
+
+	if ((o = cJSON_CreateObject()) != NULL &&
+	    cJSON_AddStringToObject(o, "error", out->message) != NULL &&
+	    cJSON_AddNumberToObject(o, "status", out->status) != NULL)
+		s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (s == NULL)
+		return http_reply_error(req, out->status, out->message);
+	if (out->challenge) {
+		hdrs[n++] = MHD_HTTP_HEADER_WWW_AUTHENTICATE;
+		hdrs[n++] = "Basic realm=\"" AUTH_REALM "\", charset=\"UTF-8\"";
+	}
+	if (out->status == 429) {
+		snprintf(retry, sizeof retry, "%u", out->retry_after);
+		hdrs[n++] = MHD_HTTP_HEADER_RETRY_AFTER;
+		hdrs[n++] = retry;
+	}
+	hdrs[n] = NULL;
+	return http_reply_bytes(req, out->status, "application/json", s,
+	                        strlen(s), hdrs);
+}
+
+/* The token of "Authorization: Bearer TOKEN", or NULL. */
+static const char *
+http_bearer(const char *authz)
+{
+	if (authz == NULL || strncasecmp(authz, "Bearer ", 7) != 0)
+		return NULL;
+	authz += 7;
+	while (*authz == ' ')
+		authz++;
+	return authz;
+}
+
+/*
+ * The single authorisation hook (auth_check.h has the rules): gathers
+ * what the request says about its caller, asks auth_check(), and either
+ * records the caller in req (role, name for the audit log) or answers
+ * 401, 403, 429 or 500 itself.  Public routes pass untouched.  Returns 0
+ * to go on, -1 when it has replied.
  */
 static int
 http_authorize(struct http_req *req, const struct http_route *route)
 {
-	(void)route;
-	req->role = ROLE_ADMIN;
+	struct auth_in in;
+	struct auth_out out;
+	char client[64], *buser = NULL, *bpass = NULL;
+	const char *authz;
+	int rc;
+
+	req->role = 0;
+	req->user[0] = '\0';
+	if (route->roles == HTTP_PUBLIC)
+		return 0;
+	memset(&in, 0, sizeof in);
+	in.method = req->method;
+	in.cookie = http_req_cookie(req, AUTH_COOKIE);
+	authz = http_req_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+	in.authorization = authz != NULL;
+	if ((in.bearer = http_bearer(authz)) == NULL && authz != NULL &&
+	    strncasecmp(authz, "Basic ", 6) == 0)
+		buser = MHD_basic_auth_get_username_password(req->conn, &bpass);
+	in.basic_user = buser;
+	in.basic_pass = bpass;
+	in.csrf = http_req_header(req, "X-CSRF-Token");
+	in.fetch_site = http_req_header(req, "Sec-Fetch-Site");
+	in.browser = in.cookie != NULL ||
+	             http_req_header(req, "Sec-Fetch-Mode") != NULL ||
+	             http_req_header(req, "X-Requested-With") != NULL;
+	http_req_client(req, client, sizeof client);
+	in.client = client;
+	in.roles = route->roles;
+	in.now = (int64_t)time(NULL);
+	rc = auth_check(http_req_db_rw(req), &in, &out);
+	if (bpass != NULL) {
+		explicit_bzero(bpass, strlen(bpass));
+		MHD_free(bpass);
+	}
+	if (buser != NULL)
+		MHD_free(buser);
+	if (rc == -1) {
+		http_reply_denied(req, &out);
+		return -1;
+	}
+	req->role = out.role;
+	snprintf(req->user, sizeof req->user, "%s", out.user);
 	return 0;
 }
 

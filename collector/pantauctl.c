@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/auth_ctl.h"
 #include "collector/collector.h"
 #include "collector/report.h"
 
@@ -31,6 +32,7 @@ struct ctl_command {
 
 static int ctl_check(struct ctl *, int, char **);
 static int ctl_report(struct ctl *, int, char **);
+static int ctl_auth(struct ctl *, int, char **);
 
 static const struct ctl_command ctl_commands[] = {
     {"check", "check",
@@ -41,6 +43,13 @@ static const struct ctl_command ctl_commands[] = {
      "assets, print-volume, maintenance, availability or daily "
      "(--site --from --to --format csv|pdf|json --lang id|en -o FILE)",
      ctl_report},
+    {"token", "token create|revoke|list",
+     "API tokens for scripts (create NAME --role ROLE prints it once)",
+     ctl_auth},
+    {"user", "user add|passwd|role|disable|enable|list",
+     "web users (add NAME --role ROLE; password from stdin or "
+     "--password-file)",
+     ctl_auth},
 };
 
 #define CTL_NCOMMANDS (sizeof(ctl_commands) / sizeof(ctl_commands[0]))
@@ -106,6 +115,23 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 		return 1;
 	snprintf(path, sizeof(path), "%s/pantau.db", cf->data_dir);
 	rc = report_cli(path, argc, argv);
+	config_free(cf);
+	return rc;
+}
+
+/* user and token (auth_ctl.c) on DATA/pantau.db. */
+static int
+ctl_auth(struct ctl *ctl, int argc, char **argv)
+{
+	struct collector_conf *cf;
+	char path[4096];
+	int rc;
+
+	if ((cf = ctl_load(ctl)) == NULL)
+		return 1;
+	snprintf(path, sizeof(path), "%s/pantau.db", cf->data_dir);
+	rc = strcmp(argv[0], "user") == 0 ? auth_ctl_user(path, argc, argv)
+	                                  : auth_ctl_token(path, argc, argv);
 	config_free(cf);
 	return rc;
 }

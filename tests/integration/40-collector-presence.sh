@@ -29,6 +29,10 @@ client_id = pantau-test-presence
 [http]
 listen = 127.0.0.1:$HTTP_PORT
 EOF
+# the API needs sign-in (issue 9): a viewer token for httpget.py
+PANTAU_TEST_TOKEN=$("$top_builddir/collector/pantauctl" -c "$T/collector.conf" \
+	token create test --role viewer) || fail "pantauctl token create"
+export PANTAU_TEST_TOKEN
 spawn collector "$COLLECTOR" -d -c "$T/collector.conf"
 wait_for 10 get "$API/healthz" || fail "collector HTTP did not come up"
 [ "$(get "$API/healthz")" = ok ] || fail "/healthz is not ok"

@@ -25,6 +25,10 @@ listen = 127.0.0.1:$HTTP_PORT
 tls_cert = $TLS/cert.pem
 tls_key = $TLS/key.pem
 EOC
+# the API needs sign-in (issue 9): a viewer token for httpget.py
+PANTAU_TEST_TOKEN=$("$top_builddir/collector/pantauctl" -c "$T/collector.conf" \
+	token create test --role viewer) || fail "pantauctl token create"
+export PANTAU_TEST_TOKEN
 spawn collector "$COLLECTOR" -d -c "$T/collector.conf"
 wait_for 10 get --ca "$TLS/cert.pem" "https://127.0.0.1:$HTTP_PORT/healthz" \
 	|| fail "no HTTPS on $HTTP_PORT"

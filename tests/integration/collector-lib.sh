@@ -4,7 +4,8 @@
 #   collector_conf [EXTRA]   write $T/collector.conf (data in $T/data,
 #                            the broker at $MQTT_PORT, HTTP on a free port)
 #   start_collector          start it (-d) and wait for the MQTT session;
-#                            sets COLLECTOR_PID
+#                            sets COLLECTOR_PID (and PANTAU_TEST_TOKEN,
+#                            collector_token)
 #   stop_collector [SIG]     stop it (TERM: clean) and wait
 #   pub_metrics SITE DEVICE TS SEQ SAMPLE...
 #                            publish one metrics message at QoS 1
@@ -43,6 +44,7 @@ EOF
 
 start_collector() {
 	[ -f "$T/collector.conf" ] || collector_conf
+	collector_token
 	: >"$T/collector.log.mark"
 	before=$(grep -c 'mqtt: connected' "$T/collector.log" 2>/dev/null)
 	spawn collector "$COLLECTOR" -d -c "$T/collector.conf"
@@ -56,6 +58,16 @@ start_collector() {
 		[ $i -lt 100 ] || fail "pantau-collector did not connect"
 		sleep 0.1
 	done
+}
+
+# The API needs sign-in (issue 9): a viewer token, once, exported as
+# PANTAU_TEST_TOKEN for httpget.py (curl: -H "Authorization: Bearer ...").
+collector_token() {
+	[ -n "${PANTAU_TEST_TOKEN:-}" ] && return 0
+	PANTAU_TEST_TOKEN=$("$top_builddir/collector/pantauctl" \
+		-c "$T/collector.conf" token create test --role viewer) ||
+		fail "pantauctl token create"
+	export PANTAU_TEST_TOKEN
 }
 
 stop_collector() {

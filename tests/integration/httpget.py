@@ -7,8 +7,10 @@ Prints the response body and exits 0 for a 2xx answer, 1 otherwise (like
 curl -f).  With --status, prints only the status code and exits 0 whenever
 an answer came.  With --ca, HTTPS is verified against CERT (a self-signed
 test certificate); without it, the system's trust store.  Exits 2 when no
-answer came at all (connection refused, TLS failure).
+answer came at all (connection refused, TLS failure).  With PANTAU_TEST_TOKEN
+in the environment (collector-lib.sh sets it), sends it as a bearer token.
 """
+import os
 import ssl
 import sys
 import urllib.error
@@ -33,7 +35,11 @@ def main(argv):
         return 2
     ctx = ssl.create_default_context(cafile=ca) if ca else None
     try:
-        with urllib.request.urlopen(args[0], timeout=5, context=ctx) as r:
+        req = urllib.request.Request(args[0])
+        if os.environ.get("PANTAU_TEST_TOKEN"):
+            req.add_header("Authorization",
+                           "Bearer " + os.environ["PANTAU_TEST_TOKEN"])
+        with urllib.request.urlopen(req, timeout=5, context=ctx) as r:
             code, body = r.status, r.read()
     except urllib.error.HTTPError as e:
         code, body = e.code, e.read()

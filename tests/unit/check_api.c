@@ -16,6 +16,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "collector/api.h"
+#include "collector/auth_token.h"
 #include "collector/db.h"
 #include "collector/http.h"
 #include "collector/stats.h"
@@ -25,6 +27,7 @@ static char dir[256];
 static char dbpath[320];
 static struct http *srv;
 static unsigned port;
+static char token[AUTH_TOKEN_LEN + 1]; /* a viewer's, sent with every request */
 
 struct resp {
 	int status;
@@ -52,8 +55,9 @@ request(const char *method, const char *target, struct resp *r)
 	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
 	snprintf(req, sizeof req,
 	         "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	         "Authorization: Bearer %s\r\n"
 	         "Connection: close\r\n\r\n",
-	         method, target);
+	         method, target, token);
 	ck_assert_int_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
 	while ((n = read(fd, buf + got, sizeof buf - 1 - got)) > 0)
 		got += (size_t)n;
@@ -118,6 +122,10 @@ fill_db(void)
 
 	db = db_open(dbpath, 0, err, sizeof err);
 	ck_assert_msg(db != NULL, "%s", err);
+	/* the API needs sign-in (issue 9, check_auth.c tests it) */
+	ck_assert_int_eq(
+	    auth_token_create(db, "check-api", ROLE_VIEWER, 1764345600, token),
+	    0);
 	memset(&m, 0, sizeof m);
 	m.ts = 1764345600;
 	m.seq = 1842;
@@ -222,7 +230,10 @@ START_TEST(test_devices_list)
 	assert_header(&r, "Cache-Control", "no-store");
 	assert_header(&r, "X-Content-Type-Options", "nosniff");
 	assert_header(&r, "Content-Security-Policy",
-	              "default-src 'none'; frame-ancestors 'none'");
+	              "default-src 'self'; script-src 'self'; style-src 'self'; "
+	              "img-src 'self' data:; object-src 'none'; "
+	              "frame-ancestors 'none'; base-uri 'none'; "
+	              "form-action 'self'");
 	ck_assert_str_eq(
 	    r.body,
 	    "{\"devices\":["
