@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/asset_ctl.h"
 #include "collector/auth_ctl.h"
 #include "collector/collector.h"
 #include "collector/report.h"
@@ -30,15 +31,25 @@ struct ctl_command {
 	int (*fn)(struct ctl *, int, char **);
 };
 
+static int ctl_asset(struct ctl *, int, char **);
 static int ctl_check(struct ctl *, int, char **);
 static int ctl_report(struct ctl *, int, char **);
 static int ctl_auth(struct ctl *, int, char **);
 
 static const struct ctl_command ctl_commands[] = {
+    {"asset", "asset import|list|export|show|link|...",
+     "the asset register (import FILE.csv, list --site --format "
+     "table|csv|json, show TAG, link TAG SITE/DEVICE, condition, move, "
+     "dispose)",
+     ctl_asset},
     {"check", "check",
      "validate the collector configuration "
      "(like pantau-collector -n)",
      ctl_check},
+    {"pm", "pm list|plans|add|done",
+     "preventive maintenance (list --due, add NAME --asset|--type|--model "
+     "--days|--months|--counter M --count N, done PLAN [TAG])",
+     ctl_asset},
     {"report", "report NAME [OPTIONS]",
      "assets, print-volume, maintenance, availability or daily "
      "(--site --from --to --format csv|pdf|json --lang id|en -o FILE)",
@@ -132,6 +143,21 @@ ctl_auth(struct ctl *ctl, int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/pantau.db", cf->data_dir);
 	rc = strcmp(argv[0], "user") == 0 ? auth_ctl_user(path, argc, argv)
 	                                  : auth_ctl_token(path, argc, argv);
+	config_free(cf);
+	return rc;
+}
+
+/* asset and pm (asset_ctl.c, pm_ctl.c) on DATA/pantau.db. */
+static int
+ctl_asset(struct ctl *ctl, int argc, char **argv)
+{
+	struct collector_conf *cf;
+	int rc;
+
+	if ((cf = ctl_load(ctl)) == NULL)
+		return 1;
+	rc = strcmp(argv[0], "pm") == 0 ? pm_ctl(cf, argc, argv)
+	                                : asset_ctl(cf, argc, argv);
 	config_free(cf);
 	return rc;
 }
