@@ -89,6 +89,12 @@ void alert_engine_presence_hook(void *arg, const char *site,
 /* Timers: 'for' of presence rules, site outages, silences, flapping. */
 void alert_engine_tick(struct alert_engine *e, int64_t now);
 
+/*
+ * alert_ctl.c: "pantauctl ticket|alert|silence ..." on the database file
+ * 'db_path'; argv[0] is the command.  Returns the exit status (2: usage).
+ */
+int alert_ctl(const char *db_path, int argc, char **argv);
+
 /* Counters, for tests and /metrics. */
 struct alert_engine_stats {
 	uint64_t samples;  /* samples looked at */

@@ -13,6 +13,7 @@ collector_libalerts_a_SOURCES = \
 	collector/alert_site.c \
 	collector/alert_store.c \
 	collector/alert_api.c \
+	collector/alert_ctl.c \
 	collector/ticket.c collector/ticket.h \
 	collector/ticket_store.h collector/ticket_edit.c
 collector_libalerts_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(CJSON_CFLAGS)
