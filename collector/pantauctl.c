@@ -17,6 +17,7 @@
 
 #include "collector/asset_ctl.h"
 #include "collector/auth_ctl.h"
+#include "collector/alert.h"
 #include "collector/collector.h"
 #include "collector/report.h"
 
@@ -34,9 +35,12 @@ struct ctl_command {
 static int ctl_asset(struct ctl *, int, char **);
 static int ctl_check(struct ctl *, int, char **);
 static int ctl_report(struct ctl *, int, char **);
+static int ctl_alerts(struct ctl *, int, char **);
 static int ctl_auth(struct ctl *, int, char **);
 
 static const struct ctl_command ctl_commands[] = {
+    {"alert", "alert list|ack",
+     "alerts (list [--site S] [--state firing|resolved], ack N)", ctl_alerts},
     {"asset", "asset import|list|export|show|link|...",
      "the asset register (import FILE.csv, list --site --format "
      "table|csv|json, show TAG, link TAG SITE/DEVICE, condition, move, "
@@ -54,6 +58,13 @@ static const struct ctl_command ctl_commands[] = {
      "assets, print-volume, maintenance, availability or daily "
      "(--site --from --to --format csv|pdf|json --lang id|en -o FILE)",
      ctl_report},
+    {"silence", "silence add|list",
+     "planned work: add --site S --for 2h [--device D] [--rule R]",
+     ctl_alerts},
+    {"ticket", "ticket list|show|note|close|set|open",
+     "maintenance tickets (list [--state S] [--site S] [--format "
+     "table|csv|json], show N, note N TEXT, close N)",
+     ctl_alerts},
     {"token", "token create|revoke|list",
      "API tokens for scripts (create NAME --role ROLE prints it once)",
      ctl_auth},
@@ -126,6 +137,22 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 		return 1;
 	snprintf(path, sizeof(path), "%s/pantau.db", cf->data_dir);
 	rc = report_cli(path, argc, argv);
+	config_free(cf);
+	return rc;
+}
+
+/* alert, silence and ticket (alert_ctl.c) on DATA/pantau.db. */
+static int
+ctl_alerts(struct ctl *ctl, int argc, char **argv)
+{
+	struct collector_conf *cf;
+	char path[4096];
+	int rc;
+
+	if ((cf = ctl_load(ctl)) == NULL)
+		return 1;
+	snprintf(path, sizeof(path), "%s/pantau.db", cf->data_dir);
+	rc = alert_ctl(path, argc, argv);
 	config_free(cf);
 	return rc;
 }
