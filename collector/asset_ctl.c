@@ -77,7 +77,7 @@ asset_ctl_opts(int argc, char **argv, struct asset_opts *o)
 	int ch;
 
 	memset(o, 0, sizeof *o);
-	optind = 1;
+	optind = 0;
 	opterr = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {

@@ -526,7 +526,8 @@ pm_evaluate(struct db *db, int64_t now, int act, struct pm_item **out,
 		free(targets);
 		targets = NULL;
 	}
-	qsort(items, count, sizeof *items, pm_item_cmp);
+	if (count > 1)
+		qsort(items, count, sizeof *items, pm_item_cmp);
 	rc = 0;
 out:
 	free(plans);

@@ -64,7 +64,7 @@ pm_ctl_list(struct db *db, int argc, char **argv)
 	cJSON *doc;
 	char *s;
 
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (ch == 'd')
 			only = 1;
@@ -191,7 +191,7 @@ pm_ctl_add(struct db *db, int argc, char **argv)
 
 	memset(&p, 0, sizeof p);
 	p.lead_days = 7;
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
