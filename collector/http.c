@@ -79,6 +79,20 @@ static const struct http_route http_routes[] = {
     {"GET", "/api/v1/devices", HTTP_ANY_ROLE, api_devices_list},
     {"GET", "/api/v1/devices/:site/:device", HTTP_ANY_ROLE, api_device_show},
     {"GET", "/api/v1/print-jobs", HTTP_ANY_ROLE, api_print_jobs},
+    /*
+     * The asset register and preventive maintenance (asset_api.c,
+     * pm_api.c): secretaries and admins edit assets, technicians and
+     * admins work PM.
+     */
+    {"GET", "/api/v1/assets", HTTP_ANY_ROLE, api_assets_list},
+    {"POST", "/api/v1/assets", ROLE_ADMIN | ROLE_SECRETARY, api_asset_create},
+    {"GET", "/api/v1/assets/:tag", HTTP_ANY_ROLE, api_asset_show},
+    {"PATCH", "/api/v1/assets/:tag", ROLE_ADMIN | ROLE_SECRETARY,
+     api_asset_update},
+    {"GET", "/api/v1/pm", HTTP_ANY_ROLE, api_pm_list},
+    {"POST", "/api/v1/pm", ROLE_ADMIN | ROLE_TECHNICIAN, api_pm_create},
+    {"POST", "/api/v1/pm/:plan/done", ROLE_ADMIN | ROLE_TECHNICIAN,
+     api_pm_done},
     /* Alerts and tickets (alert_api.c): technicians and admins change. */
     {"GET", "/api/v1/alerts", HTTP_ANY_ROLE, api_alerts_list},
     {"POST", "/api/v1/alerts/:id/ack", ROLE_ADMIN | ROLE_TECHNICIAN,
