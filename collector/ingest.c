@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "collector/alert.h"
+#include "collector/asset.h"
 #include "collector/collector.h"
 #include "collector/db.h"
 #include "collector/presence.h"
@@ -207,6 +208,10 @@ ingest_inventory(struct ingest *in, const char *topic, const char *site,
 	if (in->db != NULL) {
 		ingest_db_begin(in);
 		if (db_inventory_store(in->db, site, device, &inv, now) != 0)
+			STATS_ADD(db_errors, 1);
+		/* a serial or MAC of the asset register: suggest a link */
+		if (asset_suggest_inventory(in->db, site, device, inv.json,
+		                            now) < 0)
 			STATS_ADD(db_errors, 1);
 	}
 	wire_inventory_clear(&inv);
