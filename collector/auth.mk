@@ -40,6 +40,7 @@ tests_tools_http_routes_LDADD = $(COLLECTOR_LIBS)
 # Integration: a real collector, every route, sign-in, tokens, the limit.
 auth_test_scripts = \
 	tests/integration/110-auth-routes.sh \
-	tests/integration/111-auth-login.sh
+	tests/integration/111-auth-login.sh \
+	tests/integration/112-auth-tls.sh
 TESTS += $(auth_test_scripts)
 EXTRA_DIST += $(auth_test_scripts) tests/integration/auth-lib.sh

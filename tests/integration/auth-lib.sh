@@ -34,7 +34,10 @@ ${1:-}"
 	start_collector
 	HTTP_PORT=$(sed -n 's/^listen = 127.0.0.1://p' "$T/collector.conf")
 	API="http://127.0.0.1:$HTTP_PORT"
-	wait_for 10 curl -sf -o /dev/null "$API/healthz" ||
+	# (with TLS, liveness only: the scripts verify the certificate)
+	grep -q '^tls_cert' "$T/collector.conf" &&
+		API="https://127.0.0.1:$HTTP_PORT"
+	wait_for 10 curl -sfk -o /dev/null "$API/healthz" ||
 		fail "no /healthz"
 }
 
