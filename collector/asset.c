@@ -139,6 +139,28 @@ asset_config_parse(const struct conf_section *s, struct asset_lives *l,
 }
 
 void
+asset_config_check(const struct conf_section *s, struct collector_conf *cf,
+                   struct conf_err *errs)
+{
+	struct asset_lives l;
+
+	(void)cf;
+	asset_config_parse(s, &l, errs);
+}
+
+void
+asset_lives_load(const struct conf *raw)
+{
+	struct conf_err errs = {0};
+	struct asset_lives l;
+
+	asset_config_parse(raw != NULL ? conf_find(raw, "assets", NULL) : NULL,
+	                   &l, &errs);
+	conf_err_clear(&errs);
+	asset_lives_set(&l);
+}
+
+void
 asset_lives_set(const struct asset_lives *l)
 {
 	for (int i = 0; i < ASSET_NTYPES; i++)

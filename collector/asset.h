@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct collector_conf;
+struct conf;
 struct conf_err;
 struct conf_section;
 struct db;
@@ -108,6 +110,17 @@ void asset_lives_default(struct asset_lives *l);
  */
 void asset_config_parse(const struct conf_section *s, struct asset_lives *l,
                         struct conf_err *errs);
+
+/*
+ * config.c's handler of [assets]: checks it (asset_config_parse); 'cf' is
+ * not touched (the lives are read with asset_lives_load).
+ */
+void asset_config_check(const struct conf_section *s,
+                        struct collector_conf *cf, struct conf_err *errs);
+
+/* Applies the [assets] section of a validated configuration (none: the
+ * defaults) as the lives in force (asset_lives_set). */
+void asset_lives_load(const struct conf *raw);
 
 /*
  * The lives in force for this process (the collector sets them at start

@@ -436,15 +436,10 @@ asset_ctl_change(struct db *db, int argc, char **argv)
 struct db *
 asset_ctl_open(const struct collector_conf *cf)
 {
-	struct asset_lives l;
-	struct conf_err errs = {0};
 	struct db *db;
 	char path[4096], err[512];
 
-	/* the configuration was validated: [assets] parses */
-	asset_config_parse(conf_find(cf->raw, "assets", NULL), &l, &errs);
-	conf_err_clear(&errs);
-	asset_lives_set(&l);
+	asset_lives_load(cf->raw);
 	snprintf(path, sizeof path, "%s/pantau.db", cf->data_dir);
 	if ((db = db_open(path, 0, err, sizeof err)) == NULL)
 		fprintf(stderr, "pantauctl: %s\n", err);
