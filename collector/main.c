@@ -30,10 +30,12 @@
 #include <mosquitto.h>
 
 #include "collector/alert.h"
+#include "collector/asset.h"
 #include "collector/collector.h"
 #include "collector/cups_poll.h"
 #include "collector/db.h"
 #include "collector/http.h"
+#include "collector/pm.h"
 #include "collector/presence.h"
 #include "collector/report.h"
 #include "collector/stats.h"
@@ -173,6 +175,7 @@ main_reload_conf(struct collector *c)
 		main_cups_start(c, &ncf->cups);
 	alert_engine_set_rules(c->alerts, alert_rules_load(ncf->raw));
 	c->cf = ncf;
+	asset_lives_load(ncf->raw);
 	config_free(old);
 	log_info("reload: configuration %s loaded", ncf->path);
 }
@@ -264,6 +267,8 @@ main_loop(struct collector *c)
 			/* last month's reports on the first (its own thread) */
 			report_monthly_tick(c->cf->data_dir, time_now());
 			ingest_commit(c->ingest);
+			/* due maintenance plans open their tickets */
+			pm_tick(c->db, time_now());
 		}
 	}
 }
@@ -327,6 +332,7 @@ main_start(struct collector *c)
 	         http_port(c->http));
 
 	main_cups_start(c, &c->cf->cups);
+	asset_lives_load(c->cf->raw);
 
 	if ((c->sub = subscribe_new(c->cf, ingest_message, c->ingest)) == NULL)
 		fatal("cannot set up the MQTT client");
