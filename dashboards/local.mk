@@ -54,3 +54,7 @@ clean-local-browser:
 		tests/browser/package.json tests/browser/package-lock.json \
 		tests/browser/dashboards.mjs
 .PHONY: clean-local-browser
+
+# The demo telecenter's data (tools/demo): snmpsim records of two printers
+# and a switch, sample assets, PM plans.
+EXTRA_DIST += tools/demo-data
