@@ -19,9 +19,30 @@ collector_libnotify_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(CJSON_CFLAGS)
 COLLECTOR_MODULE_LIBS += collector/libnotify.a
 COLLECTOR_MODULE_EXT_LIBS += $(CURL_LIBS) $(CJSON_LIBS)
 
-# Unit tests: the configuration through config_load().
-check_PROGRAMS += tests/unit/check_notify_config
-TESTS += tests/unit/check_notify_config
+NOTIFY_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(CURL_CFLAGS) \
+	$(CJSON_CFLAGS)
+
+# Unit tests: the configuration through config_load(); cleaning, the mail
+# message, the JSON, the environment of commands, the queue file.
+check_PROGRAMS += tests/unit/check_notify tests/unit/check_notify_config
+TESTS += tests/unit/check_notify tests/unit/check_notify_config
+tests_unit_check_notify_SOURCES = tests/unit/check_notify.c
+tests_unit_check_notify_CFLAGS = $(NOTIFY_TEST_CFLAGS)
+tests_unit_check_notify_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
 tests_unit_check_notify_config_SOURCES = tests/unit/check_notify_config.c
-tests_unit_check_notify_config_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_notify_config_CFLAGS = $(NOTIFY_TEST_CFLAGS)
 tests_unit_check_notify_config_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
+
+# The driver of the integration tests: reads a collector configuration,
+# submits the messages given as JSON arguments, waits for delivery.
+check_PROGRAMS += tests/tools/notify-tool
+tests_tools_notify_tool_SOURCES = tests/tools/notify-tool.c
+tests_tools_notify_tool_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
+tests_tools_notify_tool_LDADD = $(COLLECTOR_LIBS)
+
+# Integration: real listeners on 127.0.0.1 (a Python HTTP server, aiosmtpd).
+notify_test_scripts = \
+	tests/integration/90-notify-webhook.sh
+TESTS += $(notify_test_scripts)
+EXTRA_DIST += $(notify_test_scripts) tests/integration/notify-lib.sh \
+	tests/integration/webhook-sink.py tests/integration/smtp-sink.py
