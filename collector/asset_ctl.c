@@ -7,10 +7,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -440,6 +442,12 @@ asset_ctl_open(const struct collector_conf *cf)
 	char path[4096], err[512];
 
 	asset_lives_load(cf->raw);
+	/* as the collector does at start: pantauctl may come first */
+	if (mkdir(cf->data_dir, 0750) != 0 && errno != EEXIST) {
+		fprintf(stderr, "pantauctl: cannot create %s: %s\n",
+		        cf->data_dir, strerror(errno));
+		return NULL;
+	}
 	snprintf(path, sizeof path, "%s/pantau.db", cf->data_dir);
 	if ((db = db_open(path, 0, err, sizeof err)) == NULL)
 		fprintf(stderr, "pantauctl: %s\n", err);

@@ -39,7 +39,9 @@ tests_unit_check_pm_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
 
 # Integration: pantauctl over a database, and a collector with a real
 # mosquitto receiving an inventory whose serial matches an asset.
-assets_test_scripts =
+assets_test_scripts = \
+	tests/integration/100-asset-pantauctl.sh \
+	tests/integration/101-asset-collector.sh
 TESTS += $(assets_test_scripts)
 EXTRA_DIST += $(assets_test_scripts) tests/fixtures/assets \
 	docs/assets.md docs/pm.md
