@@ -301,15 +301,16 @@ report_total(const struct report_table *t, size_t col, size_t r0, size_t r1,
 	int nn, dn;
 
 	*null = 1;
-	if (c->kind == REPORT_PCT && c->ratio_num >= 0 && c->ratio_den >= 0 &&
-	    (c->flags & REPORT_SUM)) {
+	if (c->ratio_num >= 0 && c->ratio_den >= 0 && (c->flags & REPORT_SUM)) {
 		num = report_sum(t, (size_t)c->ratio_num, r0, r1, &nn);
 		den = report_sum(t, (size_t)c->ratio_den, r0, r1, &dn);
-		if (nn || dn || den == 0)
+		if (nn || dn || den <= 0)
 			return 0;
 		*null = 0;
-		/* rounded to the nearest basis point */
-		return (num * 10000 + den / 2) / den;
+		/* rounded to the nearest basis point, or unit (a mean) */
+		if (c->kind == REPORT_PCT)
+			num *= 10000;
+		return (num + den / 2) / den;
 	}
 	if (!(c->flags & REPORT_SUM) || report_kind_text(c->kind))
 		return 0;
@@ -422,6 +423,7 @@ report_write(sqlite3 *h, const struct report_opts *o, FILE *out, char *err,
 	r.now = o->now != 0 ? o->now : (int64_t)time(NULL);
 	r.lang = o->lang;
 	r.progress = o->progress;
+	r.data_dir = o->data_dir;
 	if (d->build(&r, h, err, errsz) == -1) {
 		report_clear(&r);
 		return 1;
@@ -455,6 +457,9 @@ int
 report_write_path(const char *db_path, const struct report_opts *o,
                   FILE *out, char *err, size_t errsz)
 {
+	struct report_opts oo;
+	const char *slash;
+	char dir[4096];
 	sqlite3 *h = NULL;
 	int rc;
 
@@ -466,6 +471,15 @@ report_write_path(const char *db_path, const struct report_opts *o,
 		return 1;
 	}
 	sqlite3_busy_timeout(h, 5000);
+	/* DATA is where pantau.db lives (DESIGN.md section 10) */
+	if (o->data_dir == NULL && (slash = strrchr(db_path, '/')) != NULL &&
+	    (size_t)(slash - db_path) < sizeof(dir)) {
+		memcpy(dir, db_path, (size_t)(slash - db_path));
+		dir[slash - db_path] = '\0';
+		oo = *o;
+		oo.data_dir = dir;
+		o = &oo;
+	}
 	rc = report_write(h, o, out, err, errsz);
 	sqlite3_close(h);
 	return rc;

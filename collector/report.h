@@ -43,7 +43,10 @@ struct report_col {
 	unsigned flags;
 	unsigned width;       /* relative width in the PDF (0: 1) */
 	const char *null_csv; /* a NULL value in CSV ("": empty) */
-	/* REPORT_PCT totals: sum(col num) * 10000 / sum(col den); -1 none */
+	/*
+	 * A total that is a ratio of two other columns' totals: sum(num) /
+	 * sum(den) (REPORT_PCT: * 10000), rounded; -1 none.
+	 */
 	int ratio_num, ratio_den;
 };
 
@@ -76,6 +79,7 @@ struct report {
 	int progress;    /* show progress on stderr */
 	const char *note_id, *note_en; /* a line under the header, or NULL */
 	const char *csv_table; /* CSV without --table: this (NULL: first) */
+	const char *data_dir;  /* for DATA/rrd/ (NULL: no RRD figures) */
 	struct report_table *tables;
 	size_t ntables;
 };
@@ -97,6 +101,7 @@ struct report_opts {
 	int bom;           /* CSV: UTF-8 byte order mark */
 	int progress;
 	int64_t now; /* 0: time(NULL) */
+	const char *data_dir; /* DATA (NULL: the directory of the database) */
 };
 
 /*

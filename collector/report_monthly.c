@@ -119,6 +119,7 @@ report_monthly(const char *db_path, const char *data_dir, int64_t now,
 			o.lang = lang;
 			o.format = j == 0 ? REPORT_PDF : REPORT_CSV;
 			o.bom = 1; /* opened by people, in Excel */
+			o.data_dir = data_dir;
 			snprintf(path, sizeof(path), "%s/%s.%s", tmp,
 			         report_names[i], exts[j]);
 			if ((rc = report_monthly_file(h, &o, path)) == -1)
@@ -153,6 +154,7 @@ report_monthly_thread(void *arg)
 	struct report_job *j = arg;
 
 	report_monthly(j->db_path, j->data_dir, j->now, FMT_ID, NULL, 0);
+	report_pdf_release();
 	free(j);
 	atomic_store(&report_busy, 0);
 	return NULL;
