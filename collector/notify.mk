@@ -42,7 +42,9 @@ tests_tools_notify_tool_LDADD = $(COLLECTOR_LIBS)
 
 # Integration: real listeners on 127.0.0.1 (a Python HTTP server, aiosmtpd).
 notify_test_scripts = \
-	tests/integration/90-notify-webhook.sh
+	tests/integration/90-notify-webhook.sh \
+	tests/integration/91-notify-retry.sh \
+	tests/integration/92-notify-email.sh
 TESTS += $(notify_test_scripts)
 EXTRA_DIST += $(notify_test_scripts) tests/integration/notify-lib.sh \
 	tests/integration/webhook-sink.py tests/integration/smtp-sink.py
