@@ -44,7 +44,9 @@ tests_tools_notify_tool_LDADD = $(COLLECTOR_LIBS)
 notify_test_scripts = \
 	tests/integration/90-notify-webhook.sh \
 	tests/integration/91-notify-retry.sh \
-	tests/integration/92-notify-email.sh
+	tests/integration/92-notify-email.sh \
+	tests/integration/93-notify-exec.sh \
+	tests/integration/94-notify-limits.sh
 TESTS += $(notify_test_scripts)
 EXTRA_DIST += $(notify_test_scripts) tests/integration/notify-lib.sh \
 	tests/integration/webhook-sink.py tests/integration/smtp-sink.py
