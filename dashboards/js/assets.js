@@ -80,10 +80,12 @@ export async function show([tag]) {
 			throw e;
 	}
 	let metrics = [];
+	let devType = a.type;
 	if (a.device) {
 		try {
 			const dev = await api("GET", "/api/v1/devices/" + path(a.site, a.device));
 			metrics = [...Object.keys(dev.gauges || {}), ...Object.keys(dev.counters || {})];
+			devType = dev.type || devType;
 		} catch (e) {
 			if (e.status !== 404)
 				throw e;
@@ -103,7 +105,7 @@ export async function show([tag]) {
 			[t("asset.warranty"), a.warranty_until],
 			[t("col.device"), a.device ? h("a", {href: "#/device/" + path(a.site, a.device)}, a.device) : "—"],
 		])),
-		a.device ? [h("h2", {}, t("device.graphs")), graphs(a.site, a.device, metrics)] : null,
+		a.device ? [h("h2", {}, t("device.graphs")), graphs(a.site, a.device, metrics, devType)] : null,
 		h("h2", {}, t("asset.maintenance")), ticketTable(tickets),
 		h("h2", {}, t("asset.history")),
 		table([

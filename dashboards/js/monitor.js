@@ -5,7 +5,7 @@ import {h, table, badge, kv} from "./dom.js";
 import {t, fmtTime, fmtAgo, fmtNumber} from "./i18n.js";
 
 // The graph presets: start= of /graph (graph.c).
-export const RANGES = [["-4h", "range.4h"], ["-1d", "range.1d"],
+export const RANGES = [["-1h", "range.1h"], ["-4h", "range.4h"], ["-1d", "range.1d"],
 	["-1w", "range.1w"], ["-1m", "range.1m"], ["-1y", "range.1y"]];
 
 // Optional data (alerts, tickets, assets): an API not there yet is empty.
@@ -59,16 +59,44 @@ export async function overview() {
 	return out;
 }
 
-// Graphs of a device: one image per metric, a row of range buttons.
-export function graphs(site, device, metrics) {
-	let range = sessionStorage.getItem("pantau.range") || "-1d";
+// The graphs a device page opens with, by type; the filter box finds the
+// others (a 28-port switch has hundreds of series).
+const DEFAULT_GRAPHS = {
+	pc: /^(cpu\.util|mem\.used_pct|load\.1|fs\.[^.]+\.used_pct|net\.[^.]+\.(rx|tx)_bytes|temp\..*|usage\.session_seconds)$/,
+	printer: /^(printer\.pages\.total|printer\.supply\..*|cups\.pages)$/,
+	switch: /^if\.[^.]+\.(in|out)_bytes$/,
+	projector: /^projector\.(power|lamp\.hours|filter\.hours)$/,
+};
+const GRAPH_MAX = 12;
+
+// Graphs of a device: one image per metric, a row of range buttons and a
+// filter on the metric names.
+export function graphs(site, device, metrics, type, values) {
+	let range = sessionStorage.getItem("pantau.range") || "-4h";
 	const box = h("div", {class: "graphs"});
 	const buttons = h("div", {class: "ranges", role: "group"});
+	const filter = h("input", {type: "search", class: "graph-filter",
+		placeholder: t("device.filter"), "aria-label": t("device.filter")});
+	const note = h("p", {class: "muted"});
+	const chosen = () => {
+		const q = filter.value.trim().toLowerCase();
+		const re = DEFAULT_GRAPHS[type];
+		// By default only series that ever moved (ports with traffic).
+		let list = q ? metrics.filter((m) => m.includes(q))
+			: metrics.filter((m) => re && re.test(m) &&
+				!(values && values[m] === 0));
+		if (!q && list.length === 0)
+			list = metrics;
+		return list;
+	};
 	const draw = () => {
 		box.replaceChildren();
 		for (const b of buttons.children)
 			b.setAttribute("aria-pressed", b.dataset.range === range ? "true" : "false");
-		for (const m of metrics) {
+		const list = chosen();
+		note.textContent = t("device.shown", {n: Math.min(list.length, GRAPH_MAX),
+			all: metrics.length});
+		for (const m of list.slice(0, GRAPH_MAX)) {
 			const src = "/graph/" + path(site, device, m + ".png") +
 				"?start=" + encodeURIComponent(range);
 			box.appendChild(h("figure", {class: "graph"},
@@ -87,10 +115,20 @@ export function graphs(site, device, metrics) {
 		});
 		buttons.appendChild(b);
 	}
+	filter.addEventListener("input", draw);
 	draw();
 	if (metrics.length === 0)
 		return h("p", {class: "muted"}, t("device.nographs"));
-	return h("div", {}, buttons, box);
+	return h("div", {}, h("div", {class: "filters"}, buttons, filter), note, box);
+}
+
+// metric -> newest value, gauges and counters.
+function latest(d) {
+	const out = {};
+	for (const src of [d.gauges || {}, d.counters || {}])
+		for (const [k, v] of Object.entries(src))
+			out[k] = v && v.value;
+	return out;
 }
 
 function valuesTable(d) {
@@ -161,7 +199,8 @@ export async function device([site, device]) {
 			[t("col.asset"), asset ? h("a", {href: "#/assets/" + path(asset.tag)},
 				asset.tag + " — " + (asset.name || "")) : "—"],
 		])),
-		h("h2", {}, t("device.graphs")), graphs(site, device, metrics),
+		h("h2", {}, t("device.graphs")), graphs(site, device, metrics, d.type,
+			latest(d)),
 		h("h2", {}, t("device.values")), valuesTable(d),
 		h("h2", {}, t("device.inventory")), h("div", {class: "card"}, inventory(d.inventory)),
 		h("h2", {}, t("nav.alerts")), alertTable(alerts),

@@ -116,19 +116,20 @@ export async function pm(args, query) {
 			throw e;
 		return h("div", {}, h("h1", {}, t("nav.pm")), h("p", {class: "muted"}, t("api.missing")));
 	}
-	const rows = listOf(data, "plans");
+	const rows = listOf(data, "items");
 	const toggle = h("a", {href: all ? "#/pm" : "#/pm?all=1"}, all ? t("pm.dueonly") : t("pm.all"));
 	return h("div", {}, h("h1", {}, t("nav.pm")), h("p", {}, toggle),
 		table([
-			{label: t("col.plan"), get: (p) => p.name || p.title || p.id},
-			{label: t("col.asset"), get: (p) => p.asset_tag || p.tag ?
-				h("a", {href: "#/assets/" + path(p.asset_tag || p.tag)}, p.asset_tag || p.tag)
-				: (p.type || p.model || "—")},
-			{label: t("col.site"), cls: "hide-sm", get: (p) => p.site || "—"},
-			{label: t("pm.due"), get: (p) => [p.due_date || fmtTime(p.due_at), " ",
-				p.overdue ? badge("overdue", t("pm.overdue")) : ""]},
-			{label: t("pm.last"), cls: "hide-sm", get: (p) => p.last_done || fmtTime(p.last_done_at)},
-			{label: t("col.ticket"), get: (p) => p.ticket_id ?
-				h("a", {href: "#/tickets/" + p.ticket_id}, "#" + p.ticket_id) : "—"},
+			{label: t("col.plan"), get: (p) => p.name || p.plan},
+			{label: t("col.asset"), get: (p) => p.tag ?
+				h("a", {href: "#/assets/" + path(p.tag)}, p.tag) : "—"},
+			{label: t("col.device"), cls: "hide-sm", get: (p) => p.device ?
+				h("a", {href: "#/device/" + path(p.site, p.device)}, p.device) : (p.site || "—")},
+			{label: t("col.state"), get: (p) => p.status ? badge(p.status, t("pm." + p.status)) : "—"},
+			{label: t("pm.dueat"), get: (p) => [fmtTime(p.due_at || p.forecast_at),
+				p.due_counter ? " / " + p.due_counter : ""]},
+			{label: t("pm.last"), cls: "hide-sm", get: (p) => fmtTime(p.base_at)},
+			{label: t("col.ticket"), get: (p) => p.ticket ?
+				h("a", {href: "#/tickets/" + p.ticket}, "#" + p.ticket) : "—"},
 		], rows, t("pm.none")));
 }

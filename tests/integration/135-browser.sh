@@ -96,7 +96,7 @@ esac
 
 # An asset with a hostile name, when the server has assets.
 HOSTILE_ASSET=""
-printf 'tag,name,type,site,funding,budget_year,condition,device\n%s,"%s",printer,s1,APBD Provinsi,2023,B,printer-01\n' \
+printf 'tag,name,type,site,funding,budget_year,price_idr,condition,device\n%s,"%s",printer,s1,APBD Provinsi,2023,5400000,B,printer-01\n' \
 	"INV-XSS-1" "$(printf '%s' "$XSS" | sed 's/"/""/g')" >"$T/assets.csv"
 if "$PANTAUCTL" -c "$T/collector.conf" asset import "$T/assets.csv" \
     >"$T/import.log" 2>&1; then
