@@ -38,6 +38,9 @@ tests_unit_check_ticket_CFLAGS = $(ALERTS_TEST_CFLAGS)
 tests_unit_check_ticket_LDADD = $(ALERTS_TEST_LIBS)
 
 # Integration: a real mosquitto and pantau-collector.
-alerts_test_scripts =
+alerts_test_scripts = \
+	tests/integration/80-alerts-threshold.sh \
+	tests/integration/81-alerts-events.sh \
+	tests/integration/82-alerts-site-outage.sh
 TESTS += $(alerts_test_scripts)
 EXTRA_DIST += $(alerts_test_scripts)
