@@ -33,6 +33,7 @@
 #include "collector/asset.h"
 #include "collector/collector.h"
 #include "collector/cups_poll.h"
+#include "collector/notify.h"
 #include "collector/db.h"
 #include "collector/http.h"
 #include "collector/pm.h"
@@ -55,11 +56,14 @@ struct collector {
 	struct http *http;
 	struct cups_poll *cups; /* NULL: no [cups] server */
 	struct alert_engine *alerts;
+	struct notify *notify; /* NULL only if it could not start */
 	char prom[PATH_MAX];
 };
 
 static volatile sig_atomic_t main_quit, main_reload, main_dump;
 static void main_cups_start(struct collector *c, const struct cups_config *cfg);
+static void main_notify_start(struct collector *c,
+                              const struct notify_config *cfg);
 static int main_sigpipe[2] = {-1, -1};
 
 static void
@@ -173,6 +177,8 @@ main_reload_conf(struct collector *c)
 	c->sub = ns;
 	if (memcmp(&ncf->cups, &old->cups, sizeof(ncf->cups)) != 0)
 		main_cups_start(c, &ncf->cups);
+	if (!notify_config_equal(&ncf->notify, &old->notify))
+		main_notify_start(c, &ncf->notify);
 	alert_engine_set_rules(c->alerts, alert_rules_load(ncf->raw));
 	c->cf = ncf;
 	asset_lives_load(ncf->raw);
@@ -196,6 +202,31 @@ main_cups_start(struct collector *c, const struct cups_config *cfg)
 	snprintf(path, sizeof(path), "%s/pantau.db", c->cf->data_dir);
 	if ((c->cups = cups_poll_new(cfg, path, err, sizeof(err))) == NULL)
 		log_err("cups: print accounting off: %s", err);
+}
+
+/*
+ * (Re)starts the notifier for 'cfg' (copied).  The old one writes what it
+ * has not delivered to DATA/notify/ and the new one sends it.  A failure
+ * (an unreadable password file) leaves notifications off, logged.
+ */
+static void
+main_notify_start(struct collector *c, const struct notify_config *cfg)
+{
+	char err[512];
+
+	notify_free(c->notify);
+	if ((c->notify = notify_new(cfg, c->cf->data_dir, err, sizeof(err))) ==
+	    NULL)
+		log_err("notify: notifications off: %s", err);
+}
+
+/* The alert engine's announcements, to the notifier of the moment. */
+static int
+main_notify(void *arg, const struct notify_msg *m)
+{
+	struct collector *c = arg;
+
+	return notify_submit(c->notify, m);
 }
 
 static bool
@@ -310,6 +341,8 @@ main_start(struct collector *c)
 	                                  time_now())) == NULL)
 		fatal("cannot start the alert engine");
 	presence_set_hook(c->presence, alert_engine_presence_hook, c->alerts);
+	main_notify_start(c, &c->cf->notify);
+	alert_engine_set_notify(c->alerts, main_notify, c);
 	ingest_set_alerts(c->ingest, c->alerts);
 	if ((n = journal_replay(c->journal, ingest_message, c->ingest)) < 0)
 		fatal("cannot replay the journal in %s", path);
@@ -352,6 +385,7 @@ main_stop(struct collector *c)
 	journal_close(c->journal);
 	ingest_free(c->ingest);
 	alert_engine_free(c->alerts);
+	notify_free(c->notify); /* what is left goes to DATA/notify/ */
 	presence_free(c->presence);
 	db_close(c->db);
 	stats_write_file(c->prom);
