@@ -122,6 +122,7 @@ port = $MQTT_PORT
 client_id = pantau-bench
 [http]
 listen = 127.0.0.1:$HTTP_PORT
+dashboards = $top/dashboards
 EOF
 	[ -z "${1:-}" ] || printf '[rrd]\ncached = %s\n' "$1" >>"$T/collector.conf"
 }

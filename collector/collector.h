@@ -130,6 +130,9 @@ int rrdstore_flush_for_read(const char *cached, const char *path);
 /* The number of series seen since rrdstore_new(). */
 size_t rrdstore_series(const struct rrdstore *rs);
 
+/* The number of files with samples waiting for rrdstore_commit(). */
+size_t rrdstore_pending_files(const struct rrdstore *rs);
+
 /* writeq.c */
 
 struct writeq;

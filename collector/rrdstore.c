@@ -7,7 +7,8 @@
  * of DESIGN.md section 10 (rrdstore_create_args()).
  *
  * Samples are collected per file by rrdstore_add() and written by
- * rrdstore_commit() with one update call per file, in time order.  A hash
+ * rrdstore_commit() with one update call per file, in time order (through
+ * rrdcached, as many as its line length needs).  A hash
  * of the series seen keeps each file's newest time stamp in memory, so the
  * hot path neither stats files nor asks librrd, and a redelivered or late
  * sample that is not newer than the file is skipped and counted, never an
@@ -77,6 +78,7 @@ struct rrdstore {
 	size_t nbuckets;
 	size_t nseries;
 	struct rrdstore_series *touched;
+	size_t ntouched; /* files on that list */
 	char *valbuf; /* nvals * RRDSTORE_VALUE_MAX */
 	const char **vals;
 	size_t valcap;
@@ -310,6 +312,7 @@ rrdstore_add(struct rrdstore *rs, const char *site, const char *device,
 		se->touched = true;
 		se->touched_next = rs->touched;
 		rs->touched = se;
+		rs->ntouched++;
 	}
 	return 0;
 
@@ -491,6 +494,51 @@ rrdstore_is_old(const char *msg)
 	        strstr(msg, "minimum one second step") != NULL);
 }
 
+/*
+ * librrd's client builds one protocol line of at most RRD_CMD_MAX bytes
+ * ("update PATH V1 V2 ...") and refuses more, so the values of a file go
+ * in as many updates as they need.  Room is left for the path growing
+ * when librrd resolves it (realpath) before sending.
+ */
+#define RRDSTORE_LINE_MAX (RRD_CMD_MAX - 512)
+
+static int
+rrdstore_cached_send(struct rrdstore *rs, const char *path, size_t n,
+                     const char *const *vals)
+{
+	int r;
+
+	r = rrdc_update(path, (int)n, vals);
+	if (r != 0 && !rrdc_is_connected(rs->cached)) {
+		/* rrdcached restarted: one more try */
+		rrd_clear_error();
+		if (rrdc_connect(rs->cached) == 0)
+			r = rrdc_update(path, (int)n, vals);
+	}
+	return r;
+}
+
+static int
+rrdstore_cached_update(struct rrdstore *rs, struct rrdstore_series *se,
+                       size_t n)
+{
+	size_t i = 0, k, len;
+
+	while (i < n) {
+		len = sizeof("update ") + strlen(se->path);
+		for (k = i; k < n; k++) {
+			len += strlen(rs->vals[k]) + 1;
+			if (len > RRDSTORE_LINE_MAX && k > i)
+				break;
+		}
+		if (rrdstore_cached_send(rs, se->path, k - i,
+		                         rs->vals + i) != 0)
+			return -1;
+		i = k;
+	}
+	return 0;
+}
+
 static size_t
 rrdstore_write(struct rrdstore *rs, struct rrdstore_series *se)
 {
@@ -512,18 +560,11 @@ rrdstore_write(struct rrdstore *rs, struct rrdstore_series *se)
 	}
 
 	rrd_clear_error();
-	if (rs->cached != NULL) {
-		r = rrdc_update(se->path, (int)n, rs->vals);
-		if (r != 0 && !rrdc_is_connected(rs->cached)) {
-			/* rrdcached restarted: one more try */
-			rrd_clear_error();
-			if (rrdc_connect(rs->cached) == 0)
-				r = rrdc_update(se->path, (int)n, rs->vals);
-		}
-	} else {
+	if (rs->cached != NULL)
+		r = rrdstore_cached_update(rs, se, n);
+	else
 		r = rrd_updatex_r(se->path, NULL, RRD_SKIP_PAST_UPDATES, (int)n,
 		                  rs->vals);
-	}
 	if (r != 0 && rrdstore_is_old(rrd_get_error())) {
 		/* the file knew a newer sample than we did: nothing lost */
 		STATS_ADD(samples_skipped, n);
@@ -557,7 +598,14 @@ rrdstore_commit(struct rrdstore *rs)
 		se->touched_next = NULL;
 	}
 	rs->touched = NULL;
+	rs->ntouched = 0;
 	return written;
+}
+
+size_t
+rrdstore_pending_files(const struct rrdstore *rs)
+{
+	return rs->ntouched;
 }
 
 /*

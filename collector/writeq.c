@@ -5,9 +5,11 @@
  * RRD writes are disk work (an update opens, reads and rewrites a file), so
  * they leave the event loop: writeq_push() appends a decoded metrics
  * message to a list under a mutex and returns at once; the writer thread
- * takes the whole list at a time, adds every sample to the store and
- * commits, so a busy collector writes many samples of a file with one
- * update call.  The queue is bounded in samples: when writeq_full() says
+ * takes the whole list at a time and adds every sample to the store; it
+ * commits at once when a message came alone, and under load only when the
+ * burst is over or enough samples per file are held (writeq_due()), so a
+ * busy collector writes many samples of a file with one update call.
+ * The queue is bounded in samples, queued or held: when writeq_full() says
  * so, the event loop stops reading the MQTT socket (see subscribe.c) and
  * the broker holds the rest, so back-pressure never drops an acknowledged
  * message.  After each batch the writer makes writeq_fd() readable, which
@@ -38,17 +40,40 @@ struct writeq_job {
 	int64_t received_us; /* monotonic */
 };
 
+/*
+ * librrd costs about the same per update call whether it carries one
+ * sample of a file or fifty (docs/bench.md), so under load the writer
+ * holds samples back in the store to write more of them per call.  A
+ * message that arrives alone is written at once; when more arrive
+ * together the writer takes them into the store as they come and writes
+ * when no message came for WRITEQ_QUIET_MS (the burst is over), the files
+ * hold WRITEQ_PER_FILE samples on average, the oldest held sample is
+ * WRITEQ_HOLD_MS old, or queued and held samples reach 'max' (MQTT
+ * pauses then, so there is nothing to wait for).
+ */
+#define WRITEQ_QUIET_MS 200
+#define WRITEQ_HOLD_MS 5000
+#define WRITEQ_PER_FILE 50
+
 struct writeq {
 	pthread_mutex_t lock;
-	pthread_cond_t work; /* jobs arrived, or stop */
+	pthread_cond_t work; /* jobs arrived, or stop, or drain */
 	pthread_cond_t idle; /* a batch was written */
 	pthread_t thread;
 	struct writeq_job *head;
 	struct writeq_job **tail;
-	size_t depth; /* samples queued or in hand */
+	size_t depth; /* samples queued or held, not written yet */
 	size_t max;
 	uint64_t done;
 	bool stop;
+	bool drain;
+	/* the writer's side, under 'lock' too */
+	size_t held;            /* samples in the store, not written yet */
+	size_t held_jobs;       /* messages they came in */
+	uint64_t held_id;       /* newest journal id among them */
+	int64_t held_since_us;  /* when the first of them was taken */
+	int64_t held_recv_sum;  /* their received_us, summed */
+	int64_t last_take_us;
 	struct rrdstore *rs;
 	int pipe[2]; /* writer -> event loop */
 };
@@ -68,16 +93,21 @@ writeq_samples(const struct wire_metrics *m)
 	return m->ngauges + m->ncounters;
 }
 
-/* Adds every sample of a batch of jobs to the store and writes them. */
-static void
-writeq_write(struct writeq *q, struct writeq_job *jobs)
+/*
+ * Moves every sample of a list of jobs into the store (nothing is written
+ * yet) and frees the jobs.  Called without the lock; returns the number of
+ * samples, and the jobs' count, newest id and summed arrival times.
+ */
+static size_t
+writeq_hold(struct writeq *q, struct writeq_job *jobs, size_t *njobs,
+            uint64_t *last, int64_t *recv_sum)
 {
-	struct writeq_job *j;
+	struct writeq_job *j, *next;
 	const struct wire_metrics *m;
-	int64_t now;
-	size_t i;
+	size_t i, n = 0;
 
-	for (j = jobs; j != NULL; j = j->next) {
+	for (j = jobs; j != NULL; j = next) {
+		next = j->next;
 		m = &j->m;
 		for (i = 0; i < m->ngauges; i++)
 			rrdstore_add(q->rs, j->site, j->device,
@@ -87,58 +117,124 @@ writeq_write(struct writeq *q, struct writeq_job *jobs)
 			rrdstore_add(q->rs, j->site, j->device,
 			             m->counters[i].name, 1, m->interval, m->ts,
 			             m->counters[i].value);
+		n += writeq_samples(m);
+		if (j->id != 0)
+			*last = j->id;
+		*recv_sum += j->received_us;
+		(*njobs)++;
+		wire_metrics_clear(&j->m);
+		free(j);
 	}
-	rrdstore_commit(q->rs);
+	return n;
+}
 
+/* With the lock held: whether to write what the store holds now. */
+static bool
+writeq_due(struct writeq *q, int64_t now)
+{
+	if (q->held == 0)
+		return false;
+	if (q->stop || q->drain || q->held_jobs <= 1 || q->depth >= q->max)
+		return true;
+	if (q->held >= WRITEQ_PER_FILE * rrdstore_pending_files(q->rs))
+		return true;
+	return now - q->last_take_us >= WRITEQ_QUIET_MS * 1000 ||
+	       now - q->held_since_us >= WRITEQ_HOLD_MS * 1000;
+}
+
+/* With the lock held: waits for more jobs until the held ones are due. */
+static void
+writeq_wait(struct writeq *q, int64_t now)
+{
+	int64_t until = q->last_take_us + WRITEQ_QUIET_MS * 1000;
+	struct timespec ts;
+
+	if (until > q->held_since_us + WRITEQ_HOLD_MS * 1000)
+		until = q->held_since_us + WRITEQ_HOLD_MS * 1000;
+	if (until <= now)
+		return;
+	ts.tv_sec = (time_t)(until / 1000000);
+	ts.tv_nsec = (long)(until % 1000000) * 1000;
+	pthread_cond_timedwait(&q->work, &q->lock, &ts);
+}
+
+/* With the lock held, which it drops meanwhile: writes what is held. */
+static void
+writeq_write(struct writeq *q)
+{
+	size_t n = q->held, jobs = q->held_jobs;
+	uint64_t last = q->held_id;
+	int64_t sum = q->held_recv_sum, now;
+	char c = 1;
+
+	pthread_mutex_unlock(&q->lock);
+	rrdstore_commit(q->rs);
 	now = writeq_now_us();
-	for (j = jobs; j != NULL; j = j->next) {
-		STATS_ADD(ingest_latency_us_sum,
-		          (uint64_t)(now - j->received_us));
-		STATS_ADD(ingest_latency_count, 1);
-	}
+	STATS_ADD(ingest_latency_us_sum, (uint64_t)(now * (int64_t)jobs - sum));
+	STATS_ADD(ingest_latency_count, jobs);
+	pthread_mutex_lock(&q->lock);
+
+	q->depth -= n;
+	q->held = 0;
+	q->held_jobs = 0;
+	q->held_recv_sum = 0;
+	if (last != 0)
+		q->done = last;
+	STATS_SET(queue_depth, q->depth);
+	pthread_cond_broadcast(&q->idle);
+	/* a full pipe already says "wake up": ignore EAGAIN */
+	if (write(q->pipe[1], &c, 1) < 0 && errno != EAGAIN)
+		log_err("writeq: wake-up: %s", strerror(errno));
 }
 
 static void *
 writeq_main(void *arg)
 {
 	struct writeq *q = arg;
-	struct writeq_job *jobs, *j, *next;
+	struct writeq_job *jobs;
+	size_t n, njobs;
 	uint64_t last;
-	size_t n;
-	char c = 1;
+	int64_t sum, now;
 
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
-		while (q->head == NULL && !q->stop)
+		while (q->head == NULL && q->held == 0 && !q->stop)
 			pthread_cond_wait(&q->work, &q->lock);
-		if (q->head == NULL)
+		if (q->head == NULL && q->held == 0)
 			break;
-		jobs = q->head;
-		q->head = NULL;
-		q->tail = &q->head;
-		pthread_mutex_unlock(&q->lock);
-
-		writeq_write(q, jobs);
-		n = 0;
-		last = 0;
-		for (j = jobs; j != NULL; j = next) {
-			next = j->next;
-			n += writeq_samples(&j->m);
-			if (j->id != 0)
-				last = j->id;
-			wire_metrics_clear(&j->m);
-			free(j);
+		if (q->head != NULL) {
+			jobs = q->head;
+			q->head = NULL;
+			q->tail = &q->head;
+			pthread_mutex_unlock(&q->lock);
+			njobs = 0;
+			last = 0;
+			sum = 0;
+			n = writeq_hold(q, jobs, &njobs, &last, &sum);
+			now = writeq_now_us();
+			pthread_mutex_lock(&q->lock);
+			if (q->held_jobs == 0)
+				q->held_since_us = now;
+			q->held += n;
+			q->held_jobs += njobs;
+			q->held_recv_sum += sum;
+			if (last != 0)
+				q->held_id = last;
+			q->last_take_us = now;
+			if (n == 0 && q->held == 0) {
+				/* messages without samples: nothing to hold */
+				q->held_jobs = 0;
+				q->held_recv_sum = 0;
+				if (last != 0)
+					q->done = last;
+				continue;
+			}
 		}
-
-		pthread_mutex_lock(&q->lock);
-		q->depth -= n;
-		if (last != 0)
-			q->done = last;
-		STATS_SET(queue_depth, q->depth);
-		pthread_cond_broadcast(&q->idle);
-		/* a full pipe already says "wake up": ignore EAGAIN */
-		if (write(q->pipe[1], &c, 1) < 0 && errno != EAGAIN)
-			log_err("writeq: wake-up: %s", strerror(errno));
+		now = writeq_now_us();
+		if (writeq_due(q, now))
+			writeq_write(q);
+		else if (q->head == NULL)
+			writeq_wait(q, now);
 	}
 	pthread_mutex_unlock(&q->lock);
 	rrdstore_sync(q->rs);
@@ -149,6 +245,7 @@ struct writeq *
 writeq_new(struct rrdstore *rs, size_t max)
 {
 	struct writeq *q;
+	pthread_condattr_t ca;
 	int i;
 
 	if ((q = calloc(1, sizeof(*q))) == NULL)
@@ -163,7 +260,11 @@ writeq_new(struct rrdstore *rs, size_t max)
 		fcntl(q->pipe[i], F_SETFD, FD_CLOEXEC);
 	}
 	pthread_mutex_init(&q->lock, NULL);
-	pthread_cond_init(&q->work, NULL);
+	/* writeq_wait() times out on the monotonic clock */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->work, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&q->idle, NULL);
 	if (pthread_create(&q->thread, NULL, writeq_main, q) != 0)
 		goto fail_sync;
@@ -275,7 +376,10 @@ void
 writeq_drain(struct writeq *q)
 {
 	pthread_mutex_lock(&q->lock);
+	q->drain = true; /* write what is held without waiting for more */
+	pthread_cond_signal(&q->work);
 	while (q->depth > 0)
 		pthread_cond_wait(&q->idle, &q->lock);
+	q->drain = false;
 	pthread_mutex_unlock(&q->lock);
 }
