@@ -43,4 +43,4 @@ alerts_test_scripts = \
 	tests/integration/81-alerts-events.sh \
 	tests/integration/82-alerts-site-outage.sh
 TESTS += $(alerts_test_scripts)
-EXTRA_DIST += $(alerts_test_scripts)
+EXTRA_DIST += $(alerts_test_scripts) docs/alerts.md docs/tickets.md
