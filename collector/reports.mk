@@ -38,7 +38,11 @@ tests_unit_check_report_fmt_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
 # Integration: pantauctl and the API over seeded databases; PDFs checked
 # with pdfinfo and pdftotext, CSVs read back with Python's csv module.
 reports_test_scripts = \
-	tests/integration/120-report-print.sh
+	tests/integration/120-report-print.sh \
+	tests/integration/121-report-availability.sh \
+	tests/integration/122-report-daily.sh \
+	tests/integration/123-report-maintenance.sh \
+	tests/integration/124-report-assets.sh
 TESTS += $(reports_test_scripts)
 EXTRA_DIST += $(reports_test_scripts) tests/integration/reports-lib.sh \
 	tests/fixtures/reports docs/reports.md
