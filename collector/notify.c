@@ -657,3 +657,22 @@ notify_test_config(const struct notify_config *cfg, const char *target_name,
 	notify_dest_clear(&d);
 	return r;
 }
+
+int
+notify_ctl(const struct notify_config *cfg, int argc, char **argv)
+{
+	char err[512];
+
+	if (argc != 3 || strcmp(argv[1], "test") != 0) {
+		fprintf(stderr, "usage: pantauctl [-c FILE] notify test NAME\n");
+		return 2;
+	}
+	/* a command target that does not read stdin must not kill us */
+	signal(SIGPIPE, SIG_IGN);
+	if (notify_test_config(cfg, argv[2], err, sizeof(err)) != 0) {
+		fprintf(stderr, "pantauctl: notify %s: %s\n", argv[2], err);
+		return 1;
+	}
+	printf("test message delivered to %s\n", argv[2]);
+	return 0;
+}

@@ -82,6 +82,12 @@ int notify_test(struct notify *n, const char *target_name, char *err,
 int notify_test_config(const struct notify_config *cfg,
                        const char *target_name, char *err, size_t errsz);
 
+/*
+ * "pantauctl notify test NAME" (argv[0] is "notify").  Returns the exit
+ * status: 0 delivered, 1 failed (the reason on stderr), 2 usage.
+ */
+int notify_ctl(const struct notify_config *cfg, int argc, char **argv);
+
 /* Counts since notify_new(), over every target. */
 struct notify_counts {
 	uint64_t sent;    /* messages delivered (a summary counts its parts) */

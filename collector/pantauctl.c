@@ -19,6 +19,7 @@
 #include "collector/auth_ctl.h"
 #include "collector/alert.h"
 #include "collector/collector.h"
+#include "collector/notify.h"
 #include "collector/report.h"
 
 struct ctl {
@@ -37,6 +38,7 @@ static int ctl_check(struct ctl *, int, char **);
 static int ctl_report(struct ctl *, int, char **);
 static int ctl_alerts(struct ctl *, int, char **);
 static int ctl_auth(struct ctl *, int, char **);
+static int ctl_notify(struct ctl *, int, char **);
 
 static const struct ctl_command ctl_commands[] = {
     {"alert", "alert list|ack",
@@ -50,6 +52,8 @@ static const struct ctl_command ctl_commands[] = {
      "validate the collector configuration "
      "(like pantau-collector -n)",
      ctl_check},
+    {"notify", "notify test NAME",
+     "send a test message to the [notify NAME] target now", ctl_notify},
     {"pm", "pm list|plans|add|done",
      "preventive maintenance (list --due, add NAME --asset|--type|--model "
      "--days|--months|--counter M --count N, done PLAN [TAG])",
@@ -153,6 +157,20 @@ ctl_alerts(struct ctl *ctl, int argc, char **argv)
 		return 1;
 	snprintf(path, sizeof(path), "%s/pantau.db", cf->data_dir);
 	rc = alert_ctl(path, argc, argv);
+	config_free(cf);
+	return rc;
+}
+
+/* notify test (notify.c): straight to the target, not through a queue. */
+static int
+ctl_notify(struct ctl *ctl, int argc, char **argv)
+{
+	struct collector_conf *cf;
+	int rc;
+
+	if ((cf = ctl_load(ctl)) == NULL)
+		return 1;
+	rc = notify_ctl(&cf->notify, argc, argv);
 	config_free(cf);
 	return rc;
 }

@@ -51,8 +51,10 @@ assert b == want, b
 '
 
 # the technician's check of a target
-"$NOTIFY_TOOL" -c "$T/c.conf" -t hook >"$T/out" 2>&1 \
-	|| fail "test message: $(cat "$T/out")"
+"$top_builddir/collector/pantauctl" -c "$T/c.conf" notify test hook \
+	>"$T/out" 2>&1 || fail "test message: $(cat "$T/out")"
+[ "$(cat "$T/out")" = "test message delivered to hook" ] \
+	|| fail "pantauctl: $(cat "$T/out")"
 [ "$(lines "$T/hook.jsonl")" = 2 ] || fail "no test message"
 pycheck "$T/hook.jsonl" '
 b = recs[1]["body"]
