@@ -569,6 +569,8 @@ alert_engine_event(struct alert_engine *e, const char *site,
 	s->last_ts = ev->ts;
 	st = &s->st[0];
 	r = &e->rules->r[st->rule];
+	if (r->ignore)
+		return;
 	if (ev->state == WIRE_EV_RAISED && st->state != AS_FIRING) {
 		sev = r->severity >= 0 ? r->severity
 		      : ev->severity == WIRE_SEV_CRITICAL ? SEV_CRITICAL

@@ -87,6 +87,9 @@ static const struct arule alert_builtins[] = {
      .severity = -1, .text = "projector temperature error", .text_id = "suhu proyektor bermasalah", .ticket = 1},
     {.name = "switch_port_down", .kind = AR_EVENT,
      .pattern = "switch.port_down.*", .severity = -1, .text = "port down", .text_id = "port mati"},
+    /* the presence rule device_unreachable says it, once per device */
+    {.name = "unreachable_event", .kind = AR_EVENT,
+     .pattern = "*.unreachable", .severity = -1, .ignore = 1},
     {.name = "agent_event", .kind = AR_EVENT, .pattern = "*", .severity = -1,
      .text = ""},
     {.name = "device_offline", .kind = AR_PRESENCE,
@@ -109,6 +112,9 @@ static const char *const alert_alerts_keys[] = {
     "site_outage_pct", "site_outage_min_devices", "site_outage_window",
     "flap_count", "flap_window", NULL};
 static const char *const alert_sevs[] = {"info", "warning", "critical", NULL};
+/* As config.c always listed them (its messages are tested): graver first. */
+static const char *const alert_sev_choices[] = {"critical", "warning", "info",
+                                                NULL};
 static const char *const alert_types[] = {"pc", "printer", "switch",
                                           "projector", NULL};
 static const char *const alert_presences[] = {"offline", "stale",
@@ -213,7 +219,7 @@ alert_config_rule(const struct conf_section *s, struct conf_err *errs)
 	    conf_value(s, "below", NULL) != NULL)
 		conf_errorf(s, "below", errs, "use above or below, not both");
 	conf_get_duration(s, "for", 0, 7 * 86400, &dur, errs);
-	conf_get_enum(s, "severity", alert_sevs, &i, errs);
+	conf_get_enum(s, "severity", alert_sev_choices, &i, errs);
 	conf_get_enum(s, "type", alert_types, &i, errs);
 	conf_get_id(s, "site", &v, errs);
 	conf_get_id(s, "device", &v, errs);
@@ -280,8 +286,8 @@ alert_rule_apply(const struct conf_section *s, struct arule *r)
 		r->has_clear = 1;
 	if (conf_get_duration(s, "for", 0, 7 * 86400, &dur, NULL) == 1)
 		r->for_s = dur;
-	if (conf_get_enum(s, "severity", alert_sevs, &i, NULL) == 1)
-		r->severity = i;
+	if (conf_get_enum(s, "severity", alert_sev_choices, &i, NULL) == 1)
+		r->severity = SEV_CRITICAL - i;
 	if (conf_get_enum(s, "type", alert_types, &i, NULL) == 1)
 		r->types = 1u << i; /* same order as enum dev_type */
 	if (conf_get_id(s, "site", &v, NULL) == 1)

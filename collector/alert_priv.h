@@ -33,6 +33,7 @@ struct arule {
 	int resolve_ticket; /* clearing resolves that ticket */
 	int priority;       /* 1..4; 0: from the severity */
 	int rate;           /* counters: per-second rate, else gauges */
+	int ignore;         /* events it matches make no alert at all */
 	enum dev_state presence;
 	int builtin;
 };

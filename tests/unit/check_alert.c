@@ -281,6 +281,12 @@ START_TEST(test_events)
 	ck_assert_int_eq(q("SELECT count(*) FROM alerts WHERE rule = 'lamp' "
 	                   "AND severity = 'info'"),
 	                 1);
+	/* the presence rule covers unreachable devices, once */
+	event("sw-01", "device.unreachable", WIRE_EV_RAISED, 2000);
+	event("pj-01", "projector.unreachable", WIRE_EV_RAISED, 2000);
+	ck_assert_int_eq(q("SELECT count(*) FROM alerts WHERE subject LIKE "
+	                   "'%unreachable'"),
+	                 0);
 	stop();
 }
 END_TEST
