@@ -29,12 +29,16 @@ COLLECTOR_MODULE_EXT_LIBS += $(PDF_LIBS)
 
 # Unit tests: the formatting (Rp 12.345.678, 28 November 2026), the CSV
 # writer, the model's totals, and every report over a seeded database.
-REPORTS_CHECKS = tests/unit/check_report_fmt
+REPORTS_CHECKS = tests/unit/check_report_fmt tests/unit/check_report
 check_PROGRAMS += $(REPORTS_CHECKS)
 TESTS += $(REPORTS_CHECKS)
 tests_unit_check_report_fmt_SOURCES = tests/unit/check_report_fmt.c
 tests_unit_check_report_fmt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_report_fmt_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
+tests_unit_check_report_SOURCES = tests/unit/check_report.c
+tests_unit_check_report_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
+	$(SQLITE_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_check_report_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
 # Integration: pantauctl and the API over seeded databases; PDFs checked
 # with pdfinfo and pdftotext, CSVs read back with Python's csv module.
 reports_test_scripts = \
