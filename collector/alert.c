@@ -139,8 +139,7 @@ alert_rule_matches(const struct arule *r, const struct adev *d,
 		return 0;
 	switch (r->kind) {
 	case AR_METRIC:
-		return r->rate == counter &&
-		       fnmatch(r->pattern, name, 0) == 0;
+		return r->rate == counter && fnmatch(r->pattern, name, 0) == 0;
 	case AR_EVENT:
 		return strncmp(name, "e:", 2) == 0 &&
 		       fnmatch(r->pattern, name + 2, 0) == 0;
@@ -398,9 +397,9 @@ alert_fire(struct alert_engine *e, const char *site, const char *device,
 			}
 		}
 	}
-	log_info("alert #%lld %s %s/%s %s: firing%s%s",
-	         (long long)st->alert_id, r->name, site, device ? device : "-",
-	         subject, a.silenced ? " (silenced)" : "",
+	log_info("alert #%lld %s %s/%s %s: firing%s%s", (long long)st->alert_id,
+	         r->name, site, device ? device : "-", subject,
+	         a.silenced ? " (silenced)" : "",
 	         a.flapping ? " (flapping)" : "");
 	if (!st->quiet)
 		alert_notify(e, device != NULL ? "alert.firing" : "site.down",
@@ -445,11 +444,11 @@ alert_resolve(struct alert_engine *e, const char *site, const char *device,
 	log_info("alert #%lld %s/%s: resolved", (long long)st->alert_id, site,
 	         device ? device : "-");
 	if (!st->quiet)
-		alert_notify(e, device != NULL ? "alert.resolved" : "site.up",
-		             st->sev, site, device,
-		             r != NULL ? r->text : "alert",
-		             r != NULL && r->text_id ? r->text_id : "peringatan",
-		             now, st->alert_id, st->ticket_id);
+		alert_notify(
+		    e, device != NULL ? "alert.resolved" : "site.up", st->sev,
+		    site, device, r != NULL ? r->text : "alert",
+		    r != NULL && r->text_id ? r->text_id : "peringatan", now,
+		    st->alert_id, st->ticket_id);
 	st->state = AS_OK;
 	st->since = 0;
 	st->alert_id = 0;
@@ -488,16 +487,16 @@ alert_eval(struct alert_engine *e, struct adev *d, struct aseries *s,
 	case AS_FIRING:
 		if (cleared) {
 			snprintf(extra, sizeof extra, "%s = %g", s->name, v);
-			alert_resolve(e, d->site->name, d->device, st, r,
-			              extra, now);
+			alert_resolve(e, d->site->name, d->device, st, r, extra,
+			              now);
 		}
 		return;
 	}
 }
 
 static void
-alert_sample(struct alert_engine *e, struct adev *d, const char *name,
-             double v, int counter, int64_t ts, int64_t now)
+alert_sample(struct alert_engine *e, struct adev *d, const char *name, double v,
+             int counter, int64_t ts, int64_t now)
 {
 	struct aseries *s;
 	double x = v;
@@ -548,9 +547,8 @@ alert_engine_metrics(struct alert_engine *e, const char *site,
 }
 
 void
-alert_engine_event(struct alert_engine *e, const char *site,
-                   const char *device, const struct wire_event *ev,
-                   int64_t now)
+alert_engine_event(struct alert_engine *e, const char *site, const char *device,
+                   const struct wire_event *ev, int64_t now)
 {
 	struct adev *d;
 	struct aseries *s;
@@ -572,7 +570,7 @@ alert_engine_event(struct alert_engine *e, const char *site,
 	if (r->ignore)
 		return;
 	if (ev->state == WIRE_EV_RAISED && st->state != AS_FIRING) {
-		sev = r->severity >= 0 ? r->severity
+		sev = r->severity >= 0                    ? r->severity
 		      : ev->severity == WIRE_SEV_CRITICAL ? SEV_CRITICAL
 		      : ev->severity == WIRE_SEV_WARNING  ? SEV_WARNING
 		                                          : SEV_INFO;
@@ -627,8 +625,7 @@ alert_engine_set_rules(struct alert_engine *e, struct alert_rules *rules)
 		for (d = e->devs[i]; d != NULL; d = d->next) {
 			for (size_t j = 0; j < d->nb; j++)
 				for (s = d->b[j]; s != NULL; s = s->next)
-					alert_series_bind(e, d, s, old,
-					                  e->now);
+					alert_series_bind(e, d, s, old, e->now);
 			d->gen = e->gen;
 		}
 	alert_rules_free(old);

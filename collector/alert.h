@@ -82,9 +82,9 @@ void alert_engine_presence(struct alert_engine *e, const char *site,
                            enum dev_state state, int64_t now);
 
 /* The same with presence.c's presence_hook_fn signature ('arg': engine). */
-void alert_engine_presence_hook(void *arg, const char *site,
-                                const char *device, enum dev_type type,
-                                enum dev_state state, int64_t now);
+void alert_engine_presence_hook(void *arg, const char *site, const char *device,
+                                enum dev_type type, enum dev_state state,
+                                int64_t now);
 
 /* Timers: 'for' of presence rules, site outages, silences, flapping. */
 void alert_engine_tick(struct alert_engine *e, int64_t now);

@@ -129,11 +129,12 @@ api_alerts_list(struct http_req *req)
 	long limit;
 
 	if (site != NULL && !name_id_valid(site))
-		return http_reply_error(req, 400, "bad site: expected a site id");
+		return http_reply_error(req, 400,
+		                        "bad site: expected a site id");
 	if (state != NULL && strcmp(state, "firing") != 0 &&
 	    strcmp(state, "resolved") != 0)
-		return http_reply_error(req, 400,
-		                        "bad state: expected firing or resolved");
+		return http_reply_error(
+		    req, 400, "bad state: expected firing or resolved");
 	if (alert_api_limit(req, 1000, &limit) != 0)
 		return 0;
 	st = ticket_prepare(
@@ -182,10 +183,11 @@ api_silences_list(struct http_req *req)
 {
 	sqlite3_stmt *st;
 
-	st = ticket_prepare(db_sqlite(http_req_db(req)),
-	                    "SELECT id, site, device, rule, starts_at, ends_at, "
-	                    "created_by, created_at, comment FROM silences "
-	                    "WHERE ends_at > ? ORDER BY id");
+	st =
+	    ticket_prepare(db_sqlite(http_req_db(req)),
+	                   "SELECT id, site, device, rule, starts_at, ends_at, "
+	                   "created_by, created_at, comment FROM silences "
+	                   "WHERE ends_at > ? ORDER BY id");
 	if (st == NULL)
 		return http_reply_error(req, 500, "database error");
 	sqlite3_bind_int64(st, 1, time_now());
@@ -220,10 +222,13 @@ api_silence_add(struct http_req *req)
 	body = http_req_body(req, &len);
 	if (body == NULL || (in = cJSON_Parse(body)) == NULL)
 		return http_reply_error(req, 400, "expected a JSON object");
-	if (alert_api_str(in, "site", &site) || alert_api_str(in, "device", &device) ||
-	    alert_api_str(in, "rule", &rule) || alert_api_str(in, "duration", &dur) ||
+	if (alert_api_str(in, "site", &site) ||
+	    alert_api_str(in, "device", &device) ||
+	    alert_api_str(in, "rule", &rule) ||
+	    alert_api_str(in, "duration", &dur) ||
 	    alert_api_str(in, "comment", &comment) || site == NULL ||
-	    !name_id_valid(site) || (device != NULL && !name_id_valid(device)) ||
+	    !name_id_valid(site) ||
+	    (device != NULL && !name_id_valid(device)) ||
 	    (rule != NULL && !name_id_valid(rule)) || dur == NULL ||
 	    conf_parse_duration(dur, &secs) != 0 || secs == 0) {
 		cJSON_Delete(in);
@@ -281,7 +286,8 @@ api_tickets_list(struct http_req *req)
 	long limit;
 
 	if (site != NULL && !name_id_valid(site))
-		return http_reply_error(req, 400, "bad site: expected a site id");
+		return http_reply_error(req, 400,
+		                        "bad site: expected a site id");
 	if (state != NULL && !ticket_state_valid(state) &&
 	    strcmp(state, "active") != 0)
 		return http_reply_error(req, 400, "bad state");
@@ -415,13 +421,13 @@ api_ticket_change(struct http_req *req)
 		bad = 1;
 	if (bad) {
 		cJSON_Delete(in);
-		return http_reply_error(req, 400,
-		                        "expected state, assignee, priority 1..4, "
-		                        "cost_idr (whole rupiah), parts, note");
+		return http_reply_error(
+		    req, 400,
+		    "expected state, assignee, priority 1..4, "
+		    "cost_idr (whole rupiah), parts, note");
 	}
-	if (db == NULL ||
-	    ticket_update(db, id, &c, alert_api_actor(req), time_now(),
-	                  &found) != 0) {
+	if (db == NULL || ticket_update(db, id, &c, alert_api_actor(req),
+	                                time_now(), &found) != 0) {
 		cJSON_Delete(in);
 		return http_reply_error(req, 500, "database error");
 	}

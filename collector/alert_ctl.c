@@ -42,10 +42,23 @@ ctl_parse(int argc, char **argv, struct ctl_args *a)
 		size_t off;
 	} opts[] = {
 #define O(n) {"--" #n, offsetof(struct ctl_args, n)}
-	    O(state),    O(site),     O(device), O(format),   O(by),
-	    O(title),    O(kind),     O(priority), O(description),
-	    O(assignee), O(cost),     O(parts),  O(note),     O(rule),
-	    O(comment),  O(limit),    {"--for", offsetof(struct ctl_args, dur)},
+	    O(state),
+	    O(site),
+	    O(device),
+	    O(format),
+	    O(by),
+	    O(title),
+	    O(kind),
+	    O(priority),
+	    O(description),
+	    O(assignee),
+	    O(cost),
+	    O(parts),
+	    O(note),
+	    O(rule),
+	    O(comment),
+	    O(limit),
+	    {"--for", offsetof(struct ctl_args, dur)},
 #undef O
 	};
 	size_t j;
@@ -62,8 +75,9 @@ ctl_parse(int argc, char **argv, struct ctl_args *a)
 			if (strcmp(argv[i], opts[j].name) == 0)
 				break;
 		if (j == sizeof opts / sizeof opts[0] || i + 1 == argc) {
-			fprintf(stderr, "pantauctl: unknown option or missing "
-			                "value: %s\n",
+			fprintf(stderr,
+			        "pantauctl: unknown option or missing "
+			        "value: %s\n",
 			        argv[i]);
 			return -1;
 		}
@@ -207,9 +221,9 @@ static int
 ctl_ticket_show(struct db *db, const struct ctl_args *a)
 {
 	static const char *const fields[] = {
-	    "kind",     "state",    "priority", "site",        "device",
-	    "asset_tag", "assignee", "cost_idr", "parts",      "opened_by",
-	    "description"};
+	    "kind",   "state",     "priority",   "site",
+	    "device", "asset_tag", "assignee",   "cost_idr",
+	    "parts",  "opened_by", "description"};
 	const cJSON *n, *as;
 	cJSON *doc;
 	char v[256], ts[32], who[128], kind[16], text[1024];
@@ -441,22 +455,23 @@ alert_ctl(const char *db_path, int argc, char **argv)
 		db_close(db);
 	}
 	if (rc == 2)
-		fprintf(stderr,
-		        "usage: pantauctl ticket list [--state S] [--site S] "
-		        "[--format table|csv|json]\n"
-		        "       pantauctl ticket show N [--format json]\n"
-		        "       pantauctl ticket note N TEXT [--by USER]\n"
-		        "       pantauctl ticket close N [--note TEXT]\n"
-		        "       pantauctl ticket set N [--state S] [--assignee A] "
-		        "[--priority 1-4] [--cost IDR] [--parts P] [--note T]\n"
-		        "       pantauctl ticket open --site S --title T "
-		        "[--device D] [--kind fault|preventive|request] "
-		        "[--priority 1-4] [--description D]\n"
-		        "       pantauctl alert list [--site S] "
-		        "[--state firing|resolved]\n"
-		        "       pantauctl alert ack N\n"
-		        "       pantauctl silence add --site S --for 2h "
-		        "[--device D] [--rule R] [--comment C]\n"
-		        "       pantauctl silence list [--site S]\n");
+		fprintf(
+		    stderr,
+		    "usage: pantauctl ticket list [--state S] [--site S] "
+		    "[--format table|csv|json]\n"
+		    "       pantauctl ticket show N [--format json]\n"
+		    "       pantauctl ticket note N TEXT [--by USER]\n"
+		    "       pantauctl ticket close N [--note TEXT]\n"
+		    "       pantauctl ticket set N [--state S] [--assignee A] "
+		    "[--priority 1-4] [--cost IDR] [--parts P] [--note T]\n"
+		    "       pantauctl ticket open --site S --title T "
+		    "[--device D] [--kind fault|preventive|request] "
+		    "[--priority 1-4] [--description D]\n"
+		    "       pantauctl alert list [--site S] "
+		    "[--state firing|resolved]\n"
+		    "       pantauctl alert ack N\n"
+		    "       pantauctl silence add --site S --for 2h "
+		    "[--device D] [--rule R] [--comment C]\n"
+		    "       pantauctl silence list [--site S]\n");
 	return rc;
 }

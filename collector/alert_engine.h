@@ -30,9 +30,9 @@ struct astate {
 /* A metric ("fs.root.used_pct"), an event ("e:printer.jam") or "p:". */
 struct aseries {
 	struct aseries *next;
-	uint32_t gen;   /* the rules generation 'st' was bound with */
+	uint32_t gen; /* the rules generation 'st' was bound with */
 	uint16_t nst;
-	int counter;    /* a counter: rules with rate = yes */
+	int counter; /* a counter: rules with rate = yes */
 	struct astate *st;
 	double prev;     /* counters: the previous total */
 	int64_t last_ts; /* newest sample or event time seen */
@@ -85,9 +85,9 @@ struct aseries *alert_series_get(struct alert_engine *e, struct adev *d,
 void alert_fire(struct alert_engine *e, const char *site, const char *device,
                 struct astate *st, const struct arule *r, const char *subject,
                 int sev, const double *value, const char *extra, int64_t now);
-void alert_resolve(struct alert_engine *e, const char *site,
-                   const char *device, struct astate *st,
-                   const struct arule *r, const char *why, int64_t now);
+void alert_resolve(struct alert_engine *e, const char *site, const char *device,
+                   struct astate *st, const struct arule *r, const char *why,
+                   int64_t now);
 void alert_notify(struct alert_engine *e, const char *event, int sev,
                   const char *site, const char *device, const char *what_en,
                   const char *what_id, int64_t now, int64_t alert_id,

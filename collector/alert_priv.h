@@ -23,17 +23,17 @@ struct arule {
 	int has_above, has_below, has_clear;
 	double above, below, clear;
 	unsigned for_s;
-	int severity;   /* enum alert_sev; -1: the event's own */
-	unsigned types; /* bit (1 << dev_type); 0: any type */
+	int severity;                 /* enum alert_sev; -1: the event's own */
+	unsigned types;               /* bit (1 << dev_type); 0: any type */
 	char site[NAME_ID_MAX + 1];   /* "": any */
 	char device[NAME_ID_MAX + 1]; /* "": any */
 	char text[200];
 	const char *text_id; /* built-ins: the text in Bahasa Indonesia */
-	int ticket;         /* a firing alert opens a ticket */
-	int resolve_ticket; /* clearing resolves that ticket */
-	int priority;       /* 1..4; 0: from the severity */
-	int rate;           /* counters: per-second rate, else gauges */
-	int ignore;         /* events it matches make no alert at all */
+	int ticket;          /* a firing alert opens a ticket */
+	int resolve_ticket;  /* clearing resolves that ticket */
+	int priority;        /* 1..4; 0: from the severity */
+	int rate;            /* counters: per-second rate, else gauges */
+	int ignore;          /* events it matches make no alert at all */
 	enum dev_state presence;
 	int builtin;
 };
@@ -41,11 +41,11 @@ struct arule {
 struct alert_rules {
 	struct arule *r;
 	size_t n;
-	unsigned site_outage_pct;     /* share of devices down, % */
-	unsigned site_outage_min;     /* devices a site needs for it */
-	unsigned site_outage_window;  /* s a device alert waits for it */
-	unsigned flap_count;          /* firings within flap_window */
-	unsigned flap_window;         /* s */
+	unsigned site_outage_pct;    /* share of devices down, % */
+	unsigned site_outage_min;    /* devices a site needs for it */
+	unsigned site_outage_window; /* s a device alert waits for it */
+	unsigned flap_count;         /* firings within flap_window */
+	unsigned flap_window;        /* s */
 };
 
 const char *alert_sev_name(int sev);
@@ -94,7 +94,7 @@ struct alert_silence {
 	char rule[NAME_ID_MAX + 1];   /* "": every rule */
 	int64_t starts_at, ends_at;
 };
-int alert_store_silences(struct db *db, int64_t now,
-                         struct alert_silence **out, size_t *n);
+int alert_store_silences(struct db *db, int64_t now, struct alert_silence **out,
+                         size_t *n);
 
 #endif

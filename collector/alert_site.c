@@ -60,9 +60,9 @@ static void
 alert_site_check(struct alert_engine *e, struct asite *s, int64_t now)
 {
 	const struct alert_rules *rs = e->rules;
-	int out = s->ndev >= rs->site_outage_min &&
-	          (uint64_t)s->ndown * 100 >=
-	              (uint64_t)rs->site_outage_pct * s->ndev;
+	int out =
+	    s->ndev >= rs->site_outage_min &&
+	    (uint64_t)s->ndown * 100 >= (uint64_t)rs->site_outage_pct * s->ndev;
 	char extra[64];
 
 	if (out && s->out.state != AS_FIRING) {
@@ -111,8 +111,8 @@ alert_presence_due(struct alert_engine *e, struct adev *d, int64_t now)
 
 /* Moves the presence series of 'd' to 'state' since 'since'. */
 static void
-alert_presence_set(struct alert_engine *e, struct adev *d,
-                   enum dev_state state, int64_t since, int64_t now)
+alert_presence_set(struct alert_engine *e, struct adev *d, enum dev_state state,
+                   int64_t since, int64_t now)
 {
 	struct aseries *s;
 	struct astate *st;

@@ -100,15 +100,15 @@ alert_store_resolve(struct db *db, int64_t id, int64_t now, const char *why)
 int
 alert_store_ticket(struct db *db, int64_t id, int64_t ticket_id)
 {
-	return alert_store_set(db, "UPDATE alerts SET ticket_id = ? WHERE id = ?",
-	                       id, ticket_id);
+	return alert_store_set(
+	    db, "UPDATE alerts SET ticket_id = ? WHERE id = ?", id, ticket_id);
 }
 
 int
 alert_store_flapping(struct db *db, int64_t id)
 {
-	return alert_store_set(db, "UPDATE alerts SET flapping = ? WHERE id = ?",
-	                       id, 1);
+	return alert_store_set(
+	    db, "UPDATE alerts SET flapping = ? WHERE id = ?", id, 1);
 }
 
 static const char *

@@ -26,8 +26,8 @@
 #include "common/log.h"
 
 static const char *const ticket_kinds[] = {"fault", "preventive", "request"};
-static const char *const ticket_states[] = {"open", "in_progress", "waiting",
-                                            "resolved", "closed", NULL};
+static const char *const ticket_states[] = {
+    "open", "in_progress", "waiting", "resolved", "closed", NULL};
 
 const char *
 ticket_kind_name(enum ticket_kind k)
@@ -126,8 +126,8 @@ ticket_sp_end(sqlite3 *h, int ok)
 }
 
 int
-ticket_note_kind(struct db *db, int64_t id, const char *actor,
-                 const char *kind, const char *text, int64_t now)
+ticket_note_kind(struct db *db, int64_t id, const char *actor, const char *kind,
+                 const char *text, int64_t now)
 {
 	sqlite3 *h = db_sqlite(db);
 	sqlite3_stmt *st;
@@ -143,7 +143,8 @@ ticket_note_kind(struct db *db, int64_t id, const char *actor,
 	ticket_bind_text(st, 5, text != NULL ? text : "");
 	if (ticket_exec(h, st, "add note") != 0)
 		return -1;
-	st = ticket_prepare(h, "UPDATE tickets SET updated_at = ? WHERE id = ?");
+	st =
+	    ticket_prepare(h, "UPDATE tickets SET updated_at = ? WHERE id = ?");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
@@ -230,8 +231,8 @@ ticket_asset_of(sqlite3 *h, const char *site, const char *device, char *tag,
 }
 
 int
-ticket_open(struct db *db, const struct ticket_new *t, int64_t now,
-            int64_t *id, int *created)
+ticket_open(struct db *db, const struct ticket_new *t, int64_t now, int64_t *id,
+            int *created)
 {
 	sqlite3 *h = db_sqlite(db);
 	sqlite3_stmt *st;
@@ -268,8 +269,8 @@ ticket_open(struct db *db, const struct ticket_new *t, int64_t now,
 	ticket_bind_text(st, 4, t->site);
 	ticket_bind_text(st, 5, t->device);
 	ticket_bind_text(st, 6, tag[0] != '\0' ? tag : NULL);
-	sqlite3_bind_int(st, 7,
-	                 t->priority >= 1 && t->priority <= 4 ? t->priority : 3);
+	sqlite3_bind_int(
+	    st, 7, t->priority >= 1 && t->priority <= 4 ? t->priority : 3);
 	ticket_bind_text(st, 8, t->dedup_key);
 	ticket_bind_text(st, 9, actor);
 	sqlite3_bind_int64(st, 10, now);
@@ -300,8 +301,9 @@ ticket_state(struct db *db, int64_t id, char *state, size_t statesz,
 	*resolved_at = 0;
 	if (statesz > 0)
 		state[0] = '\0';
-	st = ticket_prepare(h, "SELECT state, max(ifnull(resolved_at, 0), "
-	                       "ifnull(closed_at, 0)) FROM tickets WHERE id = ?");
+	st = ticket_prepare(h,
+	                    "SELECT state, max(ifnull(resolved_at, 0), "
+	                    "ifnull(closed_at, 0)) FROM tickets WHERE id = ?");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);

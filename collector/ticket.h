@@ -27,8 +27,9 @@ struct ticket_new {
 	const char *description; /* may be NULL */
 	const char *site;        /* required */
 	const char *device;      /* NULL: not about one device */
-	const char *asset_tag;   /* NULL: the asset linked to site/device, if any */
-	int priority;            /* 1 urgent, 2 high, 3 normal, 4 low */
+	const char
+	    *asset_tag; /* NULL: the asset linked to site/device, if any */
+	int priority;   /* 1 urgent, 2 high, 3 normal, 4 low */
 	/*
 	 * NULL, or e.g. "rule:disk_full:/" or "pm:12": an open ticket (state
 	 * not resolved/closed) with the same site, device and key gets a
@@ -38,7 +39,8 @@ struct ticket_new {
 	const char *actor; /* "system" or a user name */
 };
 
-/* Returns 0 with *id (and *created 1 when new, 0 when appended), -1 on a database error. */
+/* Returns 0 with *id (and *created 1 when new, 0 when appended), -1 on a
+ * database error. */
 int ticket_open(struct db *db, const struct ticket_new *t, int64_t now,
                 int64_t *id, int *created);
 
@@ -46,7 +48,8 @@ int ticket_open(struct db *db, const struct ticket_new *t, int64_t now,
 int ticket_add_note(struct db *db, int64_t id, const char *actor,
                     const char *text, int64_t now);
 
-/* The state name and when it last became resolved or closed (0: never); *found 0 when no such ticket. */
+/* The state name and when it last became resolved or closed (0: never); *found
+ * 0 when no such ticket. */
 int ticket_state(struct db *db, int64_t id, char *state, size_t statesz,
                  int64_t *resolved_at, int *found);
 

@@ -21,8 +21,8 @@
 #include "common/log.h"
 
 #define TICKET_COLUMNS                                                         \
-	"id, kind, state, title, description, site, device, asset_tag, "      \
-	"priority, assignee, cost_idr, parts, dedup_key, opened_by, "         \
+	"id, kind, state, title, description, site, device, asset_tag, "       \
+	"priority, assignee, cost_idr, parts, dedup_key, opened_by, "          \
 	"opened_at, updated_at, resolved_at, closed_at"
 
 /* Sets one column and writes the timeline row. */
@@ -138,8 +138,7 @@ ticket_update(struct db *db, int64_t id, const struct ticket_change *c,
 			goto out;
 	}
 	if (c->parts != NULL && strcmp(c->parts, parts) != 0 &&
-	    ticket_set(db, id, "parts", parts, c->parts, 0, 0, actor, now) !=
-	        0)
+	    ticket_set(db, id, "parts", parts, c->parts, 0, 0, actor, now) != 0)
 		goto out;
 	if (c->note != NULL && c->note[0] != '\0' &&
 	    ticket_add_note(db, id, actor, c->note, now) != 0)
@@ -176,10 +175,10 @@ static cJSON *
 ticket_row_json(sqlite3_stmt *st)
 {
 	static const char *const names[] = {
-	    "id",          "kind",      "state",      "title",
-	    "description", "site",      "device",     "asset_tag",
-	    "priority",    "assignee",  "cost_idr",   "parts",
-	    "dedup_key",   "opened_by", "opened_at",  "updated_at",
+	    "id",          "kind",      "state",     "title",
+	    "description", "site",      "device",    "asset_tag",
+	    "priority",    "assignee",  "cost_idr",  "parts",
+	    "dedup_key",   "opened_by", "opened_at", "updated_at",
 	    "resolved_at", "closed_at"};
 	static const char ints[] = {1, 0, 0, 0, 0, 0, 0, 0, 1,
 	                            0, 1, 0, 0, 0, 1, 1, 1, 1};
@@ -197,8 +196,7 @@ ticket_row_json(sqlite3_stmt *st)
 }
 
 cJSON *
-ticket_list_json(struct db *db, const char *state, const char *site,
-                 long limit)
+ticket_list_json(struct db *db, const char *state, const char *site, long limit)
 {
 	sqlite3 *h = db_sqlite(db);
 	sqlite3_stmt *st;
@@ -337,7 +335,7 @@ ticket_get_json(struct db *db, int64_t id, int64_t now, int *found)
 		return NULL;
 	}
 	tag = cJSON_GetObjectItemCaseSensitive(o, "asset_tag");
-	ticket_asset_json(h, cJSON_IsString(tag) ? tag->valuestring : NULL,
-	                  now, o);
+	ticket_asset_json(h, cJSON_IsString(tag) ? tag->valuestring : NULL, now,
+	                  o);
 	return o;
 }

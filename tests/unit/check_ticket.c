@@ -87,9 +87,9 @@ struct dedup_case {
 };
 
 static const struct dedup_case dedup_cases[] = {
-    {"s1", "prn-01", "k", 0},  {"s1", "prn-01", "k2", 1},
-    {"s1", "prn-02", "k", 1},  {"s2", "prn-01", "k", 1},
-    {"s1", NULL, "k", 1},      {"s1", "prn-01", NULL, 1},
+    {"s1", "prn-01", "k", 0}, {"s1", "prn-01", "k2", 1},
+    {"s1", "prn-02", "k", 1}, {"s2", "prn-01", "k", 1},
+    {"s1", NULL, "k", 1},     {"s1", "prn-01", NULL, 1},
 };
 
 START_TEST(test_dedup_table)
@@ -154,8 +154,8 @@ START_TEST(test_lifecycle)
 	ck_assert_int_eq(created, 1);
 	ck_assert_int_ne(id2, id);
 	/* unknown */
-	ck_assert_int_eq(ticket_state(db, 999, state, sizeof state, &at, &found),
-	                 0);
+	ck_assert_int_eq(
+	    ticket_state(db, 999, state, sizeof state, &at, &found), 0);
 	ck_assert_int_eq(found, 0);
 	ck_assert_int_eq(ticket_update(db, 999, &c, "x", 1, &found), 0);
 	ck_assert_int_eq(found, 0);
@@ -172,15 +172,15 @@ START_TEST(test_json)
 	open_one("s2", "prn-01", "k", &created);
 	doc = ticket_list_json(db, "open", "s1", 0);
 	ck_assert_ptr_nonnull(doc);
-	ck_assert_int_eq(
-	    cJSON_GetObjectItem(doc, "count")->valueint, 1);
+	ck_assert_int_eq(cJSON_GetObjectItem(doc, "count")->valueint, 1);
 	cJSON_Delete(doc);
 	doc = ticket_list_json(db, "active", NULL, 0);
 	ck_assert_int_eq(cJSON_GetObjectItem(doc, "count")->valueint, 2);
 	cJSON_Delete(doc);
 	doc = ticket_get_json(db, id, 1000, &found);
 	ck_assert_ptr_nonnull(doc);
-	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring, "open");
+	ck_assert_str_eq(cJSON_GetObjectItem(doc, "state")->valuestring,
+	                 "open");
 	ck_assert_int_eq(cJSON_GetObjectItem(doc, "priority")->valueint, 2);
 	notes = cJSON_GetObjectItem(doc, "notes");
 	ck_assert_int_eq(cJSON_GetArraySize(notes), 1);
