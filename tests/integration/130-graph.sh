@@ -77,4 +77,11 @@ for p in /graph/s1/pc-01/CPU.png /graph/s1/pc-01/cpu..util.png \
 	[ "$code" = 404 ] || fail "$p: status $code, expected 404"
 done
 
+# Graphs are data: nobody signed in gets 401.
+if [ -n "$AUTH" ]; then
+	AUTH=""
+	code=$(hget "/graph/s1/pc-01/cpu.util.png")
+	[ "$code" = 401 ] || fail "graph without credentials: status $code"
+fi
+
 pass "graphs: png, svg, cache, ranges, bad names"
