@@ -120,6 +120,30 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST \
 [ "$(sql "SELECT acked_by FROM alerts WHERE id = 2")" = token:tech ] ||
 	fail "ack not stored"
 
+# A ticket by hand, and a silence, through the API.
+code=$(curl -s -o "$T/post.out" -w '%{http_code}' -X POST \
+	-H "Authorization: Bearer $TECH" -H 'Content-Type: application/json' \
+	-d '{"title":"Proyektor minta dibersihkan","site":"site-a","device":"pj-01","priority":4}' \
+	"$API/api/v1/tickets")
+[ "$code" = 201 ] || fail "POST ticket: $code $(cat "$T/post.out")"
+grep -qF '"kind":"request"' "$T/post.out" || fail "POST: $(cat "$T/post.out")"
+[ "$(sql "SELECT opened_by || '/' || priority FROM tickets WHERE id = 2")" \
+	= token:tech/4 ] || fail "POST not stored"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST \
+	-H "Authorization: Bearer $PANTAU_TEST_TOKEN" -d '{}' "$API/api/v1/tickets")
+[ "$code" = 403 ] || fail "a viewer opened a ticket: $code"
+code=$(curl -s -o "$T/sil.out" -w '%{http_code}' -X POST \
+	-H "Authorization: Bearer $TECH" -H 'Content-Type: application/json' \
+	-d '{"site":"site-a","duration":"2h","comment":"servis"}' \
+	"$API/api/v1/silences")
+[ "$code" = 201 ] || fail "POST silence: $code $(cat "$T/sil.out")"
+get "$API/api/v1/silences" | grep -qF '"comment":"servis"' ||
+	fail "GET silences"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE \
+	-H "Authorization: Bearer $TECH" "$API/api/v1/silences/1")
+[ "$code" = 200 ] || fail "DELETE silence: $code"
+get "$API/api/v1/silences" | grep -qF '"count":0' || fail "silence not ended"
+
 # pantauctl.
 "$CTL" -c "$T/collector.conf" ticket list --format csv >"$T/list.csv" ||
 	fail "ticket list"
@@ -134,9 +158,10 @@ grep -q 'ani .*note .*checked the heatsink' "$T/show.txt" ||
 	fail "show: $(cat "$T/show.txt")"
 grep -q 'state: resolved -> closed' "$T/show.txt" ||
 	fail "show: $(cat "$T/show.txt")"
-[ "$("$CTL" -c "$T/collector.conf" ticket list --state open)" = \
-	"$(printf '%-5s %-10s %-11s %-3s %-14s %-14s %-10s %s' ID KIND STATE \
-	PRI SITE DEVICE ASSIGNEE TITLE)" ] || fail "a closed ticket listed as open"
+"$CTL" -c "$T/collector.conf" ticket list --state open >"$T/open.txt" ||
+	fail "ticket list --state open"
+[ "$(awk 'NR > 1 { print $1 }' "$T/open.txt")" = 2 ] ||
+	fail "open tickets: $(cat "$T/open.txt")"
 
 stop_collector
 pass "spike ignored, one alert and one ticket, hysteresis, repeat noted"
