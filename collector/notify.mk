@@ -49,4 +49,5 @@ notify_test_scripts = \
 	tests/integration/94-notify-limits.sh
 TESTS += $(notify_test_scripts)
 EXTRA_DIST += $(notify_test_scripts) tests/integration/notify-lib.sh \
-	tests/integration/webhook-sink.py tests/integration/smtp-sink.py
+	tests/integration/webhook-sink.py tests/integration/smtp-sink.py \
+	docs/notify.md
