@@ -476,6 +476,34 @@ START_TEST(test_check_bearer_basic)
 }
 END_TEST
 
+START_TEST(test_check_basic_cache)
+{
+	char h2[AUTH_HASH_MAX + 1];
+	struct auth_out out;
+	struct auth_in in = in_for("GET", HTTP_ANY_ROLE);
+
+	in.authorization = 1;
+	in.basic_user = "ani";
+	in.basic_pass = "correct horse";
+	/* verified once by yescrypt, then from the cache */
+	ck_assert_int_eq(auth_check(db, &in, &out), 0);
+	ck_assert_int_eq(auth_check(db, &in, &out), 0);
+	/* a new password voids the cached one at once */
+	ck_assert_int_eq(auth_password_hash("battery staple", 1, h2, sizeof h2),
+	                 0);
+	ck_assert_int_eq(user_set_password(db, "ani", h2, T0 + 11), 0);
+	ck_assert_int_eq(auth_check(db, &in, &out), -1);
+	ck_assert_uint_eq(out.status, 401);
+	in.basic_pass = "battery staple";
+	ck_assert_int_eq(auth_check(db, &in, &out), 0);
+	/* and disabling refuses a cached password */
+	ck_assert_int_eq(auth_check(db, &in, &out), 0);
+	ck_assert_int_eq(user_set_disabled(db, "ani", 1, T0 + 12), 0);
+	ck_assert_int_eq(auth_check(db, &in, &out), -1);
+	ck_assert_uint_eq(out.status, 401);
+}
+END_TEST
+
 START_TEST(test_check_rate_limit)
 {
 	char cookie[AUTH_SECRET_HEX + 1];
@@ -662,6 +690,7 @@ auth_suite(void)
 	tcase_add_test(tc, test_check_session_csrf);
 	tcase_add_test(tc, test_check_nobody);
 	tcase_add_test(tc, test_check_bearer_basic);
+	tcase_add_test(tc, test_check_basic_cache);
 	tcase_add_test(tc, test_check_rate_limit);
 	tcase_add_test(tc, test_login_unknown_and_disabled);
 	tcase_add_test(tc, test_users_last_admin);
