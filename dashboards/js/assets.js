@@ -4,7 +4,7 @@
 import {api, listOf, path} from "./api.js";
 import {h, table, badge, kv} from "./dom.js";
 import {t, fmtTime, fmtIdr} from "./i18n.js";
-import {graphs, ticketTable} from "./monitor.js";
+import {graphs} from "./monitor.js";
 
 const TYPES = ["pc", "printer", "projector", "switch", "camera", "network",
 	"furniture", "other"];
@@ -66,19 +66,25 @@ export async function list(args, query) {
 		h("div", {class: "filters"}, q, site, type, funding, condition), box);
 }
 
+// The asset's tickets, with what they cost.
+function maintenanceTable(rows) {
+	return table([
+		{label: "#", get: (k) => h("a", {href: "#/tickets/" + k.id}, "#" + k.id)},
+		{label: t("col.title"), get: (k) => h("a", {href: "#/tickets/" + k.id}, k.title || "")},
+		{label: t("col.kind"), cls: "hide-sm", get: (k) => t("kind." + k.kind)},
+		{label: t("col.state"), get: (k) => badge(k.state, t("tstate." + k.state))},
+		{label: t("col.opened"), cls: "hide-sm", get: (k) => fmtTime(k.opened_at)},
+		{label: t("ticket.cost"), get: (k) => fmtIdr(k.cost_idr)},
+		{label: t("ticket.parts"), cls: "hide-sm", get: (k) => k.parts || "—"},
+	], rows, t("tickets.none"));
+}
+
 export async function show([tag]) {
 	const d = await api("GET", "/api/v1/assets/" + path(tag));
 	const a = d.asset || d;
 	const history = d.history || a.history || [];
-	let tickets = [];
-	try {
-		tickets = listOf(await api("GET", "/api/v1/tickets?asset=" + encodeURIComponent(a.tag)), "tickets")
-			.filter((k) => k.asset_tag === a.tag ||
-				(a.device && k.device === a.device && k.site === a.site));
-	} catch (e) {
-		if (e.status !== 404)
-			throw e;
-	}
+	// The asset's tickets come with it (maintenance, newest first).
+	const tickets = Array.isArray(d.maintenance) ? d.maintenance : [];
 	let metrics = [];
 	let devType = a.type;
 	if (a.device) {
@@ -101,12 +107,15 @@ export async function show([tag]) {
 			[t("col.funding"), [a.funding || "", " ", a.budget_year || ""].join("")],
 			[t("asset.purchase"), a.purchase_date],
 			[t("asset.price"), fmtIdr(a.price_idr)],
+			a.book_value_idr !== undefined ? [t("asset.book"), fmtIdr(a.book_value_idr)] : null,
+			a.maintenance_cost_idr !== undefined ? [t("asset.mcost"), fmtIdr(a.maintenance_cost_idr)] : null,
+			a.total_cost_of_ownership_idr !== undefined ? [t("asset.tco"), fmtIdr(a.total_cost_of_ownership_idr)] : null,
 			[t("asset.supplier"), a.supplier],
 			[t("asset.warranty"), a.warranty_until],
 			[t("col.device"), a.device ? h("a", {href: "#/device/" + path(a.site, a.device)}, a.device) : "—"],
 		])),
 		a.device ? [h("h2", {}, t("device.graphs")), graphs(a.site, a.device, metrics, devType)] : null,
-		h("h2", {}, t("asset.maintenance")), ticketTable(tickets),
+		h("h2", {}, t("asset.maintenance")), maintenanceTable(tickets),
 		h("h2", {}, t("asset.history")),
 		table([
 			{label: t("col.time"), get: (r) => fmtTime(r.ts)},
