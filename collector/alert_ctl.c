@@ -9,10 +9,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -98,12 +100,23 @@ ctl_actor(const struct ctl_args *a)
 	return u != NULL && u[0] != '\0' ? u : "pantauctl";
 }
 
+/*
+ * The database, created with its directory when missing (a silence may
+ * be planned before the collector's first start).
+ */
 static struct db *
 ctl_open(const char *path)
 {
-	char err[512];
+	char err[512], dir[4096], *slash;
 	struct db *db;
 
+	snprintf(dir, sizeof dir, "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+			fprintf(stderr, "pantauctl: cannot create %s: %s\n",
+			        dir, strerror(errno));
+	}
 	if ((db = db_open(path, 0, err, sizeof err)) == NULL)
 		fprintf(stderr, "pantauctl: %s\n", err);
 	return db;
