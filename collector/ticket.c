@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -230,13 +231,50 @@ ticket_asset_of(sqlite3 *h, const char *site, const char *device, char *tag,
 	sqlite3_finalize(st);
 }
 
+/*
+ * A fault on an asset still under warranty goes back to the supplier: the
+ * line that says so, for the description ("" when not, or no register).
+ */
+static void
+ticket_warranty(sqlite3 *h, const char *tag, int64_t now, char *out,
+                size_t outsz)
+{
+	sqlite3_stmt *st;
+	char today[16];
+	time_t t = (time_t)now;
+	struct tm tm;
+	const unsigned char *w, *sup;
+
+	out[0] = '\0';
+	if (tag[0] == '\0' || !ticket_table_exists(h, "assets"))
+		return;
+	st = ticket_prepare(h, "SELECT warranty_until, supplier FROM assets "
+	                       "WHERE tag = ?");
+	if (st == NULL)
+		return;
+	ticket_bind_text(st, 1, tag);
+	gmtime_r(&t, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (w = sqlite3_column_text(st, 0)) != NULL && w[0] != '\0' &&
+	    strcmp((const char *)w, today) >= 0) {
+		sup = sqlite3_column_text(st, 1);
+		snprintf(out, outsz,
+		         "Under warranty until %s, supplier %s "
+		         "(bergaransi sampai %s, pemasok %s).",
+		         (const char *)w, sup ? (const char *)sup : "?",
+		         (const char *)w, sup ? (const char *)sup : "?");
+	}
+	sqlite3_finalize(st);
+}
+
 int
 ticket_open(struct db *db, const struct ticket_new *t, int64_t now, int64_t *id,
             int *created)
 {
 	sqlite3 *h = db_sqlite(db);
 	sqlite3_stmt *st;
-	char tag[128], text[512];
+	char tag[128], text[512], warranty[256], *desc = NULL;
 	const char *actor = t->actor != NULL ? t->actor : "system";
 	int ok = 0;
 
@@ -257,6 +295,12 @@ ticket_open(struct db *db, const struct ticket_new *t, int64_t now, int64_t *id,
 		snprintf(tag, sizeof tag, "%s", t->asset_tag);
 	else
 		ticket_asset_of(h, t->site, t->device, tag, sizeof tag);
+	ticket_warranty(h, tag, now, warranty, sizeof warranty);
+	if (warranty[0] != '\0' &&
+	    asprintf(&desc, "%s%s%s", t->description ? t->description : "",
+	             t->description && t->description[0] ? "\n" : "",
+	             warranty) < 0)
+		desc = NULL;
 	st = ticket_prepare(
 	    h, "INSERT INTO tickets (kind, state, title, description, site, "
 	       "device, asset_tag, priority, dedup_key, opened_by, opened_at, "
@@ -265,7 +309,10 @@ ticket_open(struct db *db, const struct ticket_new *t, int64_t now, int64_t *id,
 		goto out;
 	ticket_bind_text(st, 1, ticket_kind_name(t->kind));
 	ticket_bind_text(st, 2, t->title);
-	ticket_bind_text(st, 3, t->description != NULL ? t->description : "");
+	ticket_bind_text(st, 3,
+	                 desc != NULL             ? desc
+	                 : t->description != NULL ? t->description
+	                                          : "");
 	ticket_bind_text(st, 4, t->site);
 	ticket_bind_text(st, 5, t->device);
 	ticket_bind_text(st, 6, tag[0] != '\0' ? tag : NULL);
@@ -281,6 +328,7 @@ ticket_open(struct db *db, const struct ticket_new *t, int64_t now, int64_t *id,
 	*created = 1;
 	ok = ticket_note_kind(db, *id, actor, "open", t->title, now) == 0;
 out:
+	free(desc);
 	if (ticket_sp_end(h, ok) != 0) {
 		*id = 0;
 		*created = 0;

@@ -214,7 +214,9 @@ START_TEST(test_warranty)
 	    SQLITE_OK);
 	id = open_one("s1", "prn-01", "k", &created);
 	ck_assert_int_eq(q("SELECT count(*) FROM tickets WHERE asset_tag = "
-	                   "'A-7'"),
+	                   "'A-7' AND description = 'Under warranty until "
+	                   "2027-01-31, supplier CV Maju (bergaransi sampai "
+	                   "2027-01-31, pemasok CV Maju).'"),
 	                 1);
 	/* 2026-11-29 */
 	doc = ticket_get_json(db, id, 1796000000, &found);
