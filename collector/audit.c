@@ -145,9 +145,10 @@ audit_query(struct db *db, const struct audit_filter *f,
 		           sqlite3_column_text(st, 3));
 		audit_copy(e->object, sizeof e->object,
 		           sqlite3_column_text(st, 4));
-		e->detail = strdup(sqlite3_column_text(st, 5)
-		                       ? (const char *)sqlite3_column_text(st, 5)
-		                       : "");
+		e->detail =
+		    strdup(sqlite3_column_text(st, 5)
+		               ? (const char *)sqlite3_column_text(st, 5)
+		               : "");
 		len++;
 		if (e->detail == NULL)
 			goto fail;

@@ -23,7 +23,8 @@
  * takes as long as a wrong password.  Its result is never trusted.
  */
 #define AUTH_DUMMY_HASH                                                        \
-	"$y$j9T$eI94GGmV3iznf4Fpz9HtA0$5fDM53WvPxIImUfWspcgSCO8cMh.XtRgTQfFgwZZtu7"
+	"$y$j9T$eI94GGmV3iznf4Fpz9HtA0$5fDM53WvPxIImUfWspcgSCO8cMh."           \
+	"XtRgTQfFgwZZtu7"
 
 static const struct {
 	unsigned role;
@@ -102,8 +103,7 @@ auth_password_check(const char *pw, char *err, size_t errsz)
 }
 
 int
-auth_password_hash(const char *pw, unsigned long cost, char *out,
-                   size_t outsz)
+auth_password_hash(const char *pw, unsigned long cost, char *out, size_t outsz)
 {
 	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
 	struct crypt_data *cd;
@@ -140,8 +140,7 @@ auth_password_verify(const char *pw, const char *hash)
 
 	if ((cd = calloc(1, sizeof *cd)) == NULL)
 		return 0;
-	h = crypt_rn(pw, hash != NULL ? hash : AUTH_DUMMY_HASH, cd,
-	             sizeof *cd);
+	h = crypt_rn(pw, hash != NULL ? hash : AUTH_DUMMY_HASH, cd, sizeof *cd);
 	if (hash != NULL && h != NULL && h[0] == '$')
 		ok = auth_equal(h, hash);
 	explicit_bzero(cd, sizeof *cd);

@@ -15,12 +15,12 @@
 
 #include <stddef.h>
 
-#define AUTH_NAME_MAX 32      /* user and token names */
+#define AUTH_NAME_MAX 32 /* user and token names */
 #define AUTH_PASSWORD_MIN 8
 #define AUTH_PASSWORD_MAX 256
-#define AUTH_HASH_MAX 160     /* a crypt(3) string */
-#define AUTH_SECRET_HEX 64    /* 256 random bits as hex */
-#define AUTH_DIGEST_HEX 64    /* SHA-256 as hex */
+#define AUTH_HASH_MAX 160  /* a crypt(3) string */
+#define AUTH_SECRET_HEX 64 /* 256 random bits as hex */
+#define AUTH_DIGEST_HEX 64 /* SHA-256 as hex */
 
 /*
  * A user or token name: 1 to 32 of [A-Za-z0-9._-], starting with a letter

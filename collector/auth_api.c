@@ -113,10 +113,10 @@ auth_api_is_json(struct http_req *req)
 
 /* The Set-Cookie value for the session (or, with id NULL, its removal). */
 static void
-auth_api_cookie(struct http_req *req, const char *id, char *buf,
-                size_t bufsz)
+auth_api_cookie(struct http_req *req, const char *id, char *buf, size_t bufsz)
 {
-	snprintf(buf, bufsz, "%s=%s; Path=/; HttpOnly; SameSite=Strict; "
+	snprintf(buf, bufsz,
+	         "%s=%s; Path=/; HttpOnly; SameSite=Strict; "
 	         "Max-Age=%d%s",
 	         AUTH_COOKIE, id ? id : "", id ? SESSION_MAX_S : 0,
 	         http_req_tls(req) ? "; Secure" : "");
@@ -142,10 +142,12 @@ api_login(struct http_req *req)
 		if ((o = auth_api_body(req)) == NULL)
 			return 0;
 		snprintf(user, sizeof user, "%s",
-		         auth_api_str(o, "user") ? auth_api_str(o, "user") : "");
+		         auth_api_str(o, "user") ? auth_api_str(o, "user")
+		                                 : "");
 		snprintf(pw, sizeof pw, "%s",
-		         auth_api_str(o, "password") ? auth_api_str(o, "password")
-		                                     : "");
+		         auth_api_str(o, "password")
+		             ? auth_api_str(o, "password")
+		             : "");
 		auth_api_wipe(o, "password");
 		cJSON_Delete(o);
 	} else if (http_req_form(req, "user", user, sizeof user) == -1 ||
@@ -233,9 +235,8 @@ api_me(struct http_req *req)
 	}
 	if ((doc = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(doc, "user", user) == NULL ||
-	    cJSON_AddStringToObject(doc, "role",
-	                            auth_role_name(http_req_role(req))) ==
-	        NULL ||
+	    cJSON_AddStringToObject(
+	        doc, "role", auth_role_name(http_req_role(req))) == NULL ||
 	    cJSON_AddStringToObject(doc, "via", via) == NULL ||
 	    (have ? cJSON_AddStringToObject(doc, "csrf", s.csrf)
 	          : cJSON_AddNullToObject(doc, "csrf")) == NULL) {
@@ -260,9 +261,10 @@ auth_api_user_json(const struct user *u)
 
 	if ((o = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(o, "name", u->name) == NULL ||
-	    cJSON_AddStringToObject(o, "role", auth_role_name(u->role)
-	                                           ? auth_role_name(u->role)
-	                                           : "") == NULL ||
+	    cJSON_AddStringToObject(o, "role",
+	                            auth_role_name(u->role)
+	                                ? auth_role_name(u->role)
+	                                : "") == NULL ||
 	    cJSON_AddBoolToObject(o, "disabled", u->disabled) == NULL ||
 	    auth_api_time(o, "created", u->created) == NULL ||
 	    auth_api_time(o, "updated", u->updated) == NULL ||

@@ -205,8 +205,8 @@ auth_password(struct db *db, const char *user, const char *password,
 	} else {
 		log_warn("auth: %s failed for an unknown user from %s", how,
 		         akey);
-		snprintf(detail, sizeof detail, "%s from %s: unknown user",
-		         how, akey);
+		snprintf(detail, sizeof detail, "%s from %s: unknown user", how,
+		         akey);
 	}
 	snprintf(obj, sizeof obj, "user/%s", known ? u.name : "");
 	audit_log(db, known ? u.name : "unknown", "login.fail",
@@ -236,8 +236,7 @@ auth_login(struct db *db, const char *user, const char *password,
 	snprintf(obj, sizeof obj, "user/%s", out->user);
 	snprintf(detail, sizeof detail, "from %s", client ? client : "");
 	audit_log(db, out->user, "login.ok", obj, detail, now);
-	log_info("auth: %s signed in from %s", out->user,
-	         client ? client : "");
+	log_info("auth: %s signed in from %s", out->user, client ? client : "");
 	return 0;
 }
 
@@ -262,8 +261,7 @@ auth_check_session(struct db *db, const struct auth_in *in,
 }
 
 static int
-auth_check_token(struct db *db, const struct auth_in *in,
-                 struct auth_out *out)
+auth_check_token(struct db *db, const struct auth_in *in, struct auth_out *out)
 {
 	struct auth_token t;
 	int rc;

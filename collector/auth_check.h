@@ -47,16 +47,16 @@ enum auth_via {
 /* What a request says about its caller; NULL: not sent. */
 struct auth_in {
 	const char *method;
-	const char *cookie;      /* value of the AUTH_COOKIE cookie */
-	const char *bearer;      /* token of "Authorization: Bearer" */
-	const char *basic_user;  /* decoded HTTP Basic */
+	const char *cookie;     /* value of the AUTH_COOKIE cookie */
+	const char *bearer;     /* token of "Authorization: Bearer" */
+	const char *basic_user; /* decoded HTTP Basic */
 	const char *basic_pass;
-	int authorization;       /* an Authorization header was sent */
-	const char *csrf;        /* X-CSRF-Token */
-	const char *fetch_site;  /* Sec-Fetch-Site */
-	int browser;             /* Sec-Fetch-Mode or X-Requested-With sent */
-	const char *client;      /* numeric client address */
-	unsigned roles;          /* the route's roles; HTTP_PUBLIC: none */
+	int authorization;      /* an Authorization header was sent */
+	const char *csrf;       /* X-CSRF-Token */
+	const char *fetch_site; /* Sec-Fetch-Site */
+	int browser;            /* Sec-Fetch-Mode or X-Requested-With sent */
+	const char *client;     /* numeric client address */
+	unsigned roles;         /* the route's roles; HTTP_PUBLIC: none */
 	int64_t now;
 };
 
@@ -67,8 +67,8 @@ struct auth_out {
 	int challenge;        /* add WWW-Authenticate: Basic realm="pantau" */
 	unsigned retry_after; /* seconds, with 429 */
 	enum auth_via via;
-	unsigned role;                 /* the caller's role bit */
-	char user[AUTH_NAME_MAX + 7];  /* "ani" or "token:deploy" */
+	unsigned role;                  /* the caller's role bit */
+	char user[AUTH_NAME_MAX + 7];   /* "ani" or "token:deploy" */
 	char csrf[AUTH_SECRET_HEX + 1]; /* the session's, for /me */
 };
 

@@ -306,7 +306,8 @@ auth_ctl_user_run(struct db *db, const char *verb, struct auth_ctl_args *a)
 		if (a->npos != 2 || auth_ctl_role(a->pos[1], &role) == -1)
 			return 2;
 		rc = user_set_role(db, name, role, time_now());
-		snprintf(detail, sizeof detail, "role %s; pantauctl", a->pos[1]);
+		snprintf(detail, sizeof detail, "role %s; pantauctl",
+		         a->pos[1]);
 		if (rc == USER_OK)
 			auth_ctl_audit(db, "user.update", "user", name, detail);
 		return auth_ctl_outcome(rc, name);

@@ -23,8 +23,8 @@ auth_token_fail(sqlite3 *h, const char *what, sqlite3_stmt *st)
 }
 
 int
-auth_token_create(struct db *db, const char *name, unsigned role,
-                  int64_t now, char token[AUTH_TOKEN_LEN + 1])
+auth_token_create(struct db *db, const char *name, unsigned role, int64_t now,
+                  char token[AUTH_TOKEN_LEN + 1])
 {
 	sqlite3 *h = db_sqlite(db);
 	sqlite3_stmt *st = NULL;

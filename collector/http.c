@@ -387,8 +387,8 @@ http_req_client(const struct http_req *req, char *buf, size_t bufsz)
 		a = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
 	else if (sa->sa_family == AF_INET6)
 		a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
-	if (a == NULL || inet_ntop(sa->sa_family, a, buf, (socklen_t)bufsz) ==
-	                     NULL)
+	if (a == NULL ||
+	    inet_ntop(sa->sa_family, a, buf, (socklen_t)bufsz) == NULL)
 		snprintf(buf, bufsz, "?");
 }
 
@@ -430,8 +430,8 @@ struct http_form {
 static enum MHD_Result
 http_form_field(void *cls, enum MHD_ValueKind kind, const char *key,
                 const char *filename, const char *content_type,
-                const char *transfer_encoding, const char *data,
-                uint64_t off, size_t size)
+                const char *transfer_encoding, const char *data, uint64_t off,
+                size_t size)
 {
 	struct http_form *f = cls;
 
@@ -454,8 +454,7 @@ http_form_field(void *cls, enum MHD_ValueKind kind, const char *key,
 }
 
 int
-http_req_form(struct http_req *req, const char *name, char *buf,
-              size_t bufsz)
+http_req_form(struct http_req *req, const char *name, char *buf, size_t bufsz)
 {
 	struct http_form f = {name, buf, bufsz, 0, 0, 0};
 	struct MHD_PostProcessor *pp;

@@ -20,9 +20,9 @@
 
 struct db;
 
-#define SESSION_IDLE_S (2 * 3600)  /* a telecenter's working block */
-#define SESSION_MAX_S (12 * 3600)  /* one working day, then sign in again */
-#define SESSION_TOUCH_S 60         /* last_used is written at most this often */
+#define SESSION_IDLE_S (2 * 3600) /* a telecenter's working block */
+#define SESSION_MAX_S (12 * 3600) /* one working day, then sign in again */
+#define SESSION_TOUCH_S 60        /* last_used is written at most this often */
 
 struct session {
 	char user[AUTH_NAME_MAX + 1];

@@ -91,10 +91,9 @@ user_get(struct db *db, const char *name, struct user *u, char *hash,
 	const unsigned char *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(h,
-	                       "SELECT " USER_COLUMNS
-	                       " FROM users WHERE name = ?",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	        h, "SELECT " USER_COLUMNS " FROM users WHERE name = ?", -1, &st,
+	        NULL) != SQLITE_OK)
 		return user_fail(h, "get", st);
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -124,10 +123,9 @@ user_list(struct db *db, struct user **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(h,
-	                       "SELECT " USER_COLUMNS
-	                       " FROM users ORDER BY name",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	        h, "SELECT " USER_COLUMNS " FROM users ORDER BY name", -1, &st,
+	        NULL) != SQLITE_OK)
 		return user_fail(h, "list", st);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((p = realloc(v, (len + 1) * sizeof *v)) == NULL) {
@@ -235,29 +233,31 @@ user_set_role(struct db *db, const char *name, unsigned role, int64_t now)
 
 	if (rname == NULL)
 		return -1;
-	return user_change(db, "role",
-	                   "UPDATE users SET role = :text, updated = :now "
-	                   "WHERE name = :name AND (:text = 'admin' OR NOT " USER_IS_LAST_ADMIN
-	                   ")",
-	                   name, rname, 0, now, 0);
+	return user_change(
+	    db, "role",
+	    "UPDATE users SET role = :text, updated = :now "
+	    "WHERE name = :name AND (:text = 'admin' OR NOT " USER_IS_LAST_ADMIN
+	    ")",
+	    name, rname, 0, now, 0);
 }
 
 int
 user_set_disabled(struct db *db, const char *name, int disabled, int64_t now)
 {
-	return user_change(db, "disable",
-	                   "UPDATE users SET disabled = :num, updated = :now "
-	                   "WHERE name = :name AND (:num = 0 OR NOT " USER_IS_LAST_ADMIN
-	                   ")",
-	                   name, NULL, disabled ? 1 : 0, now, disabled);
+	return user_change(
+	    db, "disable",
+	    "UPDATE users SET disabled = :num, updated = :now "
+	    "WHERE name = :name AND (:num = 0 OR NOT " USER_IS_LAST_ADMIN ")",
+	    name, NULL, disabled ? 1 : 0, now, disabled);
 }
 
 int
 user_touch_login(struct db *db, const char *name, int64_t now)
 {
-	return user_exec(db_sqlite(db), "login",
-	                 "UPDATE users SET last_login = :now WHERE name = :name",
-	                 name, NULL, 0, now) < 0
+	return user_exec(
+	           db_sqlite(db), "login",
+	           "UPDATE users SET last_login = :now WHERE name = :name",
+	           name, NULL, 0, now) < 0
 	           ? -1
 	           : USER_OK;
 }

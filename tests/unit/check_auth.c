@@ -108,7 +108,7 @@ static const struct {
 	const char *pw;
 	int ok;
 } passwords[] = {
-    {"", -1},          {"1234567", -1},       {"12345678", 0},
+    {"", -1},           {"1234567", -1},     {"12345678", 0},
     {"pass\nword", -1}, {"pass\rword1", -1}, {"kata sandi panjang", 0},
 };
 
@@ -137,9 +137,18 @@ static const struct {
 	const char *name;
 	int ok;
 } names[] = {
-    {"ani", 1},      {"Budi.S", 1},  {"tech_01", 1}, {"a-b", 1},
-    {"", 0},         {"-ani", 0},    {".ani", 0},    {"ani budi", 0},
-    {"ani/..", 0},   {"ani:x", 0},   {"ani<", 0},    {"\xc3\xa9", 0},
+    {"ani", 1},
+    {"Budi.S", 1},
+    {"tech_01", 1},
+    {"a-b", 1},
+    {"", 0},
+    {"-ani", 0},
+    {".ani", 0},
+    {"ani budi", 0},
+    {"ani/..", 0},
+    {"ani:x", 0},
+    {"ani<", 0},
+    {"\xc3\xa9", 0},
     {"abcdefghijklmnopqrstuvwxyz012345", 1},
     {"abcdefghijklmnopqrstuvwxyz0123456", 0},
 };
@@ -215,9 +224,8 @@ START_TEST(test_tokens)
 	ck_assert_int_eq(auth_token_lookup(db, NULL, T0, &t), 0);
 	ck_assert_int_eq(auth_token_create(db, "backup", ROLE_ADMIN, T0, tok2),
 	                 USER_EXISTS);
-	ck_assert_int_eq(auth_token_create(db, "bad name", ROLE_ADMIN, T0,
-	                                   tok2),
-	                 -1);
+	ck_assert_int_eq(
+	    auth_token_create(db, "bad name", ROLE_ADMIN, T0, tok2), -1);
 	ck_assert_int_eq(auth_token_revoke(db, "backup", T0 + 200), 0);
 	ck_assert_int_eq(auth_token_lookup(db, tok, T0 + 300, &t), 0);
 	ck_assert_int_eq(auth_token_revoke(db, "backup", T0 + 300),
@@ -441,9 +449,8 @@ START_TEST(test_check_bearer_basic)
 	struct auth_out out;
 	struct auth_in in = in_for("PATCH", ROLE_ADMIN | ROLE_SECRETARY);
 
-	ck_assert_int_eq(auth_token_create(db, "deploy", ROLE_SECRETARY, T0,
-	                                   tok),
-	                 0);
+	ck_assert_int_eq(
+	    auth_token_create(db, "deploy", ROLE_SECRETARY, T0, tok), 0);
 	in.bearer = tok;
 	in.authorization = 1;
 	ck_assert_int_eq(auth_check(db, &in, &out), 0); /* no CSRF needed */
@@ -561,16 +568,16 @@ START_TEST(test_login_unknown_and_disabled)
 	char cookie[AUTH_SECRET_HEX + 1];
 	struct auth_out out;
 
-	ck_assert_int_eq(auth_login(db, "nobody", "correct horse", "::1", T0,
-	                            cookie, &out),
-	                 -1);
+	ck_assert_int_eq(
+	    auth_login(db, "nobody", "correct horse", "::1", T0, cookie, &out),
+	    -1);
 	ck_assert_uint_eq(out.status, 401);
 	ck_assert_int_eq(auth_login(db, "", "x", "::1", T0, cookie, &out), -1);
 	ck_assert_uint_eq(out.status, 401);
 	ck_assert_int_eq(user_set_disabled(db, "ani", 1, T0), 0);
-	ck_assert_int_eq(auth_login(db, "ani", "correct horse", "::1", T0,
-	                            cookie, &out),
-	                 -1);
+	ck_assert_int_eq(
+	    auth_login(db, "ani", "correct horse", "::1", T0, cookie, &out),
+	    -1);
 	ck_assert_uint_eq(out.status, 401);
 	/* an unknown name is audited without itself */
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM audit_log WHERE "
@@ -621,14 +628,12 @@ START_TEST(test_audit)
 	ck_assert_int_eq(audit_log(db, "ani", "ticket.update", "ticket/12",
 	                           "{\"state\":\"closed\"}", T0 + 1),
 	                 0);
-	ck_assert_int_eq(audit_log(db, "token:deploy", "user_x.y", NULL, NULL,
-	                           T0 + 2),
-	                 0);
+	ck_assert_int_eq(
+	    audit_log(db, "token:deploy", "user_x.y", NULL, NULL, T0 + 2), 0);
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	ck_assert_int_eq(audit_log(db, "ani", "user.update", "user/ani", big,
-	                           T0 + 3),
-	                 0);
+	ck_assert_int_eq(
+	    audit_log(db, "ani", "user.update", "user/ani", big, T0 + 3), 0);
 	ck_assert_int_eq(audit_log(db, NULL, "x", NULL, NULL, T0), -1);
 	memset(&f, 0, sizeof f);
 	ck_assert_int_eq(audit_query(db, &f, &e, &n), 0);
