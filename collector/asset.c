@@ -37,8 +37,8 @@ static const char *const asset_type_names[ASSET_NTYPES] = {
  * (furniture) 5.  Regencies may set their own in a Perkada: [assets].
  */
 static const unsigned asset_life_default[ASSET_NTYPES] = {
-    [ASSET_PC] = 4,        [ASSET_PRINTER] = 4,   [ASSET_PROJECTOR] = 5,
-    [ASSET_SWITCH] = 4,    [ASSET_CAMERA] = 5,    [ASSET_NETWORK] = 4,
+    [ASSET_PC] = 4,        [ASSET_PRINTER] = 4, [ASSET_PROJECTOR] = 5,
+    [ASSET_SWITCH] = 4,    [ASSET_CAMERA] = 5,  [ASSET_NETWORK] = 4,
     [ASSET_FURNITURE] = 5, [ASSET_OTHER] = 5,
 };
 
@@ -80,7 +80,8 @@ asset_date_parts(const char *s, int *y, int *m, int *d)
 	int64_t t;
 
 	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    time_parse_iso(s, &t) == -1 || sscanf(s, "%4d-%2d-%2d", y, m, d) != 3)
+	    time_parse_iso(s, &t) == -1 ||
+	    sscanf(s, "%4d-%2d-%2d", y, m, d) != 3)
 		return -1;
 	return 0;
 }
@@ -122,9 +123,9 @@ asset_config_parse(const struct conf_section *s, struct asset_lives *l,
                    struct conf_err *errs)
 {
 	static const char *const keys[] = {
-	    "life_pc",     "life_printer", "life_projector", "life_switch",
-	    "life_camera", "life_network", "life_furniture", "life_other",
-	    NULL};
+	    "life_pc",        "life_printer", "life_projector",
+	    "life_switch",    "life_camera",  "life_network",
+	    "life_furniture", "life_other",   NULL};
 	long v;
 
 	asset_lives_default(l);
@@ -192,6 +193,6 @@ asset_book_value_now(const struct asset *a, int64_t now)
 		snprintf(from, sizeof from, "%s", a->purchase_date);
 	else
 		snprintf(from, sizeof from, "%04d-01-01", a->budget_year);
-	return asset_book_value(a->price_idr, from,
-	                        asset_life_years(a->type), today);
+	return asset_book_value(a->price_idr, from, asset_life_years(a->type),
+	                        today);
 }

@@ -62,8 +62,8 @@ struct asset {
 	int64_t price_idr;
 	char supplier[ASSET_TEXT_MAX + 1];
 	char warranty_until[11];
-	char condition[3]; /* "B", "KB", "RB" */
-	char device[64];   /* "" when not linked */
+	char condition[3];   /* "B", "KB", "RB" */
+	char device[64];     /* "" when not linked */
 	int64_t disposed_at; /* 0: in service */
 	char disposal_note[ASSET_TEXT_MAX + 1];
 	int64_t created_at, updated_at;
@@ -71,7 +71,7 @@ struct asset {
 
 /* asset.c: names, validation, useful lives, book value. */
 
-const char *asset_type_name(enum asset_type t); /* "pc", ... */
+const char *asset_type_name(enum asset_type t);            /* "pc", ... */
 int asset_type_parse(const char *s, enum asset_type *out); /* 0 or -1 */
 
 /* True when 's' is a tag: 1..64 bytes of A-Z a-z 0-9 . _ - : */
@@ -115,8 +115,8 @@ void asset_config_parse(const struct conf_section *s, struct asset_lives *l,
  * config.c's handler of [assets]: checks it (asset_config_parse); 'cf' is
  * not touched (the lives are read with asset_lives_load).
  */
-void asset_config_check(const struct conf_section *s,
-                        struct collector_conf *cf, struct conf_err *errs);
+void asset_config_check(const struct conf_section *s, struct collector_conf *cf,
+                        struct conf_err *errs);
 
 /* Applies the [assets] section of a validated configuration (none: the
  * defaults) as the lives in force (asset_lives_set). */
@@ -157,8 +157,8 @@ struct asset_filter {
 };
 
 /* The matching assets by site and tag; *out malloc'd, the caller frees. */
-int asset_list(struct db *db, const struct asset_filter *f,
-               struct asset **out, size_t *n);
+int asset_list(struct db *db, const struct asset_filter *f, struct asset **out,
+               size_t *n);
 
 /*
  * Links the asset to site/device (the asset moves to that site if it was
@@ -208,9 +208,8 @@ int asset_suggestions(struct db *db, const char *tag,
  * linked to this device, a suggestion is stored.  Returns the number of
  * suggestions stored, or -1.
  */
-int asset_suggest_inventory(struct db *db, const char *site,
-                            const char *device, const char *json,
-                            int64_t now);
+int asset_suggest_inventory(struct db *db, const char *site, const char *device,
+                            const char *json, int64_t now);
 
 /* One ticket of an asset's maintenance history. */
 struct asset_ticket {

@@ -162,7 +162,8 @@ api_asset_create(struct http_req *req)
 	if ((rc = asset_get(db, a.tag, &old)) == ASSET_ERR)
 		return http_reply_error(req, 500, "database error");
 	if (rc == ASSET_OK)
-		return http_reply_error(req, 409, "an asset with this tag exists");
+		return http_reply_error(req, 409,
+		                        "an asset with this tag exists");
 	/* linking goes through asset_link, which frees the device first */
 	snprintf(old.device, sizeof old.device, "%s", a.device);
 	a.device[0] = '\0';
@@ -210,7 +211,8 @@ api_asset_update(struct http_req *req)
 		return http_reply_error(req, 400, "disposed: true or false");
 	}
 	dispose = cJSON_IsTrue(v) && a.disposed_at == 0;
-	note = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "note"));
+	note =
+	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "note"));
 	snprintf(device, sizeof device, "%s", a.device);
 	link = cJSON_GetObjectItemCaseSensitive(o, "device") != NULL;
 	if (asset_api_fields(o, &a, 0, err, sizeof err) == -1) {

@@ -61,10 +61,10 @@ enum csv_col {
 
 /* The canonical names, in export order (DESIGN.md section 9). */
 static const char *const csv_names[C_NCOLS] = {
-    "tag",      "name",          "type",     "brand",
-    "model",    "serial",        "site",     "room",
-    "funding",  "budget_year",   "purchase_date", "price_idr",
-    "supplier", "warranty_until", "condition", "device",
+    "tag",      "name",           "type",          "brand",
+    "model",    "serial",         "site",          "room",
+    "funding",  "budget_year",    "purchase_date", "price_idr",
+    "supplier", "warranty_until", "condition",     "device",
 };
 
 /* Columns a row cannot do without. */
@@ -400,8 +400,8 @@ csv_condition(const char *s, char *out, size_t outsz)
 	static const struct {
 		const char *in, *out;
 	} names[] = {
-	    {"b", "B"},     {"kb", "KB"},          {"rb", "RB"},
-	    {"baik", "B"},  {"kurang baik", "KB"}, {"rusak berat", "RB"},
+	    {"b", "B"},    {"kb", "KB"},          {"rb", "RB"},
+	    {"baik", "B"}, {"kurang baik", "KB"}, {"rusak berat", "RB"},
 	};
 	char norm[32];
 
@@ -446,7 +446,8 @@ csv_field(struct asset *a, int col, const char *v, char *err, size_t errsz)
 		if (asset_tag_valid(v))
 			return csv_text(v, a->tag, sizeof a->tag, err, errsz);
 		snprintf(err, errsz,
-		         "'%s' is not a tag (1 to 64 of A-Z a-z 0-9 . _ - :)", v);
+		         "'%s' is not a tag (1 to 64 of A-Z a-z 0-9 . _ - :)",
+		         v);
 		return -1;
 	case C_TYPE:
 		if (asset_type_parse(v, &t) == 0)

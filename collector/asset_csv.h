@@ -32,8 +32,8 @@ void asset_csv_errors_clear(struct asset_csv_errors *e);
  * with *rows (malloc'd, the caller frees) and *n when every row is valid;
  * -1 with the problems in 'errs' (and nothing in *rows) otherwise.
  */
-int asset_csv_parse(const char *buf, size_t len, struct asset **rows,
-                    size_t *n, struct asset_csv_errors *errs);
+int asset_csv_parse(const char *buf, size_t len, struct asset **rows, size_t *n,
+                    struct asset_csv_errors *errs);
 
 /*
  * Reads 'path', checks it all, and stores every row in one savepoint: all

@@ -148,9 +148,9 @@ asset_ctl_import(struct db *db, int argc, char **argv)
 static void
 asset_ctl_table(const struct asset *v, size_t n, int64_t now)
 {
-	printf("%-24s %-28s %-9s %-14s %-4s %-14s %-20s %4s %14s %14s\n",
-	       "TAG", "NAME", "TYPE", "SITE", "COND", "DEVICE", "FUNDING",
-	       "YEAR", "PRICE_IDR", "BOOK_IDR");
+	printf("%-24s %-28s %-9s %-14s %-4s %-14s %-20s %4s %14s %14s\n", "TAG",
+	       "NAME", "TYPE", "SITE", "COND", "DEVICE", "FUNDING", "YEAR",
+	       "PRICE_IDR", "BOOK_IDR");
 	for (size_t i = 0; i < n; i++)
 		printf("%-24s %-28.28s %-9s %-14s %-4s %-14s %-20.20s %4d "
 		       "%14lld %14lld%s\n",
@@ -233,12 +233,26 @@ asset_ctl_day(int64_t t, char *buf, size_t bufsz)
 static void
 asset_ctl_show_text(const cJSON *o)
 {
-	static const char *const keys[] = {
-	    "tag",       "name",          "type",           "brand",
-	    "model",     "serial",        "site",           "room",
-	    "device",    "funding",       "budget_year",    "purchase_date",
-	    "price_idr", "book_value_idr", "life_years",    "supplier",
-	    "warranty_until", "condition", "disposal_note", NULL};
+	static const char *const keys[] = {"tag",
+	                                   "name",
+	                                   "type",
+	                                   "brand",
+	                                   "model",
+	                                   "serial",
+	                                   "site",
+	                                   "room",
+	                                   "device",
+	                                   "funding",
+	                                   "budget_year",
+	                                   "purchase_date",
+	                                   "price_idr",
+	                                   "book_value_idr",
+	                                   "life_years",
+	                                   "supplier",
+	                                   "warranty_until",
+	                                   "condition",
+	                                   "disposal_note",
+	                                   NULL};
 	const cJSON *v, *e;
 	char t1[32], t2[32];
 
@@ -256,8 +270,8 @@ asset_ctl_show_text(const cJSON *o)
 	              sizeof t1);
 	printf("%-16s %s\n", "disposed_at", t1);
 	printf("\nsuggested links:\n");
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
-	                          o, "suggested_links"))
+	cJSON_ArrayForEach(
+	    e, cJSON_GetObjectItemCaseSensitive(o, "suggested_links"))
 	{
 		printf("  %s/%s (%s): pantauctl asset link %s %s/%s\n",
 		       cJSON_GetStringValue(
@@ -296,10 +310,10 @@ asset_ctl_show_text(const cJSON *o)
 	                   cJSON_GetObjectItemCaseSensitive(o, "maintenance"))
 	{
 		v = cJSON_GetObjectItemCaseSensitive(e, "resolved_at");
-		asset_ctl_day((int64_t)cJSON_GetNumberValue(
-		                  cJSON_GetObjectItemCaseSensitive(
-		                      e, "opened_at")),
-		              t1, sizeof t1);
+		asset_ctl_day(
+		    (int64_t)cJSON_GetNumberValue(
+		        cJSON_GetObjectItemCaseSensitive(e, "opened_at")),
+		    t1, sizeof t1);
 		asset_ctl_day(cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0,
 		              t2, sizeof t2);
 		printf("  #%.0f %-10s %-11s %s .. %s  %12.0f IDR  %s\n",
@@ -331,13 +345,13 @@ asset_ctl_show(struct db *db, int argc, char **argv)
 	char *s;
 	int first, found;
 
-	if ((first = asset_ctl_opts(argc, argv, &o)) == -1 ||
-	    first != argc - 1)
+	if ((first = asset_ctl_opts(argc, argv, &o)) == -1 || first != argc - 1)
 		return asset_ctl_usage();
 	if ((doc = asset_json_full(db, argv[first], time_now(), &found)) ==
 	    NULL) {
-		fprintf(stderr, found ? "pantauctl: database error\n"
-		                      : "pantauctl: no asset '%s'\n",
+		fprintf(stderr,
+		        found ? "pantauctl: database error\n"
+		              : "pantauctl: no asset '%s'\n",
 		        argv[first]);
 		return 1;
 	}
@@ -413,7 +427,8 @@ asset_ctl_change(struct db *db, int argc, char **argv)
 		if (strcmp(argv[first + 1], "B") != 0 &&
 		    strcmp(argv[first + 1], "KB") != 0 &&
 		    strcmp(argv[first + 1], "RB") != 0) {
-			fprintf(stderr, "pantauctl: condition is B, KB or RB\n");
+			fprintf(stderr,
+			        "pantauctl: condition is B, KB or RB\n");
 			return 2;
 		}
 		rc = asset_set_condition(db, tag, argv[first + 1], o.note,
@@ -479,9 +494,8 @@ asset_ctl(const struct collector_conf *cf, int argc, char **argv)
 		rc = asset_ctl_show(db, argc, argv);
 	else if (strcmp(sub, "link") == 0)
 		rc = asset_ctl_link(db, argc, argv);
-	else if (strcmp(sub, "unlink") == 0 ||
-	         strcmp(sub, "condition") == 0 || strcmp(sub, "move") == 0 ||
-	         strcmp(sub, "dispose") == 0)
+	else if (strcmp(sub, "unlink") == 0 || strcmp(sub, "condition") == 0 ||
+	         strcmp(sub, "move") == 0 || strcmp(sub, "dispose") == 0)
 		rc = asset_ctl_change(db, argc, argv);
 	else
 		rc = asset_ctl_usage();

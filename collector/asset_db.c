@@ -39,7 +39,8 @@ asset_db_prepare(struct db *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL) !=
+	    SQLITE_OK) {
 		asset_db_fail(db, "prepare");
 		return NULL;
 	}
@@ -186,8 +187,8 @@ asset_note_change(struct db *db, const char *tag, const char *field,
 }
 
 int
-asset_put(struct db *db, const struct asset *a, const char *actor,
-          int64_t now, int *created)
+asset_put(struct db *db, const struct asset *a, const char *actor, int64_t now,
+          int *created)
 {
 	struct asset old;
 	sqlite3_stmt *st = NULL;
@@ -319,8 +320,8 @@ asset_update(struct db *db, sqlite3_stmt *st, const char *what)
 }
 
 int
-asset_link(struct db *db, const char *tag, const char *site,
-           const char *device, const char *actor, int64_t now)
+asset_link(struct db *db, const char *tag, const char *site, const char *device,
+           const char *actor, int64_t now)
 {
 	struct asset a, *others = NULL;
 	struct asset_filter f = {.site = site, .disposed = 1};
@@ -533,8 +534,8 @@ asset_history(struct db *db, const char *tag, struct asset_event **out,
 }
 
 int
-asset_suggestions(struct db *db, const char *tag,
-                  struct asset_suggestion **out, size_t *n)
+asset_suggestions(struct db *db, const char *tag, struct asset_suggestion **out,
+                  size_t *n)
 {
 	sqlite3_stmt *st;
 	struct asset_suggestion *v = NULL, *nv, *s;

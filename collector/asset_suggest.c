@@ -132,8 +132,8 @@ asset_suggest_inventory(struct db *db, const char *site, const char *device,
 		                           now)) > 0)
 			total += r;
 	for (i = 0; i < nm && r >= 0; i++)
-		if ((r = asset_suggest_key(db, site, device, macs[i], 1,
-		                           now)) > 0)
+		if ((r = asset_suggest_key(db, site, device, macs[i], 1, now)) >
+		    0)
 			total += r;
 	asset_db_end(db, r >= 0);
 	cJSON_Delete(inv);

@@ -40,9 +40,9 @@
 #include "common/timeutil.h"
 
 #define PM_DAY 86400
-#define PM_RATE_DAYS 30      /* the forecast's window */
+#define PM_RATE_DAYS 30       /* the forecast's window */
 #define PM_RATE_MIN_SPAN 3600 /* readings closer than this give no rate */
-#define PM_READINGS_KEEP 400 /* days */
+#define PM_READINGS_KEEP 400  /* days */
 
 static const char *const pm_status_names[] = {
     [PM_OK] = "ok",           [PM_DUE_SOON] = "due_soon", [PM_DUE] = "due",
@@ -173,8 +173,8 @@ pm_reading_store(struct db *db, const char *site, const char *device,
 /* Units per day from the oldest reading of the window to (v, ts); 0
  * when there is no usable history (or the counter went backwards). */
 static double
-pm_rate(struct db *db, const char *site, const char *device,
-        const char *metric, double v, int64_t ts)
+pm_rate(struct db *db, const char *site, const char *device, const char *metric,
+        double v, int64_t ts)
 {
 	sqlite3_stmt *st;
 	double rate = 0, old;
@@ -217,8 +217,7 @@ pm_state_get(struct db *db, int64_t plan, const char *tag, struct pm_state *s)
 	if (rc == SQLITE_ROW) {
 		s->found = 1;
 		s->base_at = sqlite3_column_int64(st, 0);
-		s->has_base_counter =
-		    sqlite3_column_type(st, 1) != SQLITE_NULL;
+		s->has_base_counter = sqlite3_column_type(st, 1) != SQLITE_NULL;
 		s->base_counter = sqlite3_column_double(st, 1);
 		s->ticket_id = sqlite3_column_int64(st, 2);
 		s->due_since = sqlite3_column_int64(st, 3);
@@ -305,11 +304,11 @@ pm_compute(const struct pm_plan *p, const struct pm_state *s,
 	it->due_at = 0;
 	it->forecast_at = 0;
 	if (p->every_days)
-		it->due_at = pm_day_start(s->base_at) +
-		             (int64_t)p->every_days * PM_DAY;
+		it->due_at =
+		    pm_day_start(s->base_at) + (int64_t)p->every_days * PM_DAY;
 	else if (p->every_months)
-		it->due_at = pm_add_months(pm_day_start(s->base_at),
-		                           p->every_months);
+		it->due_at =
+		    pm_add_months(pm_day_start(s->base_at), p->every_months);
 	if (it->due_at && now >= it->due_at)
 		reached = 1;
 	if (it->has_counter && s->has_base_counter) {
@@ -320,9 +319,9 @@ pm_compute(const struct pm_plan *p, const struct pm_state *s,
 			it->forecast_at = now;
 		} else if (it->rate_per_day > 0) {
 			it->forecast_at =
-			    now + (int64_t)ceil((it->due_counter -
-			                         it->counter) /
-			                        it->rate_per_day * PM_DAY);
+			    now +
+			    (int64_t)ceil((it->due_counter - it->counter) /
+			                  it->rate_per_day * PM_DAY);
 		}
 	}
 	it->next_at = it->due_at;
@@ -368,9 +367,8 @@ pm_open_ticket(struct db *db, const struct pm_plan *p, struct pm_item *it,
 		snprintf(desc, sizeof desc,
 		         "Preventive maintenance (plan %lld): due on %.10s.",
 		         (long long)p->id,
-		         time_format_iso(it->due_at, day, sizeof day)
-		             ? day
-		             : "?");
+		         time_format_iso(it->due_at, day, sizeof day) ? day
+		                                                      : "?");
 	t.kind = TICKET_PREVENTIVE;
 	t.title = title;
 	t.description = desc;

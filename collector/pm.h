@@ -104,8 +104,8 @@ int pm_evaluate(struct db *db, int64_t now, int act, struct pm_item **out,
  * no such plan or asset (or the plan has several and tag is NULL), -1 on
  * a database error.
  */
-int pm_done(struct db *db, int64_t plan_id, const char *tag,
-            const char *actor, int64_t now, char *err, size_t errsz);
+int pm_done(struct db *db, int64_t plan_id, const char *tag, const char *actor,
+            int64_t now, char *err, size_t errsz);
 
 /*
  * The collector's timer: pm_evaluate(db, now, 1) at most once per

@@ -25,7 +25,7 @@
 	"       pantauctl pm plans\n"                                          \
 	"       pantauctl pm add NAME (--asset TAG | --type TYPE | --model "   \
 	"MODEL)\n"                                                             \
-	"                [--days N | --months N] [--counter METRIC --count "  \
+	"                [--days N | --months N] [--counter METRIC --count "   \
 	"N]\n"                                                                 \
 	"                [--lead DAYS] [--start YYYY-MM-DD]\n"                 \
 	"       pantauctl pm done PLAN [TAG]\n"
@@ -75,8 +75,8 @@ pm_ctl_list(struct db *db, int argc, char **argv)
 		else
 			return pm_ctl_usage();
 	}
-	if (optind != argc || (strcmp(format, "table") != 0 &&
-	                       strcmp(format, "json") != 0))
+	if (optind != argc ||
+	    (strcmp(format, "table") != 0 && strcmp(format, "json") != 0))
 		return pm_ctl_usage();
 	if (pm_evaluate(db, now, 0, &v, &n) == -1) {
 		fprintf(stderr, "pantauctl: database error\n");
@@ -198,15 +198,18 @@ pm_ctl_add(struct db *db, int argc, char **argv)
 		case 't':
 		case 'm':
 			snprintf(p.target_kind, sizeof p.target_kind, "%s",
-			         ch == 'a' ? "asset" : ch == 't' ? "type" : "model");
+			         ch == 'a'   ? "asset"
+			         : ch == 't' ? "type"
+			                     : "model");
 			snprintf(p.target, sizeof p.target, "%s", optarg);
 			break;
 		case 'd':
 		case 'M':
 		case 'l':
 			if ((v = pm_ctl_num(optarg, 100000)) == -1) {
-				fprintf(stderr, "pantauctl: '%s' is not a "
-				                "number\n",
+				fprintf(stderr,
+				        "pantauctl: '%s' is not a "
+				        "number\n",
 				        optarg);
 				return 2;
 			}
@@ -218,13 +221,14 @@ pm_ctl_add(struct db *db, int argc, char **argv)
 				p.lead_days = (unsigned)v;
 			break;
 		case 'c':
-			snprintf(p.counter_metric, sizeof p.counter_metric, "%s",
-			         optarg);
+			snprintf(p.counter_metric, sizeof p.counter_metric,
+			         "%s", optarg);
 			break;
 		case 'n':
 			if ((v = pm_ctl_num(optarg, 1000000000L)) <= 0) {
-				fprintf(stderr, "pantauctl: '%s' is not a "
-				                "positive number\n",
+				fprintf(stderr,
+				        "pantauctl: '%s' is not a "
+				        "positive number\n",
 				        optarg);
 				return 2;
 			}
@@ -233,8 +237,9 @@ pm_ctl_add(struct db *db, int argc, char **argv)
 		case 's':
 			if (strlen(optarg) != 10 ||
 			    time_parse_iso(optarg, &p.start_at) == -1) {
-				fprintf(stderr, "pantauctl: '%s' is not a date "
-				                "(YYYY-MM-DD)\n",
+				fprintf(stderr,
+				        "pantauctl: '%s' is not a date "
+				        "(YYYY-MM-DD)\n",
 				        optarg);
 				return 2;
 			}

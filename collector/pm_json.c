@@ -59,8 +59,8 @@ pm_json_item(const struct pm_item *it)
 	    pm_json_time(o, "base_at", it->base_at) == -1 ||
 	    pm_json_time(o, "due_at", it->due_at) == -1 ||
 	    pm_json_num(o, "counter", it->has_counter, it->counter) == -1 ||
-	    pm_json_num(o, "base_counter", it->has_counter,
-	                it->base_counter) == -1 ||
+	    pm_json_num(o, "base_counter", it->has_counter, it->base_counter) ==
+	        -1 ||
 	    pm_json_num(o, "due_counter", it->has_counter, it->due_counter) ==
 	        -1 ||
 	    pm_json_num(o, "rate_per_day", it->rate_per_day > 0,
@@ -144,8 +144,7 @@ pm_json_get_uint(const cJSON *o, const char *key, double max, unsigned *out)
 }
 
 int
-pm_json_parse_plan(const cJSON *o, struct pm_plan *p, char *err,
-                   size_t errsz)
+pm_json_parse_plan(const cJSON *o, struct pm_plan *p, char *err, size_t errsz)
 {
 	static const char *const kinds[] = {"asset", "type", "model"};
 	const cJSON *v;
@@ -158,8 +157,8 @@ pm_json_parse_plan(const cJSON *o, struct pm_plan *p, char *err,
 		snprintf(err, errsz, "expected a JSON object");
 		return -1;
 	}
-	if ((s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-	         o, "name"))) == NULL ||
+	if ((s = cJSON_GetStringValue(
+	         cJSON_GetObjectItemCaseSensitive(o, "name"))) == NULL ||
 	    strlen(s) > PM_NAME_MAX) {
 		snprintf(err, errsz, "name: a string of 1 to %d bytes",
 		         PM_NAME_MAX);
@@ -176,8 +175,7 @@ pm_json_parse_plan(const cJSON *o, struct pm_plan *p, char *err,
 			         "one of asset, type or model, as a string");
 			return -1;
 		}
-		snprintf(p->target_kind, sizeof p->target_kind, "%s",
-		         kinds[i]);
+		snprintf(p->target_kind, sizeof p->target_kind, "%s", kinds[i]);
 		snprintf(p->target, sizeof p->target, "%s", s);
 	}
 	if (pm_json_get_uint(o, "every_days", 1e5, &p->every_days) == -1 ||

@@ -93,7 +93,8 @@ pm_plan_add(struct db *db, struct pm_plan *p, int64_t now)
 	         db, "INSERT INTO pm_plans (name, target_kind, target, "
 	             "every_days, every_months, counter_metric, counter_every, "
 	             "lead_days, start_at, active, created_at) VALUES (?1, ?2, "
-	             "?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10) RETURNING id")) == NULL)
+	             "?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10) RETURNING id")) ==
+	    NULL)
 		return -1;
 	if (p->start_at == 0)
 		p->start_at = now;
@@ -138,10 +139,11 @@ pm_plans_load(struct db *db, struct pm_plan **out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	if ((st = asset_db_prepare(
-	         db, "SELECT id, name, target_kind, target, "
-	             "coalesce(every_days, 0), coalesce(every_months, 0), "
-	             "counter_metric, coalesce(counter_every, 0), lead_days, "
-	             "start_at, created_at, active FROM pm_plans ORDER BY id")) ==
+	         db,
+	         "SELECT id, name, target_kind, target, "
+	         "coalesce(every_days, 0), coalesce(every_months, 0), "
+	         "counter_metric, coalesce(counter_every, 0), lead_days, "
+	         "start_at, created_at, active FROM pm_plans ORDER BY id")) ==
 	    NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

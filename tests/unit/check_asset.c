@@ -71,20 +71,18 @@ static const struct {
 
 START_TEST(test_book_value)
 {
-	ck_assert_int_eq(asset_book_value(book_cases[_i].price,
-	                                  book_cases[_i].bought,
-	                                  book_cases[_i].life,
-	                                  book_cases[_i].at),
-	                 book_cases[_i].want);
+	ck_assert_int_eq(
+	    asset_book_value(book_cases[_i].price, book_cases[_i].bought,
+	                     book_cases[_i].life, book_cases[_i].at),
+	    book_cases[_i].want);
 }
 END_TEST
 
 START_TEST(test_lives)
 {
 	struct asset_lives l;
-	struct asset a = {.price_idr = 12000000,
-	                  .purchase_date = "2024-12-01",
-	                  .type = "pc"};
+	struct asset a = {
+	    .price_idr = 12000000, .purchase_date = "2024-12-01", .type = "pc"};
 
 	asset_lives_default(&l);
 	ck_assert_uint_eq(l.years[ASSET_PC], 4);
@@ -160,16 +158,16 @@ START_TEST(test_import_bad)
 	check_bad("bad-header");
 	/* all or nothing: nothing stored */
 	snprintf(path, sizeof path, "%s/assets/bad.csv", FIXTURES);
-	ck_assert_int_eq(
-	    asset_csv_import(db, path, "test", NOW, &c, &u, &errs), -1);
+	ck_assert_int_eq(asset_csv_import(db, path, "test", NOW, &c, &u, &errs),
+	                 -1);
 	ck_assert_uint_eq(errs.n, 13);
 	asset_csv_errors_clear(&errs);
 	ck_assert_int_eq(asset_list(db, &f, &v, &n), ASSET_OK);
 	ck_assert_uint_eq(n, 0);
 	free(v);
 	/* a missing file */
-	ck_assert_int_eq(asset_csv_import(db, "/nonexistent/x.csv", "test",
-	                                  NOW, &c, &u, &errs),
+	ck_assert_int_eq(asset_csv_import(db, "/nonexistent/x.csv", "test", NOW,
+	                                  &c, &u, &errs),
 	                 -1);
 	ck_assert_str_eq(errs.msg[0],
 	                 "/nonexistent/x.csv: No such file or directory");
@@ -185,8 +183,8 @@ import_good(void)
 	size_t c, u;
 
 	snprintf(path, sizeof path, "%s/assets/good.csv", FIXTURES);
-	ck_assert_int_eq(
-	    asset_csv_import(db, path, "test", NOW, &c, &u, &errs), 0);
+	ck_assert_int_eq(asset_csv_import(db, path, "test", NOW, &c, &u, &errs),
+	                 0);
 	ck_assert_uint_eq(c, 5);
 	ck_assert_uint_eq(u, 0);
 }
@@ -251,10 +249,10 @@ START_TEST(test_round_trip)
 
 	import_good();
 	first = export_all(db);
-	ck_assert_ptr_nonnull(strstr(
-	    first, "tag,name,type,brand,model,serial,site,room,funding,"
-	           "budget_year,purchase_date,price_idr,supplier,"
-	           "warranty_until,condition,device\r\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(first, "tag,name,type,brand,model,serial,site,room,funding,"
+	                  "budget_year,purchase_date,price_idr,supplier,"
+	                  "warranty_until,condition,device\r\n"));
 	ck_assert_ptr_nonnull(
 	    strstr(first, "02.06.03.05.001-0001,Printer Laser,printer,HP,"
 	                  "LaserJet M404dn,PHBQK12345,asriloka,Ruang Admin,"
@@ -303,9 +301,9 @@ START_TEST(test_changes_history)
 	ck_assert_int_eq(asset_dispose(db, "02.06.02.06.002-0001",
 	                               "sold at auction", "sek", NOW + 30),
 	                 ASSET_OK);
-	ck_assert_int_eq(asset_set_condition(db, "missing", "B", NULL, "x",
-	                                     NOW),
-	                 ASSET_NOTFOUND);
+	ck_assert_int_eq(
+	    asset_set_condition(db, "missing", "B", NULL, "x", NOW),
+	    ASSET_NOTFOUND);
 	ck_assert_int_eq(asset_get(db, "02.06.02.06.002-0001", &a), ASSET_OK);
 	ck_assert_str_eq(a.condition, "RB");
 	ck_assert_str_eq(a.site, "kedungkandang");
@@ -412,27 +410,25 @@ START_TEST(test_field_rules)
 	                                 err, sizeof err),
 	                 0);
 	ck_assert_int_eq(a.price_idr, 1250000);
-	ck_assert_int_eq(asset_csv_field(&a, "price_idr", "1,250,000", err,
-	                                 sizeof err),
-	                 0);
+	ck_assert_int_eq(
+	    asset_csv_field(&a, "price_idr", "1,250,000", err, sizeof err), 0);
 	ck_assert_int_eq(a.price_idr, 1250000);
 	ck_assert_int_eq(
 	    asset_csv_field(&a, "price_idr", "1.25", err, sizeof err), -1);
-	ck_assert_int_eq(asset_csv_field(&a, "condition", "Kurang Baik", err,
-	                                 sizeof err),
-	                 0);
+	ck_assert_int_eq(
+	    asset_csv_field(&a, "condition", "Kurang Baik", err, sizeof err),
+	    0);
 	ck_assert_str_eq(a.condition, "KB");
-	ck_assert_int_eq(asset_csv_field(&a, "purchase_date", "29-02-2024",
-	                                 err, sizeof err),
-	                 0);
+	ck_assert_int_eq(
+	    asset_csv_field(&a, "purchase_date", "29-02-2024", err, sizeof err),
+	    0);
 	ck_assert_str_eq(a.purchase_date, "2024-02-29");
 	ck_assert_int_eq(asset_csv_field(&a, "tag", "a/b", err, sizeof err),
 	                 -1);
 	ck_assert_str_eq(err,
 	                 "'a/b' is not a tag (1 to 64 of A-Z a-z 0-9 . _ - :)");
-	ck_assert_int_eq(asset_csv_field(&a, "budget_year", "", err,
-	                                 sizeof err),
-	                 -1);
+	ck_assert_int_eq(
+	    asset_csv_field(&a, "budget_year", "", err, sizeof err), -1);
 	ck_assert_str_eq(err, "required");
 }
 END_TEST

@@ -123,8 +123,8 @@ sql_int(const char *sql)
 	sqlite3_stmt *st;
 	long long v = -1;
 
-	ck_assert_int_eq(
-	    sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL),
+	                 SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -132,8 +132,8 @@ sql_int(const char *sql)
 }
 
 static int64_t
-add_plan(const char *kind, const char *target, unsigned days,
-         unsigned months, const char *metric, double count, int64_t start)
+add_plan(const char *kind, const char *target, unsigned days, unsigned months,
+         const char *metric, double count, int64_t start)
 {
 	struct pm_plan p;
 	char err[256];
@@ -161,8 +161,8 @@ START_TEST(test_counter_plan)
 	char err[256], sql[256];
 	int64_t plan, ticket, t;
 
-	plan = add_plan("asset", "PRN-1", 0, 0, "printer.pages.total", 10000,
-	                T0);
+	plan =
+	    add_plan("asset", "PRN-1", 0, 0, "printer.pages.total", 10000, T0);
 	pages(9000, T0);
 	it = eval(plan, "PRN-1", T0);
 	ck_assert_int_eq(it.status, PM_OK);
@@ -203,9 +203,8 @@ START_TEST(test_counter_plan)
 	ck_assert_int_eq(it.status, PM_OVERDUE);
 
 	/* done: the ticket is resolved, the plan re-armed at 20,000 */
-	ck_assert_int_eq(pm_done(db, plan, NULL, "tek", t + DAY + 60, err,
-	                         sizeof err),
-	                 0);
+	ck_assert_int_eq(
+	    pm_done(db, plan, NULL, "tek", t + DAY + 60, err, sizeof err), 0);
 	snprintf(sql, sizeof sql,
 	         "SELECT count(*) FROM tickets WHERE id = %lld AND "
 	         "state = 'resolved'",
@@ -287,8 +286,8 @@ START_TEST(test_months_and_type_plan)
 	ck_assert_int_eq(it.due_at, T0 + 58 * DAY); /* 2026-02-28 */
 	/* a plan for every printer: a ticket per asset, keyed by tag */
 	add_asset("PRN-2", "printer", "");
-	plan2 = add_plan("type", "printer", 90, 0, "printer.pages.total",
-	                 50000, T0);
+	plan2 = add_plan("type", "printer", 90, 0, "printer.pages.total", 50000,
+	                 T0);
 	pages(1000, T0);
 	it = eval(plan2, "PRN-2", T0 + 90 * DAY);
 	ck_assert_int_eq(it.status, PM_DUE);
@@ -301,9 +300,9 @@ START_TEST(test_months_and_type_plan)
 	ck_assert_int_eq(pm_done(db, plan2, NULL, "tek", T0, err, sizeof err),
 	                 1);
 	ck_assert_str_eq(err, "plan 2 applies to 2 assets: name one");
-	ck_assert_int_eq(pm_done(db, plan2, "PRN-2", "tek", T0 + 91 * DAY, err,
-	                         sizeof err),
-	                 0);
+	ck_assert_int_eq(
+	    pm_done(db, plan2, "PRN-2", "tek", T0 + 91 * DAY, err, sizeof err),
+	    0);
 	it = eval(plan2, "PRN-2", T0 + 91 * DAY);
 	ck_assert_int_eq(it.status, PM_OK);
 	ck_assert_int_eq(it.due_at, T0 + 181 * DAY);
@@ -320,7 +319,8 @@ START_TEST(test_plan_check)
 	snprintf(p.target_kind, sizeof p.target_kind, "type");
 	snprintf(p.target, sizeof p.target, "printer");
 	ck_assert_int_eq(pm_plan_check(&p, err, sizeof err), -1);
-	ck_assert_str_eq(err, "a plan needs days, months or a counter (or both)");
+	ck_assert_str_eq(err,
+	                 "a plan needs days, months or a counter (or both)");
 	p.every_days = 10;
 	p.every_months = 1;
 	ck_assert_int_eq(pm_plan_check(&p, err, sizeof err), -1);
