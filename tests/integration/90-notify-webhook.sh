@@ -2,7 +2,9 @@
 # 90-notify-webhook: a webhook target delivers an alert to a local HTTP
 # listener with exactly the documented JSON (UTF-8 Indonesian text, hostile
 # characters intact as data), the bearer token and the extra header; the
-# test message of "pantauctl notify test" arrives too.
+# test message of "pantauctl notify test" arrives too; and end to end, a
+# printer jam published to mosquitto reaches the webhook from
+# pantau-collector as alert.firing and ticket.opened.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/notify-lib.sh"
 
@@ -61,4 +63,35 @@ b = recs[1]["body"]
 assert b["event"] == "notify.test", b
 assert b["subject"] == "pantau: pesan uji", b
 '
-pass "webhook delivered with the documented JSON"
+# End to end: a printer jam published to the broker becomes an alert and
+# a ticket in pantau-collector, whose notifier posts both to the webhook.
+. "$top_srcdir/tests/integration/collector-lib.sh"
+start_mosquitto
+: >"$T/hook.jsonl"
+collector_conf "dashboards = $T
+[notify hook]
+type = webhook
+url = http://127.0.0.1:$HOOK_PORT/pantau/hook
+events = alert.* ticket.*
+backoff_min = 1"
+start_collector
+mosquitto_pub -h 127.0.0.1 -p "$MQTT_PORT" -q 1 \
+	-t pantau/v1/site-b/prn-01/events -m "{\"v\":1,\"ts\":$T0,\
+\"code\":\"printer.jam\",\"severity\":\"critical\",\"state\":\"raised\",\
+\"text\":\"Paper jam in tray 2\"}" || fail "mosquitto_pub"
+wait_for 30 sh -c "[ \$(wc -l <'$T/hook.jsonl') -ge 2 ]" \
+	|| fail "collector posted: $(cat "$T/hook.jsonl")"
+pycheck "$T/hook.jsonl" '
+by = {r["body"]["event"]: r["body"] for r in recs}
+assert sorted(by) == ["alert.firing", "ticket.opened"], recs
+for b in by.values():
+    assert b["site"] == "site-b" and b["device"] == "prn-01", b
+    assert b["severity"] == "critical", b
+    assert b["language"] == "id" and b["target"] == "hook", b
+    assert "Paper jam in tray 2" in b["subject"], b
+assert by["alert.firing"]["alert_id"] == 1, by
+assert by["ticket.opened"]["ticket_id"] == 1, by
+'
+stop_collector
+[ ! -f "$DATA/notify/hook.json" ] || fail "delivered, yet queued"
+pass "webhook delivered with the documented JSON, also from the collector"
