@@ -34,7 +34,7 @@ struct graph_entry {
 	char key[768];
 	char *img;
 	size_t len;
-	int64_t made; /* when rendered (monotonic seconds) */
+	int64_t made;  /* when rendered (monotonic seconds) */
 	uint64_t used; /* LRU tick */
 };
 
@@ -58,8 +58,8 @@ graph_parse_time(const char *s, int64_t now, int64_t *out)
 		const char *unit;
 		int64_t secs;
 	} units[] = {
-	    {"s", 1},          {"min", 60},       {"h", 3600},
-	    {"d", 86400},      {"w", 7 * 86400},  {"m", 30 * 86400},
+	    {"s", 1},           {"min", 60},      {"h", 3600},
+	    {"d", 86400},       {"w", 7 * 86400}, {"m", 30 * 86400},
 	    {"y", 365 * 86400},
 	};
 	const char *p;
@@ -169,8 +169,8 @@ graph_cache_put(const char *key, const char *img, size_t len, int64_t mono)
  * Locked: librrd's graphing is not reentrant.
  */
 static char *
-graph_render(const char *file, const char *metric, const char *cached,
-             int svg, int64_t start, int64_t end, size_t *len)
+graph_render(const char *file, const char *metric, const char *cached, int svg,
+             int64_t start, int64_t end, size_t *len)
 {
 	char esc[4096 + 64], def[4200], s_start[24], s_end[24], line[200];
 	char daemon[512];
@@ -271,7 +271,8 @@ graph_handler(struct http_req *req)
 
 	if (!name_id_valid(site) || !name_id_valid(device) ||
 	    graph_split_name(http_req_param(req, 2), metric, sizeof metric,
-	                     &svg) == -1 || dir == NULL)
+	                     &svg) == -1 ||
+	    dir == NULL)
 		return http_reply_error(req, 404, "not found");
 	/* Relative times from a rounded "now": one cache key per TTL. */
 	rnow = now - now % GRAPH_TTL;

@@ -116,6 +116,11 @@ static_serve(struct http_req *req, const char *dir, const char *name)
 	const char *root = http_req_dashboards_dir(req);
 	const char *type;
 	char path[4096], etag[64], *buf;
+	const char *headers[] = {
+	    "ETag",          NULL, /* set below */
+	    "Cache-Control", "no-cache", "Content-Security-Policy",
+	    STATIC_CSP,      NULL,
+	};
 	struct stat st;
 	int fd, n;
 
@@ -138,26 +143,19 @@ static_serve(struct http_req *req, const char *dir, const char *name)
 	         (unsigned long long)st.st_size,
 	         (unsigned long long)st.st_mtim.tv_sec,
 	         (unsigned long)st.st_mtim.tv_nsec);
-	{
-		const char *headers[] = {"ETag",          etag,
-		                         "Cache-Control", "no-cache",
-		                         "Content-Security-Policy",
-		                         STATIC_CSP,      NULL};
-
-		if (static_not_modified(req, etag)) {
-			close(fd);
-			return http_reply_bytes(req, 304, type, NULL, 0,
-			                        headers);
-		}
-		buf = static_read(fd, (size_t)st.st_size);
+	headers[1] = etag;
+	if (static_not_modified(req, etag)) {
 		close(fd);
-		if (buf == NULL) {
-			log_warn("http: cannot read %s", path);
-			return http_reply_error(req, 500, "cannot read file");
-		}
-		return http_reply_bytes(req, 200, type, buf,
-		                        (size_t)st.st_size, headers);
+		return http_reply_bytes(req, 304, type, NULL, 0, headers);
 	}
+	buf = static_read(fd, (size_t)st.st_size);
+	close(fd);
+	if (buf == NULL) {
+		log_warn("http: cannot read %s", path);
+		return http_reply_error(req, 500, "cannot read file");
+	}
+	return http_reply_bytes(req, 200, type, buf, (size_t)st.st_size,
+	                        headers);
 }
 
 int
