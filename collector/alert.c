@@ -165,8 +165,14 @@ alert_series_bind(struct alert_engine *e, struct adev *d, struct aseries *s,
 	int counter = s->counter;
 
 	nst = calloc(rs->n > 0 ? rs->n : 1, sizeof *nst);
-	if (nst == NULL)
-		return; /* keeps the old binding */
+	if (nst == NULL) {
+		/* out of memory: no rules rather than indices into old ones */
+		log_err("alerts: out of memory binding %s", s->name);
+		free(s->st);
+		s->st = NULL;
+		s->nst = 0;
+		return;
+	}
 	for (i = 0; i < rs->n; i++) {
 		if (!alert_rule_matches(&rs->r[i], d, s->name, counter))
 			continue;
