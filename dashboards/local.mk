@@ -32,6 +32,13 @@ dist_dashboardsi18n_DATA = \
 
 EXTRA_DIST += docs/dashboards.md
 
+# graph_parse_time() alone.
+check_PROGRAMS += tests/unit/check_graph
+TESTS += tests/unit/check_graph
+tests_unit_check_graph_SOURCES = tests/unit/check_graph.c
+tests_unit_check_graph_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_graph_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
+
 # Graph and static-file tests against a real collector, and the browser
 # tests (tests/browser/, playwright-core driving Debian's chromium).
 dashboards_test_scripts = \
