@@ -72,16 +72,14 @@ auth_api_body(struct http_req *req)
 {
 	size_t len;
 	const char *body = http_req_body(req, &len);
-	cJSON *o;
+	cJSON *o = NULL;
 
-	if (body == NULL || (o = cJSON_ParseWithLength(body, len)) == NULL ||
-	    !cJSON_IsObject(o)) {
-		if (body != NULL && (o = cJSON_ParseWithLength(body, len)))
-			cJSON_Delete(o);
-		http_reply_error(req, 400, "expected a JSON object");
-		return NULL;
-	}
-	return o;
+	if (body != NULL && (o = cJSON_ParseWithLength(body, len)) != NULL &&
+	    cJSON_IsObject(o))
+		return o;
+	cJSON_Delete(o);
+	http_reply_error(req, 400, "expected a JSON object");
+	return NULL;
 }
 
 /* A string member, or NULL when absent or not a string. */
