@@ -35,8 +35,8 @@
 #include "common/log.h"
 #include "common/timeutil.h"
 
-#define NOTIFY_SAVE_MS 3000        /* a changed queue is written after */
-#define NOTIFY_STOP_GRACE_MS 5000  /* a delivery in flight at shutdown */
+#define NOTIFY_SAVE_MS 3000       /* a changed queue is written after */
+#define NOTIFY_STOP_GRACE_MS 5000 /* a delivery in flight at shutdown */
 
 struct notify_worker {
 	struct notify *n;
@@ -57,7 +57,7 @@ struct notify_worker {
 	int64_t dirty_since;
 	int64_t window_start; /* monotonic ms */
 	unsigned window_sent;
-	int64_t next_try; /* monotonic ms; 0: now */
+	int64_t next_try;  /* monotonic ms; 0: now */
 	unsigned failures; /* in a row */
 	uint64_t sent, failed, dropped;
 
@@ -319,8 +319,9 @@ notify_worker_run(void *arg)
 			wake = w->head != NULL ? w->next_try : 0;
 			if (w->held != NULL)
 				wake = notify_earliest(
-				    wake, w->window_start +
-				              (int64_t)w->d.t.rate_period * 1000);
+				    wake,
+				    w->window_start +
+				        (int64_t)w->d.t.rate_period * 1000);
 			if (w->dirty)
 				wake = notify_earliest(
 				    wake, w->dirty_since + NOTIFY_SAVE_MS);
@@ -408,8 +409,7 @@ notify_new(const struct notify_config *cfg, const char *data_dir, char *err,
 	}
 	for (i = 0; i < cfg->ntargets; i++) {
 		w = &n->w[i];
-		if (notify_dest_init(&w->d, &cfg->targets[i], err, errsz) !=
-		    0)
+		if (notify_dest_init(&w->d, &cfg->targets[i], err, errsz) != 0)
 			goto fail;
 		n->nw++;
 		w->n = n;
@@ -514,7 +514,8 @@ notify_submit(struct notify *n, const struct notify_msg *m)
 			pthread_mutex_unlock(&w->mu);
 			log_err("notify: %s: queue full (%u messages), "
 			        "dropped: %s",
-			        w->d.t.name, w->d.t.queue_max, copy->subject_en);
+			        w->d.t.name, w->d.t.queue_max,
+			        copy->subject_en);
 			STATS_ADD(notify_dropped, 1);
 			notify_item_free(copy);
 			continue;
@@ -620,8 +621,7 @@ notify_test_dest(const struct notify_dest *d, char *err, size_t errsz)
 }
 
 int
-notify_test(struct notify *n, const char *target_name, char *err,
-            size_t errsz)
+notify_test(struct notify *n, const char *target_name, char *err, size_t errsz)
 {
 	size_t i;
 
@@ -664,7 +664,8 @@ notify_ctl(const struct notify_config *cfg, int argc, char **argv)
 	char err[512];
 
 	if (argc != 3 || strcmp(argv[1], "test") != 0) {
-		fprintf(stderr, "usage: pantauctl [-c FILE] notify test NAME\n");
+		fprintf(stderr,
+		        "usage: pantauctl [-c FILE] notify test NAME\n");
 		return 2;
 	}
 	/* a command target that does not read stdin must not kill us */

@@ -47,8 +47,8 @@ struct notify_msg {
  * thread).  With no targets configured it still returns a handle that
  * drops nothing and sends nothing.
  */
-struct notify *notify_new(const struct notify_config *cfg,
-                          const char *data_dir, char *err, size_t errsz);
+struct notify *notify_new(const struct notify_config *cfg, const char *data_dir,
+                          char *err, size_t errsz);
 
 /*
  * Stops the thread: a delivery in flight is given up to a few seconds
@@ -79,8 +79,8 @@ int notify_test(struct notify *n, const char *target_name, char *err,
  * 'cfg' and sends the test message (pantauctl, which must not touch the
  * queues of a running collector).
  */
-int notify_test_config(const struct notify_config *cfg,
-                       const char *target_name, char *err, size_t errsz);
+int notify_test_config(const struct notify_config *cfg, const char *target_name,
+                       char *err, size_t errsz);
 
 /*
  * "pantauctl notify test NAME" (argv[0] is "notify").  Returns the exit
@@ -90,10 +90,11 @@ int notify_ctl(const struct notify_config *cfg, int argc, char **argv);
 
 /* Counts since notify_new(), over every target. */
 struct notify_counts {
-	uint64_t sent;    /* messages delivered (a summary counts its parts) */
-	uint64_t failed;  /* delivery attempts that failed */
-	uint64_t dropped; /* messages given up: queue full, retry_for, refused */
-	uint64_t queued;  /* waiting now, held back by the rate limit too */
+	uint64_t sent;   /* messages delivered (a summary counts its parts) */
+	uint64_t failed; /* delivery attempts that failed */
+	uint64_t
+	    dropped;     /* messages given up: queue full, retry_for, refused */
+	uint64_t queued; /* waiting now, held back by the rate limit too */
 };
 void notify_get_counts(struct notify *n, struct notify_counts *c);
 

@@ -23,16 +23,15 @@
 enum { NOTIFY_OWN_SITES, NOTIFY_OWN_EVENTS, NOTIFY_OWN_TO, NOTIFY_OWN_ARGV };
 
 static const char *const notify_config_keys[] = {
-    "type",          "url",         "to",          "from",
-    "command",       "min_severity", "language",   "sites",
-    "events",        "rate_limit",  "rate_period", "timeout",
-    "backoff_min",   "backoff_max", "retry_for",   "queue_max",
-    "tls_ca",        "token_file",  "header",      "username",
-    "password_file", "starttls",    NULL};
+    "type",          "url",      "to",          "from",        "command",
+    "min_severity",  "language", "sites",       "events",      "rate_limit",
+    "rate_period",   "timeout",  "backoff_min", "backoff_max", "retry_for",
+    "queue_max",     "tls_ca",   "token_file",  "header",      "username",
+    "password_file", "starttls", NULL};
 
 /* The order of these lists is the order of the messages naming them. */
-static const char *const notify_config_types[] = {"webhook", "email",
-                                                  "command", NULL};
+static const char *const notify_config_types[] = {"webhook", "email", "command",
+                                                  NULL};
 static const char *const notify_config_severities[] = {"critical", "warning",
                                                        "info", NULL};
 static const char *const notify_config_languages[] = {"id", "en", NULL};
@@ -44,10 +43,10 @@ static const struct {
 	const char *key;
 	enum notify_type type;
 } notify_config_only[] = {
-    {"to", NOTIFY_EMAIL},         {"from", NOTIFY_EMAIL},
-    {"username", NOTIFY_EMAIL},   {"password_file", NOTIFY_EMAIL},
-    {"starttls", NOTIFY_EMAIL},   {"token_file", NOTIFY_WEBHOOK},
-    {"header", NOTIFY_WEBHOOK},   {"command", NOTIFY_COMMAND},
+    {"to", NOTIFY_EMAIL},       {"from", NOTIFY_EMAIL},
+    {"username", NOTIFY_EMAIL}, {"password_file", NOTIFY_EMAIL},
+    {"starttls", NOTIFY_EMAIL}, {"token_file", NOTIFY_WEBHOOK},
+    {"header", NOTIFY_WEBHOOK}, {"command", NOTIFY_COMMAND},
 };
 
 int
@@ -198,8 +197,8 @@ static void
 notify_config_common(const struct conf_section *s, struct notify_target *t,
                      struct conf_err *errs)
 {
-	static const enum notify_severity sev[] = {
-	    NOTIFY_CRITICAL, NOTIFY_WARNING, NOTIFY_INFO};
+	static const enum notify_severity sev[] = {NOTIFY_CRITICAL,
+	                                           NOTIFY_WARNING, NOTIFY_INFO};
 	long l;
 	int i, n;
 
@@ -344,23 +343,22 @@ notify_config_parse(const struct conf_section *s, struct notify_config *cfg,
 	if (conf_require(s, "type", errs) != 0)
 		return -1;
 	/* "exec" is the other name of "command" */
-	if ((v = conf_value(s, "type", NULL)) != NULL &&
-	    strcmp(v, "exec") == 0)
+	if ((v = conf_value(s, "type", NULL)) != NULL && strcmp(v, "exec") == 0)
 		type = NOTIFY_COMMAND;
 	else if (conf_get_enum(s, "type", notify_config_types, &type, errs) !=
 	         1)
 		return -1;
 	t->type = (enum notify_type)type;
-	for (i = 0; i < sizeof(notify_config_only) /
-	                    sizeof(notify_config_only[0]);
+	for (i = 0;
+	     i < sizeof(notify_config_only) / sizeof(notify_config_only[0]);
 	     i++)
 		if (notify_config_only[i].type != t->type &&
 		    conf_value(s, notify_config_only[i].key, NULL) != NULL)
-			conf_errorf(s, notify_config_only[i].key, errs,
-			            "%s applies to notify type %s only",
-			            notify_config_only[i].key,
-			            notify_config_types[notify_config_only[i]
-			                                    .type]);
+			conf_errorf(
+			    s, notify_config_only[i].key, errs,
+			    "%s applies to notify type %s only",
+			    notify_config_only[i].key,
+			    notify_config_types[notify_config_only[i].type]);
 	notify_config_need(s, t, errs);
 	switch (t->type) {
 	case NOTIFY_WEBHOOK:
@@ -461,8 +459,7 @@ notify_config_equal(const struct notify_config *a,
 	if (a->ntargets != b->ntargets)
 		return false;
 	for (i = 0; i < a->ntargets; i++)
-		if (!notify_config_target_equal(&a->targets[i],
-		                                &b->targets[i]))
+		if (!notify_config_target_equal(&a->targets[i], &b->targets[i]))
 			return false;
 	return true;
 }

@@ -47,15 +47,15 @@ struct notify_target {
 	const char *sites[NOTIFY_LIST_MAX];
 	size_t nevents; /* 0: every event; shell globs ("alert.*") */
 	const char *events[NOTIFY_LIST_MAX];
-	unsigned rate_limit;   /* messages per rate_period; 0: unlimited */
-	unsigned rate_period;  /* seconds */
-	unsigned timeout;      /* seconds per delivery */
-	unsigned backoff_min;  /* seconds before the first retry */
-	unsigned backoff_max;  /* seconds, the cap of the doubling */
-	unsigned retry_for;    /* seconds a message is retried, then dropped */
-	unsigned queue_max;    /* messages waiting for this target */
-	const char *url;       /* webhook: http(s)://; email: smtp(s):// */
-	const char *tls_ca;    /* a CA file instead of the system's */
+	unsigned rate_limit;  /* messages per rate_period; 0: unlimited */
+	unsigned rate_period; /* seconds */
+	unsigned timeout;     /* seconds per delivery */
+	unsigned backoff_min; /* seconds before the first retry */
+	unsigned backoff_max; /* seconds, the cap of the doubling */
+	unsigned retry_for;   /* seconds a message is retried, then dropped */
+	unsigned queue_max;   /* messages waiting for this target */
+	const char *url;      /* webhook: http(s)://; email: smtp(s):// */
+	const char *tls_ca;   /* a CA file instead of the system's */
 	/* webhook */
 	const char *token_file; /* "Authorization: Bearer <its content>" */
 	const char *header;     /* one extra "Name: value" */
@@ -84,8 +84,8 @@ struct notify_config {
  * when an error was recorded.  The strings of 'cfg' point into the
  * section, which must outlive it.
  */
-int notify_config_parse(const struct conf_section *s,
-                        struct notify_config *cfg, struct conf_err *errs);
+int notify_config_parse(const struct conf_section *s, struct notify_config *cfg,
+                        struct conf_err *errs);
 
 /* Frees the lists' copies (not the struct).  NULL is a no-op. */
 void notify_config_clear(struct notify_config *cfg);

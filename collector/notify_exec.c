@@ -23,9 +23,10 @@
 #include "collector/notify_priv.h"
 #include "common/timeutil.h"
 
-#define NOTIFY_EXEC_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:" \
-                         "/usr/bin:/sbin:/bin"
-#define NOTIFY_EXEC_OUT_MAX 400 /* bytes of output kept for the log */
+#define NOTIFY_EXEC_PATH                                                       \
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"                       \
+	"/usr/bin:/sbin:/bin"
+#define NOTIFY_EXEC_OUT_MAX 400  /* bytes of output kept for the log */
 #define NOTIFY_EXEC_KILL_MS 2000 /* from SIGTERM to SIGKILL */
 
 /* "NAME=value" in a new string, or NULL. */
@@ -41,8 +42,7 @@ notify_env_var(const char *name, const char *value)
 }
 
 char **
-notify_exec_env(const struct notify_item *it, const char *target,
-                bool english)
+notify_exec_env(const struct notify_item *it, const char *target, bool english)
 {
 	char num[3][32];
 	const char *vars[][2] = {
@@ -164,8 +164,7 @@ notify_exec_kill(pid_t pid, int *status)
  */
 static int
 notify_exec_wait(const struct notify_dest *d, pid_t pid, int *in, int *out,
-                 const char *json, int64_t deadline, char *output,
-                 int *status)
+                 const char *json, int64_t deadline, char *output, int *status)
 {
 	struct pollfd pfd[2];
 	size_t off = 0, len = strlen(json), got = 0;
@@ -205,7 +204,8 @@ notify_exec_wait(const struct notify_dest *d, pid_t pid, int *in, int *out,
 			r = read(*out, buf, sizeof(buf));
 			if (r > 0 && got < NOTIFY_EXEC_OUT_MAX) {
 				if ((size_t)r > NOTIFY_EXEC_OUT_MAX - got)
-					r = (ssize_t)(NOTIFY_EXEC_OUT_MAX - got);
+					r = (ssize_t)(NOTIFY_EXEC_OUT_MAX -
+					              got);
 				memcpy(output + got, buf, (size_t)r);
 				got += (size_t)r;
 				output[got] = '\0';

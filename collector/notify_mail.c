@@ -222,9 +222,9 @@ notify_mail_body(const struct notify_item *it, bool english)
 }
 
 char *
-notify_mail_render(const struct notify_item *it, bool english,
-                   const char *from, const char *const *to, size_t nto,
-                   const char *msgid, int64_t now)
+notify_mail_render(const struct notify_item *it, bool english, const char *from,
+                   const char *const *to, size_t nto, const char *msgid,
+                   int64_t now)
 {
 	struct notify_buf b = {0};
 	const char *domain = strchr(from, '@');

@@ -319,8 +319,7 @@ notify_item_summary(struct notify_item *held, size_t n, int64_t now)
 			one_site = false;
 	}
 	snprintf(subj_id, sizeof(subj_id), "pantau: %zu notifikasi lagi", n);
-	snprintf(subj_en, sizeof(subj_en), "pantau: %zu more notifications",
-	         n);
+	snprintf(subj_en, sizeof(subj_en), "pantau: %zu more notifications", n);
 	s->ts = s->queued = now;
 	if ((s->event = strdup(NOTIFY_EVENT_SUMMARY)) == NULL ||
 	    (s->severity = strdup(sev == NOTIFY_CRITICAL  ? "critical"
@@ -375,8 +374,7 @@ notify_json_fields(cJSON *o, const struct notify_item *it, bool english)
 }
 
 cJSON *
-notify_item_json(const struct notify_item *it, const char *target,
-                 bool english)
+notify_item_json(const struct notify_item *it, const char *target, bool english)
 {
 	const struct notify_item *c;
 	cJSON *o, *items, *one;

@@ -118,11 +118,11 @@ void notify_env_free(char **env);
 
 /* One target as the delivery thread holds it: a deep copy of the config. */
 struct notify_dest {
-	struct notify_target t; /* strings point into 'strs' */
-	char *strs;             /* one allocation for every string */
-	char *token;            /* the content of token_file, or NULL */
-	char *password;         /* the content of password_file, or NULL */
-	char from[256];         /* t.from, or pantau@<host name> */
+	struct notify_target t;   /* strings point into 'strs' */
+	char *strs;               /* one allocation for every string */
+	char *token;              /* the content of token_file, or NULL */
+	char *password;           /* the content of password_file, or NULL */
+	char from[256];           /* t.from, or pantau@<host name> */
 	const atomic_bool *abort; /* set: end a transfer now (shutdown) */
 };
 

@@ -26,8 +26,8 @@
 static size_t
 notify_dest_size(const struct notify_target *t)
 {
-	const char *const one[] = {t->name,       t->url,    t->tls_ca,
-	                           t->token_file, t->header, t->from,
+	const char *const one[] = {t->name,       t->url,          t->tls_ca,
+	                           t->token_file, t->header,       t->from,
 	                           t->username,   t->password_file};
 	size_t n = 0, i;
 
@@ -125,8 +125,8 @@ notify_dest_init(struct notify_dest *d, const struct notify_target *src,
 	        NULL)
 		goto fail;
 	if (d->t.password_file != NULL &&
-	    (d->password = notify_dest_secret(d->t.password_file, err,
-	                                      errsz)) == NULL)
+	    (d->password =
+	         notify_dest_secret(d->t.password_file, err, errsz)) == NULL)
 		goto fail;
 	if (d->t.from != NULL) {
 		snprintf(d->from, sizeof(d->from), "%s", d->t.from);
@@ -199,8 +199,7 @@ notify_send_common(CURL *c, const struct notify_dest *d, const char *protos,
 }
 
 static void
-notify_send_curl_error(CURLcode rc, const char *errbuf, char *err,
-                       size_t errsz)
+notify_send_curl_error(CURLcode rc, const char *errbuf, char *err, size_t errsz)
 {
 	snprintf(err, errsz, "%s",
 	         errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
@@ -210,7 +209,8 @@ static enum notify_result
 notify_send_webhook(const struct notify_dest *d, const struct notify_item *it,
                     char *err, size_t errsz)
 {
-	char errbuf[CURL_ERROR_SIZE] = "", *json = NULL, auth[NOTIFY_SECRET_MAX + 32];
+	char errbuf[CURL_ERROR_SIZE] = "", *json = NULL,
+	     auth[NOTIFY_SECRET_MAX + 32];
 	enum notify_result res = NOTIFY_RETRY;
 	struct curl_slist *hdrs = NULL, *h;
 	CURLcode rc;
@@ -229,7 +229,8 @@ notify_send_webhook(const struct notify_dest *d, const struct notify_item *it,
 	notify_send_common(c, d, "http,https", errbuf);
 	h = curl_slist_append(hdrs, "Content-Type: application/json");
 	hdrs = h != NULL ? h : hdrs;
-	h = curl_slist_append(hdrs, "User-Agent: pantau-collector/" PACKAGE_VERSION);
+	h = curl_slist_append(hdrs,
+	                      "User-Agent: pantau-collector/" PACKAGE_VERSION);
 	hdrs = h != NULL ? h : hdrs;
 	if (d->token != NULL) {
 		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",

@@ -146,8 +146,7 @@ notify_store_read(const char *path, bool *missing)
 	}
 	if (fstat(fileno(f), &st) != 0 || st.st_size > NOTIFY_STORE_MAX ||
 	    (buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		log_err("notify: cannot read %s: too large or no memory",
-		        path);
+		log_err("notify: cannot read %s: too large or no memory", path);
 		fclose(f);
 		return NULL;
 	}

@@ -29,8 +29,7 @@ static const struct {
     {"a\r\nb\rc\nd\te", false, 100, "a\nb\nc\nd\te"},
     {"nul\x01\x1b[31mred\x7f", true, 100, "nul[31mred"},
     {"bad \xff\xfe utf8", true, 100, "bad \xef\xbf\xbd\xef\xbf\xbd utf8"},
-    {"overlong \xc0\xaf", true, 100,
-     "overlong \xef\xbf\xbd\xef\xbf\xbd"},
+    {"overlong \xc0\xaf", true, 100, "overlong \xef\xbf\xbd\xef\xbf\xbd"},
     {"surrogate \xed\xa0\x80", true, 100,
      "surrogate \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
     /* cut on a character boundary: "é" is two bytes */
@@ -197,12 +196,20 @@ START_TEST(test_mail)
 {
 	static const char *const to[] = {"teknisi@dinas.example.id",
 	                                 "kepala@dinas.example.id"};
-	static const char *const allowed[] = {
-	    "Date: ",        "From: ",        "To: ",
-	    "Subject: ",     "Message-ID: ",  "MIME-Version: ",
-	    "Content-Type: ", "Content-Transfer-Encoding: ",
-	    "Auto-Submitted: ", "X-Pantau-Event: ", "X-Pantau-Severity: ",
-	    "X-Pantau-Site: ", " ", NULL};
+	static const char *const allowed[] = {"Date: ",
+	                                      "From: ",
+	                                      "To: ",
+	                                      "Subject: ",
+	                                      "Message-ID: ",
+	                                      "MIME-Version: ",
+	                                      "Content-Type: ",
+	                                      "Content-Transfer-Encoding: ",
+	                                      "Auto-Submitted: ",
+	                                      "X-Pantau-Event: ",
+	                                      "X-Pantau-Severity: ",
+	                                      "X-Pantau-Site: ",
+	                                      " ",
+	                                      NULL};
 	struct notify_item *it;
 	char *msg, *body, *line, *save, dec[1024];
 	unsigned char text[4096];
@@ -319,10 +326,10 @@ START_TEST(test_summary)
 	ck_assert_int_eq(cJSON_GetObjectItem(o, "count")->valueint, 3);
 	items = cJSON_GetObjectItem(o, "items");
 	ck_assert_int_eq(cJSON_GetArraySize(items), 3);
-	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 2),
-	                                     "subject")
-	                     ->valuestring,
-	                 "Toner almost empty");
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(cJSON_GetArrayItem(items, 2), "subject")
+	        ->valuestring,
+	    "Toner almost empty");
 	cJSON_Delete(o);
 	notify_item_free(s);
 }

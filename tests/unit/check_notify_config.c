@@ -162,7 +162,8 @@ static const struct {
       "n.conf:6: notify type command needs command",
       "n.conf:8: type: 'pager' is not valid (use webhook, email, command)",
       "n.conf:9: missing required key 'type' in section "
-      "[notify e]", NULL}},
+      "[notify e]",
+      NULL}},
     /* 1: addresses that would break SMTP or a header */
     {"[notify m]\n"
      "type = email\n"
