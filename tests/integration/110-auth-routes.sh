@@ -4,7 +4,8 @@
 # without credentials every path but /healthz (and the sign-in endpoint
 # and the static pages, which are public by design) answers 401 with the
 # Basic challenge (a browser gets none); every role the route does not list
-# gets 403; a role it lists gets through; no API route is public by mistake.
+# gets 403; a role it lists gets through; a change with a session cookie but
+# without X-CSRF-Token gets 403; no API route is public by mistake.
 # Also the security headers on every answer (issue 9, docs/auth.md).
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/collector-lib.sh"
@@ -31,7 +32,13 @@ code=$(req GET /healthz)
 [ "$code" = 200 ] || fail "/healthz: $code"
 check_headers /healthz
 
-n401=0 n403=0 nok=0
+# an admin's browser session, for the CSRF walk below
+code=$(req POST /api/v1/login -H 'Content-Type: application/json' \
+	--data "{\"user\":\"admin\",\"password\":\"$(cat "$T/admin.pass")\"}")
+[ "$code" = 200 ] || fail "admin sign-in: $code"
+SID=$(hdr Set-Cookie | sed 's/^pantau_session=\([0-9a-f]*\);.*/\1/')
+
+n401=0 n403=0 nok=0 ncsrf=0
 while read -r method pattern roles; do
 	# every :param becomes a plain name; authorisation comes first
 	path=$(printf '%s\n' "$pattern" | sed 's,:[a-z_]*,x,g')
@@ -58,6 +65,14 @@ while read -r method pattern roles; do
 	code=$(req "$method" "$path" -H 'Sec-Fetch-Mode: cors')
 	[ "$code" = 401 ] && [ -z "$(hdr WWW-Authenticate)" ] ||
 		fail "$what from a browser: $code, '$(hdr WWW-Authenticate)'"
+	# a change with a session cookie but no X-CSRF-Token, even an admin's
+	if [ "$method" != GET ]; then
+		code=$(req "$method" "$path" -H "Cookie: pantau_session=$SID" \
+			-H 'Content-Type: application/json' --data '{}')
+		[ "$code" = 403 ] && grep -q 'X-CSRF-Token' "$T/b" ||
+			fail "$what with a cookie and no CSRF token: $code $(cat "$T/b")"
+		ncsrf=$((ncsrf + 1))
+	fi
 	for r in admin technician secretary viewer; do
 		eval "tok=\$TOKEN_$r"
 		case ",$roles," in
@@ -80,7 +95,8 @@ while read -r method pattern roles; do
 	done
 done <"$T/routes"
 
-note "401 checked on $n401 routes, 403 on $n403 route/role pairs, $nok allowed reads"
+note "401 checked on $n401 routes, 403 on $n403 route/role pairs, CSRF on $ncsrf changes, $nok allowed reads"
+[ $ncsrf -ge 3 ] || fail "only $ncsrf changes checked for CSRF"
 [ $n401 -ge 10 ] || fail "only $n401 routes checked"
 [ $n403 -ge 5 ] || fail "only $n403 forbidden pairs checked"
 pass "every route needs sign-in, roles enforced"
