@@ -185,7 +185,7 @@ api_asset_update(struct http_req *req)
 	const char *actor = http_req_user(req), *note = NULL, *dev = NULL;
 	const cJSON *v;
 	struct asset a;
-	char err[512], device[64];
+	char err[512], device[64], site[64];
 	cJSON *o, *out;
 	int created, rc, found, dispose = 0, link = 0;
 	int64_t now = time_now();
@@ -214,6 +214,7 @@ api_asset_update(struct http_req *req)
 	note =
 	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "note"));
 	snprintf(device, sizeof device, "%s", a.device);
+	snprintf(site, sizeof site, "%s", a.site);
 	link = cJSON_GetObjectItemCaseSensitive(o, "device") != NULL;
 	if (asset_api_fields(o, &a, 0, err, sizeof err) == -1) {
 		cJSON_Delete(o);
@@ -225,6 +226,9 @@ api_asset_update(struct http_req *req)
 		snprintf(err, sizeof err, "%s", a.device);
 	}
 	snprintf(a.device, sizeof a.device, "%s", device);
+	/* a device id means nothing at another site (as asset_move) */
+	if (!link && strcmp(site, a.site) != 0)
+		a.device[0] = '\0';
 	rc = asset_put(db, &a, actor, now, &created);
 	if (rc == ASSET_OK && link)
 		rc = asset_link(db, tag, a.site, dev != NULL ? err : NULL,

@@ -133,6 +133,7 @@ static const struct {
 /* A tag and the row it was first met on. */
 struct csv_seen {
 	char tag[ASSET_TAG_MAX + 1];
+	char site[64], device[64];
 	size_t row;
 };
 
@@ -146,6 +147,7 @@ struct csv_state {
 	char head[CSV_FIELDS_MAX][64];
 	size_t ncols;
 	size_t tag_col; /* the tag's column, for "repeated" */
+	size_t dev_col; /* the device's column */
 	int nomem;
 	struct asset *rows;
 	size_t nrows, cap;
@@ -302,6 +304,8 @@ csv_header(struct csv_state *cs)
 		seen[cs->map[i]] = (int)i;
 		if (cs->map[i] == C_TAG)
 			cs->tag_col = i;
+		if (cs->map[i] == C_DEVICE)
+			cs->dev_col = i;
 	}
 	for (i = 0; i < C_NCOLS; i++)
 		if (csv_required[i] && seen[i] < 0)
@@ -581,6 +585,21 @@ csv_data_row(struct csv_state *cs)
 			break;
 		}
 	}
+	/* one asset per device */
+	for (i = 0; a.device[0] != '\0' && i < cs->nseen; i++) {
+		if (strcmp(cs->seen[i].device, a.device) == 0 &&
+		    strcmp(cs->seen[i].site, a.site) == 0) {
+			csv_errorf(cs->errs,
+			           "row %zu, column %s: device '%s/%s' already "
+			           "on row %zu",
+			           cs->row, cs->head[cs->dev_col], a.site,
+			           a.device, cs->seen[i].row);
+			break;
+		}
+	}
+	for (i = 0; a.tag[0] != '\0' && i < cs->nseen; i++)
+		if (strcmp(cs->seen[i].tag, a.tag) == 0)
+			break;
 	if (a.tag[0] != '\0' && i == cs->nseen) {
 		if (cs->nseen == cs->seencap) {
 			cs->seencap = cs->seencap ? cs->seencap * 2 : 64;
@@ -592,6 +611,8 @@ csv_data_row(struct csv_state *cs)
 			cs->seen = ns;
 		}
 		memcpy(cs->seen[cs->nseen].tag, a.tag, sizeof a.tag);
+		memcpy(cs->seen[cs->nseen].site, a.site, sizeof a.site);
+		memcpy(cs->seen[cs->nseen].device, a.device, sizeof a.device);
 		cs->seen[cs->nseen++].row = cs->row;
 	}
 	if (cs->errs->n + cs->errs->more != before)
@@ -733,7 +754,11 @@ asset_csv_import(struct db *db, const char *path, const char *actor,
 		return -2;
 	}
 	for (i = 0; i < n; i++) {
-		if (asset_put(db, &rows[i], actor, now, &c) != ASSET_OK)
+		/* the file says who holds the device: others let it go */
+		if ((rows[i].device[0] != '\0' &&
+		     asset_release_device(db, rows[i].tag, rows[i].site,
+		                          rows[i].device, actor, now) == -1) ||
+		    asset_put(db, &rows[i], actor, now, &c) != ASSET_OK)
 			break;
 		if (c)
 			(*created)++;

@@ -320,13 +320,44 @@ asset_update(struct db *db, sqlite3_stmt *st, const char *what)
 }
 
 int
+asset_release_device(struct db *db, const char *tag, const char *site,
+                     const char *device, const char *actor, int64_t now)
+{
+	char other[ASSET_TAG_MAX + 1];
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = asset_db_prepare(db, "UPDATE assets SET device = NULL, "
+	                               "updated_at = ?4 WHERE site = ?1 AND "
+	                               "device = ?2 AND tag <> ?3 "
+	                               "RETURNING tag")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, site, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, device, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, tag, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, now);
+	other[0] = '\0';
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		asset_db_text(st, 0, other, sizeof other);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		asset_db_fail(db, "unlink");
+		return -1;
+	}
+	/* the unique index allows one holder: at most one row changed */
+	if (other[0] != '\0' &&
+	    asset_history_add(db, other, "device", device, "",
+	                      "linked to another asset", actor, now) == -1)
+		return -1;
+	return 0;
+}
+
+int
 asset_link(struct db *db, const char *tag, const char *site, const char *device,
            const char *actor, int64_t now)
 {
-	struct asset a, *others = NULL;
-	struct asset_filter f = {.site = site, .disposed = 1};
+	struct asset a;
 	sqlite3_stmt *st;
-	size_t n = 0, i;
 	int rc, ok = 0;
 
 	if (asset_db_begin(db) == -1)
@@ -335,24 +366,9 @@ asset_link(struct db *db, const char *tag, const char *site, const char *device,
 		goto out;
 	rc = ASSET_ERR;
 	/* the device can be one asset's only: unlink the previous owner */
-	if (device != NULL && asset_list(db, &f, &others, &n) == ASSET_ERR)
+	if (device != NULL &&
+	    asset_release_device(db, tag, site, device, actor, now) == -1)
 		goto out;
-	for (i = 0; i < n; i++) {
-		if (strcmp(others[i].tag, tag) == 0 ||
-		    strcmp(others[i].device, device) != 0)
-			continue;
-		if ((st = asset_db_prepare(
-		         db, "UPDATE assets SET device = NULL, updated_at = ?2 "
-		             "WHERE tag = ?1")) == NULL)
-			goto out;
-		sqlite3_bind_text(st, 1, others[i].tag, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, now);
-		if (asset_update(db, st, "unlink") == -1 ||
-		    asset_history_add(db, others[i].tag, "device", device, "",
-		                      "linked to another asset", actor,
-		                      now) == -1)
-			goto out;
-	}
 	if ((st = asset_db_prepare(db, "UPDATE assets SET site = ?2, "
 	                               "device = ?3, updated_at = ?4 "
 	                               "WHERE tag = ?1")) == NULL)
@@ -380,7 +396,6 @@ asset_link(struct db *db, const char *tag, const char *site, const char *device,
 	ok = 1;
 	rc = ASSET_OK;
 out:
-	free(others);
 	asset_db_end(db, ok);
 	return rc;
 }

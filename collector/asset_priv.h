@@ -33,6 +33,13 @@ int asset_history_add(struct db *db, const char *tag, const char *field,
                       const char *old, const char *new_, const char *note,
                       const char *actor, int64_t now);
 
+/*
+ * Unlinks site/device from every asset but 'tag' (with history), so that
+ * 'tag' may take it.  0 or -1.
+ */
+int asset_release_device(struct db *db, const char *tag, const char *site,
+                         const char *device, const char *actor, int64_t now);
+
 /* asset_json.c: an asset as the API and "asset list --format json" show
  * it (with its book value today). */
 struct cJSON *asset_json(const struct asset *a, int64_t now);

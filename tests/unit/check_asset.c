@@ -160,7 +160,7 @@ START_TEST(test_import_bad)
 	snprintf(path, sizeof path, "%s/assets/bad.csv", FIXTURES);
 	ck_assert_int_eq(asset_csv_import(db, path, "test", NOW, &c, &u, &errs),
 	                 -1);
-	ck_assert_uint_eq(errs.n, 13);
+	ck_assert_uint_eq(errs.n, 14);
 	asset_csv_errors_clear(&errs);
 	ck_assert_int_eq(asset_list(db, &f, &v, &n), ASSET_OK);
 	ck_assert_uint_eq(n, 0);
