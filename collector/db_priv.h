@@ -42,6 +42,7 @@ struct db {
 	char lasterr[256]; /* the last failure logged */
 	unsigned long errors;
 	char *path;
+	struct db_latest_buf *lat; /* latest values of the transaction (db.c) */
 };
 
 /* Logs a failure of 'what' once per distinct message and counts it. */
