@@ -42,8 +42,9 @@ struct pdf {
 	cairo_surface_t *surface;
 	cairo_t *cr;
 	PangoLayout *layout;
-	int page, total; /* total 0: the counting pass */
+	int page, total; /* total 0: the counting pass, which draws no text */
 	double y;
+	PangoFontDescription *fonts[2]; /* regular, bold */
 };
 
 enum pdf_align { PDF_LEFT, PDF_RIGHT, PDF_CENTER };
@@ -69,14 +70,13 @@ static void
 pdf_text(struct pdf *p, double x, double y, double w, const char *text,
          double size, int bold, enum pdf_align align)
 {
-	PangoFontDescription *fd;
+	PangoFontDescription *fd = p->fonts[bold != 0];
 
-	fd = pango_font_description_from_string(PDF_FONT);
+	/* the layout does not depend on the text: the count needs none */
+	if (p->total == 0)
+		return;
 	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
-	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD
-	                                           : PANGO_WEIGHT_NORMAL);
 	pango_layout_set_font_description(p->layout, fd);
-	pango_font_description_free(fd);
 	pango_layout_set_width(p->layout, (int)(w * PANGO_SCALE));
 	pango_layout_set_alignment(p->layout,
 	                           align == PDF_RIGHT    ? PANGO_ALIGN_RIGHT
@@ -415,6 +415,12 @@ pdf_draw(const struct report *r, cairo_write_func_t fn, void *closure,
 	                                   72);
 	pango_layout_context_changed(p.layout);
 	pango_layout_set_ellipsize(p.layout, PANGO_ELLIPSIZE_END);
+	for (i = 0; i < 2; i++) {
+		p.fonts[i] = pango_font_description_from_string(PDF_FONT);
+		pango_font_description_set_weight(p.fonts[i],
+		                                  i ? PANGO_WEIGHT_BOLD
+		                                    : PANGO_WEIGHT_NORMAL);
+	}
 	pdf_new_page(&p);
 	for (i = 0; i < r->ntables; i++) {
 		pdf_table(&p, &r->tables[i]);
@@ -422,6 +428,8 @@ pdf_draw(const struct report *r, cairo_write_func_t fn, void *closure,
 		                r->ntables);
 	}
 	cairo_show_page(p.cr);
+	for (i = 0; i < 2; i++)
+		pango_font_description_free(p.fonts[i]);
 	g_object_unref(p.layout);
 	cairo_destroy(p.cr);
 	cairo_surface_finish(p.surface);
