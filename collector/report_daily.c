@@ -297,7 +297,6 @@ daily_pcs(struct daily *d, sqlite3 *h)
 			*daily_at(d, (size_t)si, j, D_PCS) += use[j] >= 1;
 			*daily_at(d, (size_t)si, j, D_SESSIONS) += peak[j];
 		}
-		report_progress(d->r, "PCs", 0, 1);
 	}
 	sqlite3_finalize(s);
 	free(use);
@@ -389,7 +388,7 @@ report_build_daily(struct report *r, sqlite3 *h, char *err, size_t errsz)
 		snprintf(err, errsz, "report daily: failed");
 		goto done;
 	}
-	report_progress(r, "PCs", 1, 1);
+	report_progress(r, "sites", d.nsites, d.nsites);
 	rc = 0;
 
 done:

@@ -112,8 +112,12 @@ pdf_new_page(struct pdf *p)
 	const struct report *r = p->r;
 	char line[512], period[160], gen[64], foot[64], total[16];
 
-	if (p->page > 0)
+	if (p->page > 0) {
 		cairo_show_page(p->cr);
+		if (p->total > 0)
+			report_progress(r, "PDF pages", (size_t)p->page,
+			                (size_t)p->total);
+	}
 	p->page++;
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
 	pdf_text(p, PDF_MARGIN, PDF_MARGIN, PDF_W - 2 * PDF_MARGIN,
@@ -422,12 +426,11 @@ pdf_draw(const struct report *r, cairo_write_func_t fn, void *closure,
 		                                    : PANGO_WEIGHT_NORMAL);
 	}
 	pdf_new_page(&p);
-	for (i = 0; i < r->ntables; i++) {
+	for (i = 0; i < r->ntables; i++)
 		pdf_table(&p, &r->tables[i]);
-		report_progress(r, total > 0 ? "PDF tables" : "layout", i + 1,
-		                r->ntables);
-	}
 	cairo_show_page(p.cr);
+	if (total > 0)
+		report_progress(r, "PDF pages", (size_t)p.page, (size_t)total);
 	for (i = 0; i < 2; i++)
 		pango_font_description_free(p.fonts[i]);
 	g_object_unref(p.layout);
