@@ -3,7 +3,8 @@
 # with backoff and delivered once the listener comes up; a receiver that
 # answers 503 is retried too; what is undelivered when the notifier stops
 # is kept in DATA/notify/ and sent by the next run; a receiver that calls
-# the message malformed (400) is not retried.
+# the message malformed (400) is not retried; in pantau-collector, alerts
+# queued for a target that is down go to its new address after a SIGHUP.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/notify-lib.sh"
 
@@ -69,4 +70,37 @@ start_webhook hook --status 400
 	|| fail "400: $(cat "$T/out")"
 [ "$(cat "$T/out")" = "sent=0 failed=1 dropped=1 queued=0" ] \
 	|| fail "400 counts: $(cat "$T/out")"
-pass "retried until the listener came back; kept across a restart"
+# 5: pantau-collector: alerts for a target that is down stay queued; a
+# SIGHUP pointing the target elsewhere hands them to the new notifier
+. "$top_srcdir/tests/integration/collector-lib.sh"
+start_mosquitto
+dead=$(free_port)
+hook_conf() {
+	collector_conf "dashboards = $T
+[notify hook]
+type = webhook
+url = http://127.0.0.1:$1/hook
+backoff_min = 1
+backoff_max = 2"
+}
+hook_conf "$dead"
+start_collector
+mosquitto_pub -h 127.0.0.1 -p "$MQTT_PORT" -q 1 \
+	-t pantau/v1/site-b/prn-01/events -m "{\"v\":1,\"ts\":$T0,\
+\"code\":\"printer.jam\",\"severity\":\"critical\",\"state\":\"raised\",\
+\"text\":\"Paper jam\"}" || fail "mosquitto_pub"
+wait_for 20 grep -q 'notify: hook: delivery failed' "$T/collector.log" \
+	|| fail "collector did not try the dead target"
+: >"$T/hook.jsonl"
+hook_conf "$HOOK_PORT"
+kill -HUP "$COLLECTOR_PID"
+wait_for 30 sh -c "[ \$(wc -l <'$T/hook.jsonl') -ge 2 ]" \
+	|| fail "after SIGHUP: $(cat "$T/hook.jsonl")"
+pycheck "$T/hook.jsonl" '
+ev = sorted(r["body"]["event"] for r in recs)
+assert ev == ["alert.firing", "ticket.opened"], ev
+'
+grep -Eq 'notify: hook: [12] undelivered messages of an earlier run' \
+	"$T/collector.log" || fail "not handed over through DATA/notify/"
+stop_collector
+pass "retried until the listener came back; kept across a restart and a SIGHUP"

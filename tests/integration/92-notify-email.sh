@@ -40,7 +40,7 @@ EOC
 wait_for 10 test -f "$T/mail/4.eml" || fail "4 messages not received"
 [ ! -f "$T/mail/5.eml" ] || fail "a fifth message"
 
-python3 - "$T/mail" <<'PY' || fail "mail content"
+"$PY" - "$T/mail" <<'PY' || fail "mail content"
 import email, email.policy, email.utils, glob, json, os, re, sys
 d = sys.argv[1]
 msgs = []

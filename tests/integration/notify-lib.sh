@@ -15,22 +15,25 @@
 NOTIFY_TOOL="$top_builddir/tests/tools/notify-tool"
 [ -x "$NOTIFY_TOOL" ] || fail "no $NOTIFY_TOOL"
 
+# The system's python3 when there is one: it has aiosmtpd (a Debian
+# package), and a python3 earlier in PATH may be a slow wrapper (pyenv).
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+
 start_webhook() {
 	hname=$1
 	shift
 	[ -n "${HOOK_PORT_FIXED:-}" ] || HOOK_PORT=$(free_port)
 	rm -f "$T/$hname.jsonl.ready"
-	spawn "$hname" python3 "$top_srcdir/tests/integration/webhook-sink.py" \
+	spawn "$hname" "$PY" "$top_srcdir/tests/integration/webhook-sink.py" \
 		--port "$HOOK_PORT" --out "$T/$hname.jsonl" "$@"
 	HOOK_PID=$SPAWNED
 	wait_for 10 test -f "$T/$hname.jsonl.ready" \
 		|| fail "webhook sink did not start on $HOOK_PORT"
 }
 
-# aiosmtpd is a Debian package: the system's python3 has it, a python3
-# earlier in PATH (pyenv) may not.
 SMTP_PY=
-for py in python3 /usr/bin/python3; do
+for py in "$PY" python3; do
 	if "$py" -c 'import aiosmtpd' 2>/dev/null; then
 		SMTP_PY=$py
 		break
@@ -60,7 +63,7 @@ lines() {
 }
 
 pycheck() {
-	python3 - "$1" "$2" <<'PY' || fail "check of $1 failed"
+	"$PY" - "$1" "$2" <<'PY' || fail "check of $1 failed"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 exec(sys.argv[2])
