@@ -64,8 +64,8 @@ notify_clean(const char *s, bool one_line, size_t max)
 	size_t len = strlen(s), n = 0, k;
 	char *out, c;
 
-	/* at worst every byte becomes three */
-	if ((out = malloc(len * 3 + 1)) == NULL)
+	/* at worst every byte becomes three, and never more than 'max' */
+	if ((out = malloc((len < max / 3 ? len * 3 : max) + 1)) == NULL)
 		return NULL;
 	while (*p != '\0') {
 		add = (const char *)p;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # 94-notify-limits: routing by event, severity and site, and the rate
 # limit: beyond rate_limit per rate_period the messages are held back and
-# arrive as one summary listing each of them.
+# arrive as one summary listing each of them; queue_max bounds a queue.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/notify-lib.sh"
 
@@ -62,4 +62,21 @@ assert [b["subject"] for b in by["/critical"]] == ["m4"], by["/critical"]
 assert [b["subject"] for b in by["/sumberjo"]] == ["m4 en", "m5 en"], by["/sumberjo"]
 assert len(recs) == 6, recs
 '
-pass "routed by event, severity and site; rate limit summarised"
+# queue_max: a target that is down keeps at most that many; the rest is
+# refused by notify_submit, logged and counted, never silently lost
+dead=$(free_port)
+notify_conf <<EOC
+[notify small]
+type = webhook
+url = http://127.0.0.1:$dead/
+queue_max = 2
+backoff_min = 30
+EOC
+"$NOTIFY_TOOL" -c "$T/c.conf" -s 1 "$(m site.down info a q1)" \
+	"$(m site.down info a q2)" "$(m site.down info a q3)" \
+	"$(m site.down info a q4)" >"$T/out" 2>"$T/tool2.log"
+[ $? = 4 ] || fail "queue_max: not refused: $(cat "$T/out")"
+[ "$(cat "$T/out")" = "sent=0 failed=1 dropped=2 queued=2" ] \
+	|| fail "queue_max counts: $(cat "$T/out")"
+[ "$(grep -c 'queue full' "$T/tool2.log")" = 2 ] || fail "drops not logged"
+pass "routed by event, severity and site; rate limit summarised; queue bounded"
