@@ -45,8 +45,7 @@ char *fmt_date(const char *iso, enum fmt_lang l, char *buf, size_t sz);
  * Unix seconds in local time: "28 November 2026 07:05" (with_time) or
  * "28 November 2026".
  */
-char *fmt_time(int64_t t, int with_time, enum fmt_lang l, char *buf,
-               size_t sz);
+char *fmt_time(int64_t t, int with_time, enum fmt_lang l, char *buf, size_t sz);
 
 /* Month name 1..12 in the language; "?" out of range. */
 const char *fmt_month_name(int month, enum fmt_lang l);

@@ -28,8 +28,7 @@ struct report_def {
 static const struct report_def report_defs[] = {
     {"assets", "Daftar Aset", "Asset Register", report_build_assets},
     {"print-volume", "Volume Cetak", "Print Volume", report_build_print},
-    {"maintenance", "Pemeliharaan", "Maintenance",
-     report_build_maintenance},
+    {"maintenance", "Pemeliharaan", "Maintenance", report_build_maintenance},
     {"availability", "Ketersediaan Perangkat", "Device Availability",
      report_build_availability},
     {"daily", "Laporan Harian", "Daily Report", report_build_daily},
@@ -37,9 +36,8 @@ static const struct report_def report_defs[] = {
 
 #define REPORT_NDEFS (sizeof(report_defs) / sizeof(report_defs[0]))
 
-const char *const report_names[] = {"assets",       "print-volume",
-                                    "maintenance",  "availability",
-                                    "daily",        NULL};
+const char *const report_names[] = {
+    "assets", "print-volume", "maintenance", "availability", "daily", NULL};
 
 static const struct report_def *
 report_find(const char *name)
@@ -430,9 +428,9 @@ report_write(sqlite3 *h, const struct report_opts *o, FILE *out, char *err,
 	}
 	if (o->format == REPORT_CSV) {
 		for (i = 0; i < r.ntables && t == NULL; i++)
-			if (report_table_is(&r.tables[i],
-			                    o->table != NULL ? o->table
-			                                     : r.csv_table))
+			if (report_table_is(&r.tables[i], o->table != NULL
+			                                      ? o->table
+			                                      : r.csv_table))
 				t = &r.tables[i];
 		if (t == NULL) {
 			snprintf(err, errsz, "report %s has no table '%s'",
@@ -454,8 +452,8 @@ report_write(sqlite3 *h, const struct report_opts *o, FILE *out, char *err,
 }
 
 int
-report_write_path(const char *db_path, const struct report_opts *o,
-                  FILE *out, char *err, size_t errsz)
+report_write_path(const char *db_path, const struct report_opts *o, FILE *out,
+                  char *err, size_t errsz)
 {
 	struct report_opts oo;
 	const char *slash;

@@ -71,12 +71,12 @@ struct report_table {
 struct report {
 	const char *name; /* "assets", "print-volume", ... */
 	const char *title_id, *title_en;
-	char site[64];   /* "" every site */
-	int64_t from;    /* Unix seconds inclusive; 0 open */
-	int64_t to;      /* exclusive; 0 open */
-	int64_t now;     /* generation time; "to" of an open period */
+	char site[64]; /* "" every site */
+	int64_t from;  /* Unix seconds inclusive; 0 open */
+	int64_t to;    /* exclusive; 0 open */
+	int64_t now;   /* generation time; "to" of an open period */
 	enum fmt_lang lang;
-	int progress;    /* show progress on stderr */
+	int progress;                  /* show progress on stderr */
 	const char *note_id, *note_en; /* a line under the header, or NULL */
 	const char *csv_table; /* CSV without --table: this (NULL: first) */
 	const char *data_dir;  /* for DATA/rrd/ (NULL: no RRD figures) */
@@ -100,7 +100,7 @@ struct report_opts {
 	const char *table; /* CSV: which table (NULL: the first) */
 	int bom;           /* CSV: UTF-8 byte order mark */
 	int progress;
-	int64_t now; /* 0: time(NULL) */
+	int64_t now;          /* 0: time(NULL) */
 	const char *data_dir; /* DATA (NULL: the directory of the database) */
 };
 
@@ -110,10 +110,9 @@ struct report_opts {
  * json|csv|pdf (default json), lang id|en.  Returns 0, or -1 with a
  * message for the user in 'err'.
  */
-int report_opts_parse(struct report_opts *o, const char *name,
-                      const char *site, const char *from, const char *to,
-                      const char *format, const char *lang, char *err,
-                      size_t errsz);
+int report_opts_parse(struct report_opts *o, const char *name, const char *site,
+                      const char *from, const char *to, const char *format,
+                      const char *lang, char *err, size_t errsz);
 
 /* The names of the reports, NULL-terminated, for usage messages. */
 extern const char *const report_names[];
@@ -123,8 +122,8 @@ extern const char *const report_names[];
  * writes it in o->format to 'out'.  Returns 0, 1 on a failure (message in
  * 'err'), 2 on a bad argument (unknown report or table).
  */
-int report_write(sqlite3 *h, const struct report_opts *o, FILE *out,
-                 char *err, size_t errsz);
+int report_write(sqlite3 *h, const struct report_opts *o, FILE *out, char *err,
+                 size_t errsz);
 
 /*
  * The same, opening 'db_path' read-only for the duration.
@@ -210,16 +209,15 @@ int64_t report_total(const struct report_table *t, size_t col, size_t r0,
                      size_t r1, int *null);
 
 /* The cell of row 'row', column 'col'. */
-const struct report_cell *report_cell(const struct report_table *t,
-                                      size_t row, size_t col);
+const struct report_cell *report_cell(const struct report_table *t, size_t row,
+                                      size_t col);
 
 /* A cell as the PDF shows it, in the report's language. */
 char *report_cell_text(const struct report *r, const struct report_col *c,
                        const struct report_cell *v, char *buf, size_t sz);
 
 /* Localised text: 'id' or 'en' by r->lang. */
-const char *report_tr(const struct report *r, const char *id,
-                      const char *en);
+const char *report_tr(const struct report *r, const char *id, const char *en);
 
 /* Progress on stderr ("\r" line) when r->progress; done == total ends it. */
 void report_progress(const struct report *r, const char *what, size_t done,
@@ -241,15 +239,12 @@ int report_render_pdf(const struct report *r, FILE *out);
 void report_pdf_release(void);
 
 /* Builders: fill 'r' (name, site, period set); 0 or -1 (message). */
-int report_build_assets(struct report *r, sqlite3 *h, char *err,
-                        size_t errsz);
-int report_build_print(struct report *r, sqlite3 *h, char *err,
-                       size_t errsz);
+int report_build_assets(struct report *r, sqlite3 *h, char *err, size_t errsz);
+int report_build_print(struct report *r, sqlite3 *h, char *err, size_t errsz);
 int report_build_maintenance(struct report *r, sqlite3 *h, char *err,
                              size_t errsz);
 int report_build_availability(struct report *r, sqlite3 *h, char *err,
                               size_t errsz);
-int report_build_daily(struct report *r, sqlite3 *h, char *err,
-                       size_t errsz);
+int report_build_daily(struct report *r, sqlite3 *h, char *err, size_t errsz);
 
 #endif

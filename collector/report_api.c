@@ -21,12 +21,12 @@ api_report(struct http_req *req)
 	size_t len = 0;
 	int rc;
 
-	body = report_api(http_req_db_path(req), http_req_param(req, 0),
-	                  http_req_arg(req, "format"),
-	                  http_req_arg(req, "table"), http_req_arg(req, "site"),
-	                  http_req_arg(req, "from"), http_req_arg(req, "to"),
-	                  http_req_arg(req, "lang"), &len, &ctype, &status, err,
-	                  sizeof(err));
+	body =
+	    report_api(http_req_db_path(req), http_req_param(req, 0),
+	               http_req_arg(req, "format"), http_req_arg(req, "table"),
+	               http_req_arg(req, "site"), http_req_arg(req, "from"),
+	               http_req_arg(req, "to"), http_req_arg(req, "lang"), &len,
+	               &ctype, &status, err, sizeof(err));
 	if (body == NULL)
 		return http_reply_error(req, status, err);
 	rc = http_reply_text(req, 200, ctype, body, len);

@@ -39,8 +39,20 @@ static const struct report_col asset_list_cols[] = {
      -1},
 };
 
-enum { AL_SITE, AL_TAG, AL_NAME, AL_TYPE, AL_ROOM, AL_FUNDING, AL_YEAR,
-       AL_PURCHASE, AL_PRICE, AL_BOOK, AL_COND, AL_DEVICE };
+enum {
+	AL_SITE,
+	AL_TAG,
+	AL_NAME,
+	AL_TYPE,
+	AL_ROOM,
+	AL_FUNDING,
+	AL_YEAR,
+	AL_PURCHASE,
+	AL_PRICE,
+	AL_BOOK,
+	AL_COND,
+	AL_DEVICE
+};
 
 static const struct report_col asset_sum_cols[] = {
     {"site", "Lokasi", "Site", REPORT_TEXT, 0, 2, NULL, -1, -1},
@@ -100,7 +112,9 @@ asset_summary(struct report_table *sum, const struct report_table *list)
 		out[5].i += row[AL_PRICE].i;
 		out[6].i += row[AL_BOOK].i;
 		c = row[AL_COND].s != NULL ? row[AL_COND].s : "";
-		out[strcmp(c, "RB") == 0 ? 9 : strcmp(c, "KB") == 0 ? 8 : 7]
+		out[strcmp(c, "RB") == 0   ? 9
+		    : strcmp(c, "KB") == 0 ? 8
+		                           : 7]
 		    .i++;
 		prev = row;
 	}
@@ -137,11 +151,10 @@ report_build_assets(struct report *r, sqlite3 *h, char *err, size_t errsz)
 	r->note_en = "Book value: straight line, no residual value, on the "
 	             "last day of the period. Condition: B good, KB fair, RB "
 	             "broken.";
-	if ((sum = report_add_table(r, "summary",
-	                            "Ringkasan per jenis, sumber dana, tahun",
-	                            "Summary by type, funding, year",
-	                            asset_sum_cols, NC(asset_sum_cols))) ==
-	        NULL ||
+	if ((sum = report_add_table(
+	         r, "summary", "Ringkasan per jenis, sumber dana, tahun",
+	         "Summary by type, funding, year", asset_sum_cols,
+	         NC(asset_sum_cols))) == NULL ||
 	    (list = report_add_table(r, "assets", "Daftar aset",
 	                             "Asset register", asset_list_cols,
 	                             NC(asset_list_cols))) == NULL)

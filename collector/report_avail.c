@@ -25,17 +25,39 @@ enum { AV_ONLINE, AV_DOWN, AV_UNKNOWN, AV_N };
 
 /* Columns of both tables after the key columns. */
 #define AVAIL_NUMBERS(n)                                                       \
-	{"online_min", "Aktif (jam)", "Online (h)", REPORT_MINUTES,            \
-	 REPORT_SUM, 2, NULL, -1, -1},                                         \
-	    {"down_min", "Mati (jam)", "Down (h)", REPORT_MINUTES,             \
-	     REPORT_SUM, 2, NULL, -1, -1},                                     \
-	    {"unknown_min", "Tak diketahui", "Unknown (h)", REPORT_MINUTES,    \
-	     REPORT_SUM, 2, NULL, -1, -1},                                     \
-	    {"measured_min", "Terukur (jam)", "Measured (h)", REPORT_MINUTES,  \
-	     REPORT_SUM, 2, NULL, -1, -1},                                     \
+	{"online_min",                                                         \
+	 "Aktif (jam)",                                                        \
+	 "Online (h)",                                                         \
+	 REPORT_MINUTES,                                                       \
+	 REPORT_SUM,                                                           \
+	 2,                                                                    \
+	 NULL,                                                                 \
+	 -1,                                                                   \
+	 -1},                                                                  \
+	    {"down_min",     "Mati (jam)", "Down (h)",                         \
+	     REPORT_MINUTES, REPORT_SUM,   2,                                  \
+	     NULL,           -1,           -1},                                \
+	    {"unknown_min",                                                    \
+	     "Tak diketahui",                                                  \
+	     "Unknown (h)",                                                    \
+	     REPORT_MINUTES,                                                   \
+	     REPORT_SUM,                                                       \
+	     2,                                                                \
+	     NULL,                                                             \
+	     -1,                                                               \
+	     -1},                                                              \
+	    {"measured_min",                                                   \
+	     "Terukur (jam)",                                                  \
+	     "Measured (h)",                                                   \
+	     REPORT_MINUTES,                                                   \
+	     REPORT_SUM,                                                       \
+	     2,                                                                \
+	     NULL,                                                             \
+	     -1,                                                               \
+	     -1},                                                              \
 	{                                                                      \
-		"availability_bp", "Ketersediaan", "Availability",             \
-		    REPORT_PCT, REPORT_SUM, 2, NULL, (n), (n) + 3              \
+		"availability_bp", "Ketersediaan", "Availability", REPORT_PCT, \
+		    REPORT_SUM, 2, NULL, (n), (n) + 3                          \
 	}
 
 static const struct report_col avail_device_cols[] = {
@@ -210,8 +232,7 @@ avail_state(const char *s)
 }
 
 int
-report_build_availability(struct report *r, sqlite3 *h, char *err,
-                          size_t errsz)
+report_build_availability(struct report *r, sqlite3 *h, char *err, size_t errsz)
 {
 	struct avail_acc dev = {NULL, 0, 0}, site = {NULL, 0, 0};
 	struct report_table *td, *ts;
@@ -247,9 +268,8 @@ report_build_availability(struct report *r, sqlite3 *h, char *err,
 		s = (const char *)sqlite3_column_text(st, 0);
 		d = (const char *)sqlite3_column_text(st, 1);
 		if (first || strcmp(s, sname) != 0 || strcmp(d, dname) != 0) {
-			if (!first &&
-			    avail_flush(td, &dev, &site, sname, dname, type) ==
-			        -1)
+			if (!first && avail_flush(td, &dev, &site, sname, dname,
+			                          type) == -1)
 				goto nomem;
 			if (!first && strcmp(s, sname) != 0 &&
 			    avail_flush_site(ts, &site, sname) == -1)
@@ -266,10 +286,10 @@ report_build_availability(struct report *r, sqlite3 *h, char *err,
 			lo = r->from;
 		if (hi > end)
 			hi = end;
-		if (avail_add(&dev,
-		              avail_state((const char *)sqlite3_column_text(
-		                  st, 3)),
-		              lo, hi) == -1)
+		if (avail_add(
+		        &dev,
+		        avail_state((const char *)sqlite3_column_text(st, 3)),
+		        lo, hi) == -1)
 			goto nomem;
 	}
 	if (rc != SQLITE_DONE)

@@ -119,8 +119,7 @@ char *
 report_api(const char *db_path, const char *name, const char *format,
            const char *table, const char *site, const char *from,
            const char *to, const char *lang, size_t *len,
-           const char **content_type, unsigned *status, char *err,
-           size_t errsz)
+           const char **content_type, unsigned *status, char *err, size_t errsz)
 {
 	struct report_opts o;
 	char *text = NULL;
@@ -129,10 +128,10 @@ report_api(const char *db_path, const char *name, const char *format,
 
 	if (report_opts_parse(&o, name, site, from, to, format, lang, err,
 	                      errsz) == -1) {
-		*status = name == NULL || strncmp(err, "unknown report", 14) ==
-		                              0
-		              ? 404
-		              : 400;
+		*status =
+		    name == NULL || strncmp(err, "unknown report", 14) == 0
+		        ? 404
+		        : 400;
 		return NULL;
 	}
 	o.table = table;

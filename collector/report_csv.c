@@ -14,8 +14,8 @@
 #include "collector/report.h"
 
 int
-report_render_csv(const struct report *r, const struct report_table *t,
-                  int bom, FILE *out)
+report_render_csv(const struct report *r, const struct report_table *t, int bom,
+                  FILE *out)
 {
 	const struct report_cell *v;
 	struct csvout c;

@@ -53,18 +53,16 @@ static const struct report_col daily_cols[] = {
     {"pc_use_min", "Pemakaian PC (jam)", "PC use (h)", REPORT_MINUTES,
      REPORT_SUM, 2, NULL, -1, -1},
     {"pcs_used", "PC dipakai", "PCs used", REPORT_INT, 0, 2, NULL, -1, -1},
-    {"sessions_max", "Sesi puncak", "Peak sessions", REPORT_INT, 0, 2, NULL,
+    {"sessions_max", "Sesi puncak", "Peak sessions", REPORT_INT, 0, 2, NULL, -1,
+     -1},
+    {"pages", "Halaman cetak", "Pages printed", REPORT_INT, REPORT_SUM, 2, NULL,
      -1, -1},
-    {"pages", "Halaman cetak", "Pages printed", REPORT_INT, REPORT_SUM, 2,
-     NULL, -1, -1},
-    {"tickets_opened", "Tiket dibuka", "Tickets opened", REPORT_INT,
-     REPORT_SUM, 2, NULL, -1, -1},
+    {"tickets_opened", "Tiket dibuka", "Tickets opened", REPORT_INT, REPORT_SUM,
+     2, NULL, -1, -1},
     {"tickets_closed", "Tiket selesai", "Tickets closed", REPORT_INT,
      REPORT_SUM, 2, NULL, -1, -1},
-    {"faults", "Gangguan", "Faults", REPORT_INT, REPORT_SUM, 2, NULL, -1,
-     -1},
-    {"damage", "Kerusakan", "Damage", REPORT_INT, REPORT_SUM, 2, NULL, -1,
-     -1},
+    {"faults", "Gangguan", "Faults", REPORT_INT, REPORT_SUM, 2, NULL, -1, -1},
+    {"damage", "Kerusakan", "Damage", REPORT_INT, REPORT_SUM, 2, NULL, -1, -1},
 };
 
 struct daily {
@@ -138,9 +136,8 @@ daily_period(struct daily *d)
 		r->to = daily_midnight(r->now, 1);
 	if (r->from == 0)
 		r->from = daily_midnight(r->to - 1, -29);
-	for (d->ndays = 0;
-	     daily_midnight(r->from, (int)d->ndays) < r->to &&
-	     d->ndays < DAILY_MAX_DAYS;
+	for (d->ndays = 0; daily_midnight(r->from, (int)d->ndays) < r->to &&
+	                   d->ndays < DAILY_MAX_DAYS;
 	     d->ndays++)
 		;
 	d->days = calloc(d->ndays + 1, sizeof(*d->days));
@@ -148,8 +145,8 @@ daily_period(struct daily *d)
 	if (d->days == NULL || d->starts == NULL)
 		return -1;
 	for (i = 0; i <= d->ndays; i++) {
-		d->starts[i] = i == 0 ? r->from
-		                      : daily_midnight(r->from, (int)i);
+		d->starts[i] =
+		    i == 0 ? r->from : daily_midnight(r->from, (int)i);
 		tt = (time_t)d->starts[i];
 		localtime_r(&tt, &tm);
 		strftime(d->days[i], sizeof(d->days[i]), "%Y-%m-%d", &tm);
@@ -288,9 +285,11 @@ daily_pcs(struct daily *d, sqlite3 *h)
 			continue;
 		memset(use, 0, d->ndays * sizeof(*use));
 		memset(peak, 0, d->ndays * sizeof(*peak));
-		daily_rrd(d, (size_t)si, (const char *)sqlite3_column_text(s, 1),
+		daily_rrd(d, (size_t)si,
+		          (const char *)sqlite3_column_text(s, 1),
 		          "usage.session_seconds", "AVERAGE", use);
-		daily_rrd(d, (size_t)si, (const char *)sqlite3_column_text(s, 1),
+		daily_rrd(d, (size_t)si,
+		          (const char *)sqlite3_column_text(s, 1),
 		          "users.sessions", "MAX", peak);
 		for (j = 0; j < d->ndays; j++) {
 			*daily_at(d, (size_t)si, j, D_USE_S) += use[j];
@@ -318,13 +317,13 @@ daily_rows(struct daily *d, struct report_table *t)
 			    report_set_text(row, 1, d->days[j]) == -1)
 				return -1;
 			/* seconds to whole minutes, rounded */
-			report_set_int(row, 2,
-			               (int64_t)llround(
-			                   *daily_at(d, i, j, D_USE_S) / 60));
+			report_set_int(
+			    row, 2,
+			    (int64_t)llround(*daily_at(d, i, j, D_USE_S) / 60));
 			for (k = D_PCS; k < D_N; k++)
-				report_set_int(row, (size_t)(k + 2),
-				               (int64_t)llround(
-				                   *daily_at(d, i, j, k)));
+				report_set_int(
+				    row, (size_t)(k + 2),
+				    (int64_t)llround(*daily_at(d, i, j, k)));
 		}
 	return 0;
 }

@@ -25,9 +25,8 @@ report_json_time(cJSON *o, const char *key, int64_t t)
 
 	if (t == 0)
 		return cJSON_AddNullToObject(o, key) != NULL ? 0 : -1;
-	return cJSON_AddStringToObject(o, key,
-	                               time_format_iso(t, buf, sizeof(buf))) !=
-	               NULL
+	return cJSON_AddStringToObject(
+	           o, key, time_format_iso(t, buf, sizeof(buf))) != NULL
 	           ? 0
 	           : -1;
 }

@@ -27,12 +27,11 @@
 static const struct report_col maint_site_cols[] = {
     {"site", "Lokasi", "Site", REPORT_TEXT, 0, 3, NULL, -1, -1},
     {"tickets", "Tiket", "Tickets", REPORT_INT, REPORT_SUM, 2, NULL, -1, -1},
-    {"faults", "Gangguan", "Faults", REPORT_INT, REPORT_SUM, 2, NULL, -1,
-     -1},
-    {"preventive", "Preventif", "Preventive", REPORT_INT, REPORT_SUM, 2,
-     NULL, -1, -1},
-    {"requests", "Permintaan", "Requests", REPORT_INT, REPORT_SUM, 2, NULL,
+    {"faults", "Gangguan", "Faults", REPORT_INT, REPORT_SUM, 2, NULL, -1, -1},
+    {"preventive", "Preventif", "Preventive", REPORT_INT, REPORT_SUM, 2, NULL,
      -1, -1},
+    {"requests", "Permintaan", "Requests", REPORT_INT, REPORT_SUM, 2, NULL, -1,
+     -1},
     {"resolved", "Selesai", "Resolved", REPORT_INT, REPORT_SUM, 2, NULL, -1,
      -1},
     {"repaired", "Diperbaiki", "Repaired", REPORT_INT, REPORT_SUM | REPORT_HIDE,
@@ -48,20 +47,19 @@ static const char maint_site_sql[] =
     "SELECT site, count(*), sum(kind = 'fault'), sum(kind = 'preventive'), "
     "sum(kind = 'request'), sum(" MAINT_DONE " IS NOT NULL), "
     "count(" MAINT_REPAIR "), sum(" MAINT_REPAIR "), "
-    "avg(" MAINT_REPAIR ") + 0.5, sum(cost_idr) FROM tickets WHERE "
-    MAINT_WHERE " GROUP BY site ORDER BY site";
+    "avg(" MAINT_REPAIR ") + 0.5, sum(cost_idr) FROM tickets WHERE " MAINT_WHERE
+    " GROUP BY site ORDER BY site";
 
 static const struct report_col maint_asset_cols[] = {
     {"site", "Lokasi", "Site", REPORT_TEXT, 0, 3, NULL, -1, -1},
     {"asset_tag", "Kode aset", "Asset tag", REPORT_TEXT, 0, 3, NULL, -1, -1},
     {"device", "Perangkat", "Device", REPORT_TEXT, 0, 3, NULL, -1, -1},
     {"tickets", "Tiket", "Tickets", REPORT_INT, REPORT_SUM, 2, NULL, -1, -1},
-    {"faults", "Gangguan", "Faults", REPORT_INT, REPORT_SUM, 2, NULL, -1,
-     -1},
+    {"faults", "Gangguan", "Faults", REPORT_INT, REPORT_SUM, 2, NULL, -1, -1},
     {"repaired", "Diperbaiki", "Repaired", REPORT_INT, REPORT_SUM | REPORT_HIDE,
      2, NULL, -1, -1},
-    {"repair_min", "Waktu perbaikan", "Repair time", REPORT_MINUTES,
-     REPORT_SUM, 3, NULL, -1, -1},
+    {"repair_min", "Waktu perbaikan", "Repair time", REPORT_MINUTES, REPORT_SUM,
+     3, NULL, -1, -1},
     {"parts", "Suku cadang", "Parts", REPORT_TEXT, 0, 4, NULL, -1, -1},
     {"cost_idr", "Biaya", "Cost", REPORT_IDR, REPORT_SUM, 3, NULL, -1, -1},
 };
@@ -83,8 +81,8 @@ static const struct report_col maint_ticket_cols[] = {
     {"title", "Judul", "Title", REPORT_TEXT, 0, 4, NULL, -1, -1},
     {"opened", "Dibuka", "Opened", REPORT_DATE, 0, 3, NULL, -1, -1},
     {"resolved", "Selesai", "Resolved", REPORT_DATE, 0, 3, NULL, -1, -1},
-    {"repair_min", "Perbaikan", "Repair", REPORT_MINUTES, REPORT_SUM, 2,
-     NULL, -1, -1},
+    {"repair_min", "Perbaikan", "Repair", REPORT_MINUTES, REPORT_SUM, 2, NULL,
+     -1, -1},
     {"parts", "Suku cadang", "Parts", REPORT_TEXT, 0, 3, NULL, -1, -1},
     {"cost_idr", "Biaya", "Cost", REPORT_IDR, REPORT_SUM, 3, NULL, -1, -1},
 };
@@ -98,11 +96,11 @@ static const char maint_ticket_sql[] =
 
 static const struct report_col maint_pm_cols[] = {
     {"site", "Lokasi", "Site", REPORT_TEXT, 0, 3, NULL, -1, -1},
-    {"planned", "Jatuh tempo", "Fell due", REPORT_INT, REPORT_SUM, 2, NULL,
-     -1, -1},
+    {"planned", "Jatuh tempo", "Fell due", REPORT_INT, REPORT_SUM, 2, NULL, -1,
+     -1},
     {"done", "Dikerjakan", "Done", REPORT_INT, REPORT_SUM, 2, NULL, -1, -1},
-    {"on_time", "Tepat waktu", "On time", REPORT_INT, REPORT_SUM, 2, NULL,
-     -1, -1},
+    {"on_time", "Tepat waktu", "On time", REPORT_INT, REPORT_SUM, 2, NULL, -1,
+     -1},
     {"on_time_bp", "% tepat waktu", "% on time", REPORT_PCT, REPORT_SUM, 2,
      NULL, 3, 1},
 };
@@ -116,8 +114,7 @@ static const char maint_pm_sql[] =
     " GROUP BY site ORDER BY site";
 
 int
-report_build_maintenance(struct report *r, sqlite3 *h, char *err,
-                         size_t errsz)
+report_build_maintenance(struct report *r, sqlite3 *h, char *err, size_t errsz)
 {
 	static const struct {
 		const char *key, *title_id, *title_en;
@@ -133,8 +130,8 @@ report_build_maintenance(struct report *r, sqlite3 *h, char *err,
 	    {"tickets", "Tiket", "Tickets", maint_ticket_cols,
 	     NC(maint_ticket_cols), maint_ticket_sql, 1},
 	    {"pm", "Pemeliharaan preventif tepat waktu",
-	     "Preventive maintenance on time", maint_pm_cols,
-	     NC(maint_pm_cols), maint_pm_sql, -1},
+	     "Preventive maintenance on time", maint_pm_cols, NC(maint_pm_cols),
+	     maint_pm_sql, -1},
 	};
 	struct report_table *t;
 	size_t i;

@@ -54,8 +54,7 @@ report_mkdir(const char *path)
 
 /* One file; 1 written, 0 skipped (no data of that kind), -1 failed. */
 static int
-report_monthly_file(sqlite3 *h, const struct report_opts *o,
-                    const char *path)
+report_monthly_file(sqlite3 *h, const struct report_opts *o, const char *path)
 {
 	char err[512];
 	FILE *f;

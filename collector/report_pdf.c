@@ -133,8 +133,7 @@ pdf_new_page(struct pdf *p)
 	pdf_text(p, PDF_MARGIN, PDF_MARGIN + 22, PDF_W - 2 * PDF_MARGIN, line,
 	         8.5, 0, PDF_LEFT);
 	if (r->note_id != NULL)
-		pdf_text(p, PDF_MARGIN, PDF_MARGIN + 34,
-		         PDF_W - 2 * PDF_MARGIN,
+		pdf_text(p, PDF_MARGIN, PDF_MARGIN + 34, PDF_W - 2 * PDF_MARGIN,
 		         report_tr(r, r->note_id, r->note_en), 7.5, 0,
 		         PDF_LEFT);
 	cairo_set_line_width(p->cr, 0.8);
@@ -149,8 +148,8 @@ pdf_new_page(struct pdf *p)
 	snprintf(foot, sizeof(foot), "%s %d %s %s",
 	         report_tr(r, "Halaman", "Page"), p->page,
 	         report_tr(r, "dari", "of"), total);
-	pdf_text(p, PDF_MARGIN, PDF_H - 36, PDF_W - 2 * PDF_MARGIN, foot, 8,
-	         0, PDF_CENTER);
+	pdf_text(p, PDF_MARGIN, PDF_H - 36, PDF_W - 2 * PDF_MARGIN, foot, 8, 0,
+	         PDF_CENTER);
 	pdf_text(p, PDF_MARGIN, PDF_H - 36, PDF_W - 2 * PDF_MARGIN,
 	         "pantau " PACKAGE_VERSION, 7, 0, PDF_LEFT);
 	p->y = PDF_TOP;
@@ -223,8 +222,8 @@ pdf_heading(struct pdf *p, const struct report_table *t, size_t n,
  */
 static void
 pdf_total_row(struct pdf *p, const struct report_table *t, size_t n,
-              const double *x, const double *w, const size_t *idx,
-              size_t r0, size_t r1, const char *label, int grand)
+              const double *x, const double *w, const size_t *idx, size_t r0,
+              size_t r1, const char *label, int grand)
 {
 	struct report_cell v = {0, 0, NULL};
 	char buf[256];
@@ -317,12 +316,12 @@ pdf_chart(struct pdf *p, const struct report_table *t)
 	for (i = 0; i < t->nrows; i++) {
 		pdf_need(p, PDF_BAR_ROW);
 		cairo_set_source_rgb(p->cr, 0, 0, 0);
-		pdf_text(p, PDF_MARGIN, p->y + 1.5, lw,
-		         report_cell_text(p->r, &t->cols[t->chart_label],
-		                          report_cell(t, i,
-		                                      (size_t)t->chart_label),
-		                          buf, sizeof(buf)),
-		         7, 0, PDF_RIGHT);
+		pdf_text(
+		    p, PDF_MARGIN, p->y + 1.5, lw,
+		    report_cell_text(p->r, &t->cols[t->chart_label],
+		                     report_cell(t, i, (size_t)t->chart_label),
+		                     buf, sizeof(buf)),
+		    7, 0, PDF_RIGHT);
 		v = report_cell(t, i, (size_t)t->chart_value);
 		if (!v->null && v->i > 0) {
 			cairo_set_source_rgb(p->cr, 0.22, 0.45, 0.70);
@@ -359,8 +358,8 @@ pdf_table(struct pdf *p, const struct report_table *t)
 	pdf_heading(p, t, n, x, w, idx);
 	if (t->nrows == 0) {
 		pdf_text(p, PDF_MARGIN + 2, p->y + 2, PDF_W - 2 * PDF_MARGIN,
-		         report_tr(p->r, "(tidak ada data)", "(no data)"), 7,
-		         0, PDF_LEFT);
+		         report_tr(p->r, "(tidak ada data)", "(no data)"), 7, 0,
+		         PDF_LEFT);
 		p->y += PDF_ROW;
 		return;
 	}
@@ -406,8 +405,8 @@ pdf_draw(const struct report *r, cairo_write_func_t fn, void *closure,
 	memset(&p, 0, sizeof(p));
 	p.r = r;
 	p.total = total;
-	p.surface = cairo_pdf_surface_create_for_stream(fn, closure, PDF_W,
-	                                                PDF_H);
+	p.surface =
+	    cairo_pdf_surface_create_for_stream(fn, closure, PDF_W, PDF_H);
 	cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_TITLE,
 	                               report_tr(r, r->title_id, r->title_en));
 	cairo_pdf_surface_set_metadata(p.surface, CAIRO_PDF_METADATA_CREATOR,
@@ -421,9 +420,8 @@ pdf_draw(const struct report *r, cairo_write_func_t fn, void *closure,
 	pango_layout_set_ellipsize(p.layout, PANGO_ELLIPSIZE_END);
 	for (i = 0; i < 2; i++) {
 		p.fonts[i] = pango_font_description_from_string(PDF_FONT);
-		pango_font_description_set_weight(p.fonts[i],
-		                                  i ? PANGO_WEIGHT_BOLD
-		                                    : PANGO_WEIGHT_NORMAL);
+		pango_font_description_set_weight(
+		    p.fonts[i], i ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
 	}
 	pdf_new_page(&p);
 	for (i = 0; i < r->ntables; i++)

@@ -22,10 +22,9 @@ static const struct report_col print_user_cols[] = {
     {"queue", "Antrean", "Queue", REPORT_TEXT, 0, 2, NULL, -1, -1},
     {"user", "Pengguna", "User", REPORT_TEXT, 0, 3, NULL, -1, -1},
     {"jobs", "Tugas", "Jobs", REPORT_INT, REPORT_SUM, 2, NULL, -1, -1},
-    {"pages", "Halaman", "Pages", REPORT_INT, REPORT_SUM, 2, "unknown", -1,
-     -1},
-    {"unknown_jobs", "Tak terhitung", "Uncounted", REPORT_INT, REPORT_SUM,
-     2, NULL, -1, -1},
+    {"pages", "Halaman", "Pages", REPORT_INT, REPORT_SUM, 2, "unknown", -1, -1},
+    {"unknown_jobs", "Tak terhitung", "Uncounted", REPORT_INT, REPORT_SUM, 2,
+     NULL, -1, -1},
     {"sheets", "Lembar", "Sheets", REPORT_INT, REPORT_SUM, 2, NULL, -1, -1},
 };
 
@@ -38,13 +37,13 @@ static const struct report_col print_printer_cols[] = {
     {"jobs", "Tugas", "Jobs", REPORT_INT, REPORT_SUM, 2, NULL, -1, -1},
     {"pages", "Halaman CUPS", "CUPS pages", REPORT_INT, REPORT_SUM, 2,
      "unknown", -1, -1},
-    {"unknown_jobs", "Tak terhitung", "Uncounted", REPORT_INT, REPORT_SUM,
-     2, NULL, -1, -1},
+    {"unknown_jobs", "Tak terhitung", "Uncounted", REPORT_INT, REPORT_SUM, 2,
+     NULL, -1, -1},
     {"sheets", "Lembar", "Sheets", REPORT_INT, REPORT_SUM, 2, NULL, -1, -1},
-    {"meter_pages", "Meter printer", "Printer meter", REPORT_INT,
-     REPORT_SUM, 2, NULL, -1, -1},
-    {"difference", "Selisih", "Difference", REPORT_INT, REPORT_SUM, 2, NULL,
-     -1, -1},
+    {"meter_pages", "Meter printer", "Printer meter", REPORT_INT, REPORT_SUM, 2,
+     NULL, -1, -1},
+    {"difference", "Selisih", "Difference", REPORT_INT, REPORT_SUM, 2, NULL, -1,
+     -1},
 };
 
 static const struct report_col print_day_cols[] = {
@@ -54,12 +53,12 @@ static const struct report_col print_day_cols[] = {
     {"jobs", "Tugas", "Jobs", REPORT_INT, REPORT_SUM, 2, NULL, -1, -1},
     {"cups_pages", "Halaman CUPS", "CUPS pages", REPORT_INT, REPORT_SUM, 2,
      "unknown", -1, -1},
-    {"unknown_jobs", "Tak terhitung", "Uncounted", REPORT_INT, REPORT_SUM,
-     2, NULL, -1, -1},
-    {"meter_pages", "Meter printer", "Printer meter", REPORT_INT,
-     REPORT_SUM, 2, NULL, -1, -1},
-    {"difference", "Selisih", "Difference", REPORT_INT, REPORT_SUM, 2, NULL,
-     -1, -1},
+    {"unknown_jobs", "Tak terhitung", "Uncounted", REPORT_INT, REPORT_SUM, 2,
+     NULL, -1, -1},
+    {"meter_pages", "Meter printer", "Printer meter", REPORT_INT, REPORT_SUM, 2,
+     NULL, -1, -1},
+    {"difference", "Selisih", "Difference", REPORT_INT, REPORT_SUM, 2, NULL, -1,
+     -1},
 };
 
 int

@@ -99,8 +99,7 @@ START_TEST(test_totals)
 	ck_assert_ptr_nonnull(t = report_add_table(&r, "t", "T", "T", cols, 5));
 	for (i = 0; i < 3; i++) {
 		ck_assert_ptr_nonnull(row = report_add_row(t));
-		ck_assert_int_eq(report_set_text(row, 0, i < 2 ? "a" : "b"),
-		                 0);
+		ck_assert_int_eq(report_set_text(row, 0, i < 2 ? "a" : "b"), 0);
 		report_set_int(row, 1, v[i][0]);
 		report_set_int(row, 2, v[i][1]);
 		if (i < 2)
@@ -147,21 +146,21 @@ START_TEST(test_opts)
 	ck_assert_int_eq(o.format, REPORT_PDF);
 	ck_assert_int_eq(o.lang, FMT_EN);
 	ck_assert_int_eq(o.from, 1790787600); /* 2026-10-01 00:00 +07 */
-	ck_assert_int_eq(report_opts_parse(&o, "nosuch", NULL, NULL, NULL,
-	                                   NULL, NULL, err, sizeof(err)),
+	ck_assert_int_eq(report_opts_parse(&o, "nosuch", NULL, NULL, NULL, NULL,
+	                                   NULL, err, sizeof(err)),
 	                 -1);
-	ck_assert_int_eq(report_opts_parse(&o, "daily", "bad site", NULL,
-	                                   NULL, NULL, NULL, err, sizeof(err)),
+	ck_assert_int_eq(report_opts_parse(&o, "daily", "bad site", NULL, NULL,
+	                                   NULL, NULL, err, sizeof(err)),
 	                 -1);
 	ck_assert_int_eq(report_opts_parse(&o, "daily", NULL, "2026-11-01",
 	                                   "2026-10-01", NULL, NULL, err,
 	                                   sizeof(err)),
 	                 -1);
-	ck_assert_int_eq(report_opts_parse(&o, "daily", NULL, NULL, NULL,
-	                                   "xls", NULL, err, sizeof(err)),
+	ck_assert_int_eq(report_opts_parse(&o, "daily", NULL, NULL, NULL, "xls",
+	                                   NULL, err, sizeof(err)),
 	                 -1);
-	ck_assert_int_eq(report_opts_parse(&o, "daily", NULL, NULL, NULL,
-	                                   NULL, "fr", err, sizeof(err)),
+	ck_assert_int_eq(report_opts_parse(&o, "daily", NULL, NULL, NULL, NULL,
+	                                   "fr", err, sizeof(err)),
 	                 -1);
 }
 END_TEST
@@ -203,12 +202,12 @@ START_TEST(test_api)
 	ck_assert_int_eq(memcmp(body, "%PDF-", 5), 0);
 	free(body);
 
-	ck_assert_ptr_null(report_api(db_path, "nosuch", NULL, NULL, NULL,
-	                              NULL, NULL, NULL, &len, &ct, &status, err,
+	ck_assert_ptr_null(report_api(db_path, "nosuch", NULL, NULL, NULL, NULL,
+	                              NULL, NULL, &len, &ct, &status, err,
 	                              sizeof(err)));
 	ck_assert_uint_eq(status, 404);
-	ck_assert_ptr_null(report_api(db_path, "daily", "xls", NULL, NULL,
-	                              NULL, NULL, NULL, &len, &ct, &status, err,
+	ck_assert_ptr_null(report_api(db_path, "daily", "xls", NULL, NULL, NULL,
+	                              NULL, NULL, &len, &ct, &status, err,
 	                              sizeof(err)));
 	ck_assert_uint_eq(status, 400);
 	ck_assert_ptr_null(report_api(db_path, "daily", "csv", "nosuch", NULL,
@@ -222,16 +221,15 @@ END_TEST
 /* On 1 November, October's reports appear once, complete. */
 START_TEST(test_monthly)
 {
-	static const char *const names[] = {"assets", "print-volume",
-	                                    "maintenance", "availability",
-	                                    "daily"};
+	static const char *const names[] = {
+	    "assets", "print-volume", "maintenance", "availability", "daily"};
 	char month[16], path[256];
 	struct stat st;
 	size_t i;
 
 	/* 2026-11-01 07:00 +07 */
-	ck_assert_int_eq(report_monthly(db_path, dir, 1793491200, FMT_ID,
-	                                month, sizeof(month)),
+	ck_assert_int_eq(report_monthly(db_path, dir, 1793491200, FMT_ID, month,
+	                                sizeof(month)),
 	                 10);
 	ck_assert_str_eq(month, "2026-10");
 	for (i = 0; i < 5; i++) {
@@ -247,9 +245,9 @@ START_TEST(test_monthly)
 	snprintf(path, sizeof(path), "%s/reports/.2026-10.tmp", dir);
 	ck_assert_int_eq(stat(path, &st), -1);
 	/* done: nothing more that month */
-	ck_assert_int_eq(report_monthly(db_path, dir, 1793491200 + 3600,
-	                                FMT_ID, NULL, 0),
-	                 0);
+	ck_assert_int_eq(
+	    report_monthly(db_path, dir, 1793491200 + 3600, FMT_ID, NULL, 0),
+	    0);
 	report_pdf_release();
 }
 END_TEST
