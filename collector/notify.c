@@ -17,6 +17,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
@@ -382,6 +383,38 @@ notify_worker_load(struct notify_worker *w)
 	}
 }
 
+/*
+ * Queue files of targets that are no longer configured (renamed or
+ * removed) are kept, not sent anywhere: said once at start.
+ */
+static void
+notify_orphans(const struct notify *n)
+{
+	struct dirent *de;
+	size_t i, len;
+	DIR *d;
+
+	if ((d = opendir(n->dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 6 ||
+		    strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		for (i = 0; i < n->nw; i++)
+			if (strlen(n->w[i].d.t.name) == len - 5 &&
+			    strncmp(n->w[i].d.t.name, de->d_name, len - 5) == 0)
+				break;
+		if (i == n->nw)
+			log_warn("notify: %s/%s holds undelivered messages of "
+			         "a target no longer configured; restore "
+			         "[notify %.*s] to send them",
+			         n->dir, de->d_name, (int)(len - 5),
+			         de->d_name);
+	}
+	closedir(d);
+}
+
 struct notify *
 notify_new(const struct notify_config *cfg, const char *data_dir, char *err,
            size_t errsz)
@@ -421,6 +454,7 @@ notify_new(const struct notify_config *cfg, const char *data_dir, char *err,
 		notify_cond_init(&w->cv);
 		notify_worker_load(w);
 	}
+	notify_orphans(n);
 	for (i = 0; i < n->nw; i++) {
 		if (pthread_create(&n->w[i].thread, NULL, notify_worker_run,
 		                   &n->w[i]) != 0) {
