@@ -165,10 +165,10 @@ int report_monthly(const char *db_path, const char *data_dir, int64_t now,
                    enum fmt_lang lang, char *month_out, size_t month_sz);
 
 /*
- * The collector's timer (main.c, once a second): at most once a minute
- * checks whether last month's reports exist, and if not writes them with
- * report_monthly() in a thread of their own, so the event loop never
- * waits for a PDF.  Cheap when there is nothing to do.
+ * The collector's timer (main.c, once a second): from 5 minutes after the
+ * start, at most once a minute, checks whether last month's reports exist, and
+ * if not writes them with report_monthly() in a thread of their own, so the
+ * event loop never waits for a PDF.  Cheap when there is nothing to do.
  */
 void report_monthly_tick(const char *data_dir, int64_t now);
 

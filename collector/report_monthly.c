@@ -138,6 +138,8 @@ fail:
 	return -1;
 }
 
+#define REPORT_START_DELAY 300 /* seconds */
+
 struct report_job {
 	char data_dir[4096];
 	char db_path[4200];
@@ -169,6 +171,12 @@ report_monthly_tick(const char *data_dir, int64_t now)
 	pthread_t tid;
 	struct stat st;
 
+	/*
+	 * Not in the first minutes after a start: a collector that is being
+	 * restarted or tested should not spend them drawing PDFs.
+	 */
+	if (report_next_check == 0)
+		report_next_check = now + REPORT_START_DELAY;
 	if (now < report_next_check || atomic_load(&report_busy))
 		return;
 	report_next_check = now + 60;
