@@ -53,9 +53,11 @@ PHASES=${AGENT_BENCH_PHASES:-memory instr}
 CQOS=${AGENT_BENCH_COLLECTD_QOS:-1}
 AGENT=$build/agent/pantau-agent
 FLOOR=$build/bench/agent/rss-floor
+STEPS=$build/bench/agent/rss-steps
 COLLECTD=$(command -v collectd)
 [ -x "$AGENT" ] || fail "$AGENT is not built"
 [ -x "$FLOOR" ] || fail "$FLOOR is not built (make in $build)"
+[ -x "$STEPS" ] || fail "$STEPS is not built (make in $build)"
 [ "$WARM" -lt "$MEM_ROUNDS" ] || fail "AGENT_BENCH_WARM must be < MEM_ROUNDS"
 
 now() { date +%s.%N; }
@@ -142,6 +144,8 @@ phase_memory() {
 	# the same libraries doing nothing, measured while the daemons run
 	set -- $("$FLOOR")
 	frss=$1 fpss=$2 fpriv=$3
+	# and library by library: what loading each one costs
+	"$STEPS" >"$T/steps"
 	note "agent: $(grep -E '^(VmHWM|Threads)' /proc/"$apid"/status | tr -s '\t\n' '  ')"
 	note "collectd: $(grep -E '^(VmHWM|Threads)' /proc/"$cpid"/status | tr -s '\t\n' '  ')"
 	stop "$apid"
@@ -157,6 +161,8 @@ phase_memory() {
 		"$(mib "$frss")"
 	printf 'RESULT\tagent-floor\tprivate of its libraries alone\t%s\t-\t-\tMiB\t-\n' \
 		"$(mib "$fpriv")"
+	awk '{ printf "RESULT\tagent-floor\tRSS, %s\t%.2f\t-\t-\tMiB\t-\n",
+		$1, $2 / 1024 }' "$T/steps"
 	awk -v a=$((a1 - a0)) -v an=$((ar1 - ar0)) -v c=$((c1 - c0)) \
 		-v cn=$((cr1 - cr0)) 'BEGIN {
 		printf "RESULT\tagent\tCPU time per round (native)\t%.0f\tcollectd\t%.0f\tus\t-\n",

@@ -13,7 +13,6 @@
  */
 #include <cjson/cJSON.h>
 #include <ini.h>
-#include <math.h>
 #include <mosquitto.h>
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/version.h>
@@ -45,7 +44,7 @@ main(int argc, char **argv)
 		return 1;
 	if (ini_parse_string("[a]\nb = c\n", rss_floor_ini, NULL) != 0 ||
 	    cJSON_Version()[0] == '\0' || netsnmp_get_version()[0] == '\0' ||
-	    log10((double)argc) < 0)
+	    argc < 1)
 		return 1;
 	f = fopen("/proc/self/smaps_rollup", "r");
 	if (f == NULL) {
