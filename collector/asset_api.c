@@ -26,6 +26,7 @@
 #include "collector/asset.h"
 #include "collector/asset_csv.h"
 #include "collector/asset_priv.h"
+#include "collector/audit.h"
 #include "common/names.h"
 #include "common/timeutil.h"
 
@@ -148,6 +149,7 @@ api_asset_create(struct http_req *req)
 	struct asset a, old;
 	char err[512];
 	cJSON *o, *out;
+	size_t len;
 	int created, rc, found;
 
 	if (db == NULL)
@@ -172,6 +174,9 @@ api_asset_create(struct http_req *req)
 	     asset_link(db, a.tag, a.site, old.device, actor, time_now()) !=
 	         ASSET_OK))
 		return http_reply_error(req, 500, "database error");
+	snprintf(err, sizeof err, "asset/%s", a.tag);
+	audit_log(db, actor != NULL ? actor : "system", "asset.create", err,
+	          http_req_body(req, &len), time_now());
 	if ((out = asset_json_full(db, a.tag, time_now(), &found)) == NULL)
 		return http_reply_error(req, 500, "database error");
 	return http_reply_json(req, 201, out);
@@ -187,6 +192,7 @@ api_asset_update(struct http_req *req)
 	struct asset a;
 	char err[512], device[64], site[64];
 	cJSON *o, *out;
+	size_t len;
 	int created, rc, found, dispose = 0, link = 0;
 	int64_t now = time_now();
 
@@ -238,6 +244,9 @@ api_asset_update(struct http_req *req)
 	cJSON_Delete(o);
 	if (rc != ASSET_OK)
 		return http_reply_error(req, 500, "database error");
+	snprintf(err, sizeof err, "asset/%s", tag);
+	audit_log(db, actor != NULL ? actor : "system", "asset.update", err,
+	          http_req_body(req, &len), now);
 	if ((out = asset_json_full(db, tag, now, &found)) == NULL)
 		return http_reply_error(req, 500, "database error");
 	return http_reply_json(req, 200, out);

@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "collector/api.h"
+#include "collector/audit.h"
 #include "collector/pm.h"
 #include "collector/pm_json.h"
 #include "common/conf.h"
@@ -89,8 +90,10 @@ int
 api_pm_create(struct http_req *req)
 {
 	struct db *db = http_req_db_rw(req);
+	const char *actor = http_req_user(req);
 	struct pm_plan p;
 	char err[256];
+	size_t len;
 	cJSON *o;
 	int rc;
 
@@ -104,6 +107,9 @@ api_pm_create(struct http_req *req)
 		return http_reply_error(req, 400, err);
 	if (pm_plan_add(db, &p, time_now()) == -1)
 		return http_reply_error(req, 500, "database error");
+	snprintf(err, sizeof err, "pm/%lld", (long long)p.id);
+	audit_log(db, actor != NULL ? actor : "system", "pm.create", err,
+	          http_req_body(req, &len), time_now());
 	return http_reply_json(req, 201, pm_json_plan(&p));
 }
 
@@ -113,7 +119,7 @@ api_pm_done(struct http_req *req)
 	struct db *db = http_req_db_rw(req);
 	const char *plan_s = http_req_param(req, 0), *tag = NULL;
 	const char *actor = http_req_user(req);
-	char err[256];
+	char err[256], what[128];
 	cJSON *o;
 	long plan;
 	int rc;
@@ -126,6 +132,7 @@ api_pm_done(struct http_req *req)
 	if (o != NULL)
 		tag = cJSON_GetStringValue(
 		    cJSON_GetObjectItemCaseSensitive(o, "tag"));
+	snprintf(what, sizeof what, "%s", tag != NULL ? tag : "");
 	rc = pm_done(db, plan, tag, actor != NULL ? actor : "api", time_now(),
 	             err, sizeof err);
 	cJSON_Delete(o);
@@ -133,6 +140,9 @@ api_pm_done(struct http_req *req)
 		return http_reply_error(req, 404, err);
 	if (rc == -1)
 		return http_reply_error(req, 500, "database error");
+	snprintf(err, sizeof err, "pm/%ld", plan);
+	audit_log(db, actor != NULL ? actor : "system", "pm.done", err, what,
+	          time_now());
 	if ((o = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddNumberToObject(o, "plan", (double)plan) == NULL ||
 	    cJSON_AddStringToObject(o, "result", "re-armed") == NULL) {

@@ -98,4 +98,15 @@ grep -q '^201 .*"id":1' "$T/out" || fail "pm create: $(cat "$T/out")"
 get "$API/api/v1/pm" | grep -qF '"plan":1,"name":"Servis printer","tag":"'$tag'","site":"asriloka","device":"printer-2"' ||
 	fail "pm list: $(get "$API/api/v1/pm")"
 call POST "$API/api/v1/pm/1/done" "$TEK" | grep -q '^200 ' || fail "pm done"
+
+# Every change is in the audit log, with who made it.
+ADM=$("$CTL" -c "$T/collector.conf" token create adm --role admin) ||
+	fail "token"
+call GET "$API/api/v1/audit" "$ADM" >"$T/out"
+for a in '"actor":"token:sek","action":"asset.create","object":"asset/PC-099"' \
+    '"actor":"token:sek","action":"asset.update","object":"asset/PC-099"' \
+    '"actor":"token:tek","action":"pm.create","object":"pm/1"' \
+    '"actor":"token:tek","action":"pm.done","object":"pm/1"'; do
+	grep -qF "$a" "$T/out" || fail "audit lacks $a: $(cat "$T/out")"
+done
 pass "asset suggestions, API and roles"
