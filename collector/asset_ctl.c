@@ -20,6 +20,7 @@
 #include "collector/asset_csv.h"
 #include "collector/asset_ctl.h"
 #include "collector/asset_priv.h"
+#include "collector/audit.h"
 #include "collector/collector.h"
 #include "collector/db.h"
 #include "common/names.h"
@@ -45,6 +46,13 @@ asset_ctl_actor(void)
 	if (u == NULL || u[0] == '\0')
 		u = getenv("USER");
 	return u != NULL && u[0] != '\0' ? u : "pantauctl";
+}
+
+void
+asset_ctl_audit(struct db *db, const char *action, const char *object,
+                const char *detail)
+{
+	audit_log(db, asset_ctl_actor(), action, object, detail, time_now());
 }
 
 static int
@@ -119,6 +127,7 @@ asset_ctl_import(struct db *db, int argc, char **argv)
 {
 	struct asset_csv_errors errs = {0};
 	size_t created, updated, i;
+	char detail[64];
 	int rc;
 
 	if (argc != 2)
@@ -140,6 +149,9 @@ asset_ctl_import(struct db *db, int argc, char **argv)
 		        argv[1]);
 		return 1;
 	}
+	snprintf(detail, sizeof detail, "%zu new, %zu updated", created,
+	         updated);
+	asset_ctl_audit(db, "asset.import", argv[1], detail);
 	printf("imported %zu assets (%zu new, %zu updated)\n",
 	       created + updated, created, updated);
 	return 0;
@@ -386,6 +398,7 @@ asset_ctl_link(struct db *db, int argc, char **argv)
 {
 	char site[NAME_ID_MAX + 1];
 	const char *slash;
+	int rc;
 
 	if (argc != 3)
 		return asset_ctl_usage();
@@ -402,9 +415,11 @@ asset_ctl_link(struct db *db, int argc, char **argv)
 		        argv[2]);
 		return 2;
 	}
-	return asset_ctl_result(asset_link(db, argv[1], site, slash + 1,
-	                                   asset_ctl_actor(), time_now()),
-	                        argv[1]);
+	rc = asset_link(db, argv[1], site, slash + 1, asset_ctl_actor(),
+	                time_now());
+	if (rc == ASSET_OK)
+		asset_ctl_audit(db, "asset.link", argv[1], argv[2]);
+	return asset_ctl_result(rc, argv[1]);
 }
 
 static int
@@ -413,6 +428,7 @@ asset_ctl_change(struct db *db, int argc, char **argv)
 	struct asset_opts o;
 	struct asset a;
 	const char *cmd = argv[0], *tag;
+	char action[32];
 	int first, rc;
 
 	if ((first = asset_ctl_opts(argc, argv, &o)) == -1 || first >= argc)
@@ -446,6 +462,11 @@ asset_ctl_change(struct db *db, int argc, char **argv)
 		                   time_now());
 	} else {
 		return asset_ctl_usage();
+	}
+	if (rc == ASSET_OK) {
+		snprintf(action, sizeof action, "asset.%s", cmd);
+		asset_ctl_audit(db, action, tag,
+		                first + 1 < argc ? argv[first + 1] : o.note);
 	}
 	return asset_ctl_result(rc, tag);
 }

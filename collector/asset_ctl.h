@@ -21,4 +21,8 @@ int pm_ctl(const struct collector_conf *cf, int argc, char **argv);
 struct db *asset_ctl_open(const struct collector_conf *cf);
 const char *asset_ctl_actor(void);
 
+/* A row of the audit log by the acting user (detail may be NULL). */
+void asset_ctl_audit(struct db *db, const char *action, const char *object,
+                     const char *detail);
+
 #endif

@@ -257,6 +257,8 @@ pm_ctl_add(struct db *db, int argc, char **argv)
 	}
 	if (pm_plan_add(db, &p, time_now()) == -1)
 		return 1;
+	snprintf(err, sizeof err, "pm/%lld", (long long)p.id);
+	asset_ctl_audit(db, "pm.create", err, p.name);
 	printf("plan %lld added\n", (long long)p.id);
 	return 0;
 }
@@ -281,8 +283,11 @@ pm_ctl_done(struct db *db, int argc, char **argv)
 		fprintf(stderr, "pantauctl: %s\n", err);
 	else if (rc == -1)
 		fprintf(stderr, "pantauctl: database error\n");
-	else
+	else {
+		snprintf(err, sizeof err, "pm/%ld", plan);
+		asset_ctl_audit(db, "pm.done", err, argc == 3 ? argv[2] : NULL);
 		printf("plan %ld done, re-armed\n", plan);
+	}
 	return rc == 0 ? 0 : 1;
 }
 
