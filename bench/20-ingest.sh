@@ -22,7 +22,8 @@
 # Knobs (environment): INGEST_DEVICES (100), INGEST_METRICS (100),
 # INGEST_ROUNDS (20), INGEST_CEILING_ROUNDS (1), INGEST_CACHED (1: also the rrdcached run),
 # INGEST_TIMEOUT (seconds per phase, 120), INGEST_RUNS (which runs:
-# "ceiling pantau collectd"), INGEST_COLLECTD_ROUNDS (3), INGEST_PERF (a
+# "ceiling pantau collectd"), INGEST_COLLECTD_ROUNDS (3), INGEST_INFLIGHT
+# (the broker's max_inflight_messages, 20 as mosquitto's default), INGEST_PERF (a
 # file name: perf record of the collector during its measured rounds).  Prints RESULT lines (bench/run).
 set -eu
 : "${top:?run through bench/run}" "${build:?run through bench/run}"
@@ -76,6 +77,7 @@ allow_anonymous true
 persistence false
 max_queued_messages 0
 max_queued_bytes 0
+max_inflight_messages ${INGEST_INFLIGHT:-20}
 log_dest stderr
 log_type error
 log_type warning
