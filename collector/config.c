@@ -184,8 +184,13 @@ config_http(const struct conf_section *s, struct collector_conf *cf,
 		            errs, "tls_cert and tls_key go together");
 	config_readable(s, "tls_cert", cf->http_tls_cert, errs);
 	config_readable(s, "tls_key", cf->http_tls_key, errs);
-	config_str(s, "dashboards", &cf->http_dashboards, errs);
-	config_readable(s, "dashboards", cf->http_dashboards, errs);
+	/*
+	 * Only a directory named here must exist: the default is where
+	 * "make install" puts the UI, absent in a build tree, and the API
+	 * works without it (main.c warns at start).
+	 */
+	if (config_str(s, "dashboards", &cf->http_dashboards, errs) == 1)
+		config_readable(s, "dashboards", cf->http_dashboards, errs);
 }
 
 static void

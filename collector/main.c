@@ -363,6 +363,10 @@ main_start(struct collector *c)
 		fatal("http: %s", err);
 	log_info("http: listening on %s (port %u)", c->cf->http_listen,
 	         http_port(c->http));
+	if (access(c->cf->http_dashboards, R_OK) != 0)
+		log_warn("http: no web UI: cannot read dashboards '%s': %s "
+		         "(set [http] dashboards; the API works without it)",
+		         c->cf->http_dashboards, strerror(errno));
 
 	main_cups_start(c, &c->cf->cups);
 	asset_lives_load(c->cf->raw);
