@@ -121,7 +121,7 @@ avail_month_of(int64_t t, char *month, size_t sz)
 	struct tm tm;
 
 	localtime_r(&tt, &tm);
-	snprintf(month, sz, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+	strftime(month, sz, "%Y-%m", &tm);
 	tm.tm_mday = 1;
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_mon++;

@@ -39,7 +39,7 @@ report_last_month(int64_t now, int64_t *from, int64_t *to, char *month,
 	tm.tm_mon--;
 	tm.tm_isdst = -1;
 	*from = (int64_t)mktime(&tm);
-	snprintf(month, sz, "%04d-%02d", tm.tm_year + 1900, tm.tm_mon + 1);
+	strftime(month, sz, "%Y-%m", &tm);
 }
 
 static int
