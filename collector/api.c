@@ -196,25 +196,3 @@ api_print_jobs(struct http_req *req)
 		return http_reply_error(req, status, err);
 	return http_reply_json(req, 200, body);
 }
-
-/* GET /api/v1/reports/print-volume?format=json|csv&table=&site=&from=&to= */
-int
-api_report_print_volume(struct http_req *req)
-{
-	const char *ctype = NULL;
-	unsigned status = 500;
-	char err[256], *body;
-	size_t len = 0;
-	int rc;
-
-	body = print_report_api(
-	    http_req_db_path(req), http_req_arg(req, "format"),
-	    http_req_arg(req, "table"), http_req_arg(req, "site"),
-	    http_req_arg(req, "from"), http_req_arg(req, "to"), &len, &ctype,
-	    &status, err, sizeof(err));
-	if (body == NULL)
-		return http_reply_error(req, status, err);
-	rc = http_reply_text(req, 200, ctype, body, len);
-	free(body);
-	return rc;
-}

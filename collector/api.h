@@ -147,7 +147,6 @@ int api_audit_list(struct http_req *req);
 int api_devices_list(struct http_req *req);
 int api_device_show(struct http_req *req);
 int api_print_jobs(struct http_req *req);
-int api_report_print_volume(struct http_req *req);
 
 /* report_api.c: GET /api/v1/reports/:name (docs/reports.md). */
 int api_report(struct http_req *req);

@@ -18,6 +18,7 @@
 #include "collector/asset_ctl.h"
 #include "collector/auth_ctl.h"
 #include "collector/alert.h"
+#include "collector/asset.h"
 #include "collector/collector.h"
 #include "collector/notify.h"
 #include "collector/report.h"
@@ -109,6 +110,8 @@ ctl_load(struct ctl *ctl)
 
 	if ((cf = config_load(ctl->conf_path, &errs)) == NULL)
 		conf_err_print(&errs, stderr);
+	else
+		asset_lives_load(cf->raw); /* book values in reports, assets */
 	conf_err_clear(&errs);
 	return cf;
 }

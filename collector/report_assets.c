@@ -5,8 +5,8 @@
  * per condition (B baik, KB kurang baik, RB rusak berat).
  *
  * The book value is asset_book_value() (collector/asset.h) at the last
- * day of the period (today when the period is open), with the default
- * useful lives (asset_lives_default); an asset without purchase date
+ * day of the period (today when the period is open), with the useful
+ * lives in force ([assets] of the configuration, asset_life_years); an asset without purchase date
  * counts from 1 January of its budget year, as asset.c does.  Assets
  * disposed before that day are not in the register.
  */
@@ -126,7 +126,6 @@ report_build_assets(struct report *r, sqlite3 *h, char *err, size_t errsz)
 {
 	struct report_table *list, *sum;
 	struct report_cell *row;
-	struct asset_lives lives;
 	enum asset_type type;
 	char at[16], from[16];
 	const char *pd;
@@ -144,7 +143,6 @@ report_build_assets(struct report *r, sqlite3 *h, char *err, size_t errsz)
 	tt = (time_t)(end - 1);
 	localtime_r(&tt, &tm);
 	strftime(at, sizeof(at), "%Y-%m-%d", &tm);
-	asset_lives_default(&lives);
 	r->note_id = "Nilai buku: garis lurus tanpa nilai sisa, per hari "
 	             "terakhir periode. Kondisi: B baik, KB kurang baik, RB "
 	             "rusak berat.";
@@ -175,7 +173,8 @@ report_build_assets(struct report *r, sqlite3 *h, char *err, size_t errsz)
 		if (row[AL_TYPE].s != NULL &&
 		    asset_type_parse(row[AL_TYPE].s, &type) == 0)
 			book = asset_book_value(row[AL_PRICE].i, pd,
-			                        lives.years[type], at);
+			                        asset_life_years(row[AL_TYPE].s),
+			                        at);
 		if (book < 0)
 			row[AL_BOOK].null = 1;
 		else
