@@ -128,8 +128,11 @@ dashboards = $top/dashboards
 EOF
 	[ -z "${1:-}" ] || printf '[rrd]\ncached = %s\n' "$1" >>"$T/collector.conf"
 }
+# /metrics needs sign-in like every path but /healthz: a viewer token.
+TOKEN=
 written() {
-	curl -sf "http://127.0.0.1:$HTTP_PORT/metrics" 2>/dev/null |
+	curl -sf -H "Authorization: Bearer $TOKEN" \
+	    "http://127.0.0.1:$HTTP_PORT/metrics" 2>/dev/null |
 	    awk '$1 == "pantau_samples_written_total" { print $2; f = 1 }
 		END { if (!f) print -1 }'
 }
@@ -192,6 +195,8 @@ pantau_run() {
 if want pantau; then
 mkdir "$T/pantau"
 collector_conf
+TOKEN=$("$build/collector/pantauctl" -c "$T/collector.conf" token create \
+	bench --role viewer) || fail "pantauctl token create"
 spawn collector "$COLLECTOR" -d -c "$T/collector.conf"
 COLLECTOR_PID=$SPAWNED
 wait_for 10 curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" \
@@ -209,7 +214,7 @@ PANTAU_RATE=$RUN_RATE
 "$CHECK" -l pantau -D "$T/pantau" -t "$T0" -r "$R" -d "$D" -m "$M" -v \
 	>"$T/check.out" || fail "pantau: $(cat "$T/check.out") files hold round $R"
 note "pantau: check: $(cat "$T/check.out") files hold the exact values of round $R"
-curl -sf "http://127.0.0.1:$HTTP_PORT/metrics" |
+curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$HTTP_PORT/metrics" |
 	grep -E '^pantau_(samples_skipped_total|rrd_errors_total|queue_max|ingest_latency)' |
 	sed 's/^/# pantau: /' || true
 stop "$COLLECTOR_PID"
