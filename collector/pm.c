@@ -35,7 +35,6 @@
 #include "collector/db.h"
 #include "collector/pm.h"
 #include "collector/ticket.h"
-#include "collector/ticket_store.h"
 #include "common/log.h"
 #include "common/timeutil.h"
 

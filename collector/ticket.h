@@ -53,6 +53,23 @@ int ticket_add_note(struct db *db, int64_t id, const char *actor,
 int ticket_state(struct db *db, int64_t id, char *state, size_t statesz,
                  int64_t *resolved_at, int *found);
 
+/*
+ * A change to a ticket: every field set is compared with the stored one
+ * and, when different, written with a "change" row in the timeline
+ * ("state: open -> resolved").  Becoming resolved or closed stamps
+ * resolved_at / closed_at.
+ */
+struct ticket_change { /* (ticket_edit.c) */
+	const char *state;    /* NULL: unchanged */
+	const char *assignee; /* NULL: unchanged; "": nobody */
+	int priority;         /* 0: unchanged, else 1..4 */
+	int64_t cost_idr;     /* -1: unchanged */
+	const char *parts;    /* NULL: unchanged */
+	const char *note;     /* NULL: no note */
+};
+int ticket_update(struct db *db, int64_t id, const struct ticket_change *c,
+                  const char *actor, int64_t now, int *found);
+
 /* "fault", "preventive", "request"; parse returns 0 or -1. */
 const char *ticket_kind_name(enum ticket_kind k);
 int ticket_kind_parse(const char *s, enum ticket_kind *out);

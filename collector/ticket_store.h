@@ -1,7 +1,7 @@
 /*
  * ticket_store.h: what the ticket and alert files share beyond ticket.h:
- * statement helpers on a connection's SQLite handle, and the edits and
- * reads behind the API and pantauctl (ticket_edit.c).
+ * statement helpers on a connection's SQLite handle, and the reads behind
+ * the API and pantauctl (ticket_edit.c).
  */
 #ifndef PANTAU_COLLECTOR_TICKET_STORE_H
 #define PANTAU_COLLECTOR_TICKET_STORE_H
@@ -25,22 +25,6 @@ int ticket_table_exists(sqlite3 *h, const char *name);
 int ticket_note_kind(struct db *db, int64_t id, const char *actor,
                      const char *kind, const char *text, int64_t now);
 
-/*
- * A change to a ticket: every field set is compared with the stored one
- * and, when different, written with a "change" row in the timeline
- * ("state: open -> resolved").  Becoming resolved or closed stamps
- * resolved_at / closed_at.
- */
-struct ticket_change {
-	const char *state;    /* NULL: unchanged */
-	const char *assignee; /* NULL: unchanged; "": nobody */
-	int priority;         /* 0: unchanged, else 1..4 */
-	int64_t cost_idr;     /* -1: unchanged */
-	const char *parts;    /* NULL: unchanged */
-	const char *note;     /* NULL: no note */
-};
-int ticket_update(struct db *db, int64_t id, const struct ticket_change *c,
-                  const char *actor, int64_t now, int *found);
 
 /*
  * Reads as JSON (caller deletes).  List filters may be NULL; state
