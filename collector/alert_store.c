@@ -17,6 +17,7 @@
 #include "collector/alert_priv.h"
 #include "collector/ticket_store.h"
 #include "common/log.h"
+#include "common/vec.h"
 
 int
 alert_store_fire(struct db *db, const struct alert_row *a, int64_t *id)
@@ -162,12 +163,9 @@ alert_store_silences(struct db *db, int64_t now, struct alert_silence **out,
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((nv = realloc(v, cap * sizeof *v)) == NULL)
-				goto fail;
-			v = nv;
-		}
+		if ((nv = vec_grow(v, &cap, *n, sizeof *v)) == NULL)
+			goto fail;
+		v = nv;
 		s = &v[(*n)++];
 		memset(s, 0, sizeof *s);
 		s->id = sqlite3_column_int64(st, 0);

@@ -21,6 +21,7 @@
 #include "collector/asset_priv.h"
 #include "collector/db.h"
 #include "common/log.h"
+#include "common/vec.h"
 
 #define ASSET_COLUMNS                                                          \
 	"tag, name, type, brand, model, serial, site, room, funding, "         \
@@ -284,14 +285,11 @@ asset_list(struct db *db, const struct asset_filter *f, struct asset **out,
 	asset_bind_opt(st, 5, f->q);
 	sqlite3_bind_int(st, 6, f->disposed);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
+		if ((nv = vec_grow(v, &cap, *n, sizeof *v)) == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
+		v = nv;
 		asset_row(st, &v[(*n)++]);
 	}
 	sqlite3_finalize(st);
@@ -521,14 +519,11 @@ asset_history(struct db *db, const char *tag, struct asset_event **out,
 		return ASSET_ERR;
 	sqlite3_bind_text(st, 1, tag, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
+		if ((nv = vec_grow(v, &cap, *n, sizeof *v)) == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
+		v = nv;
 		e = &v[(*n)++];
 		e->ts = sqlite3_column_int64(st, 0);
 		asset_db_text(st, 1, e->actor, sizeof e->actor);
@@ -565,14 +560,11 @@ asset_suggestions(struct db *db, const char *tag, struct asset_suggestion **out,
 		return ASSET_ERR;
 	sqlite3_bind_text(st, 1, tag, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4;
-			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
+		if ((nv = vec_grow(v, &cap, *n, sizeof *v)) == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
+		v = nv;
 		s = &v[(*n)++];
 		asset_db_text(st, 0, s->site, sizeof s->site);
 		asset_db_text(st, 1, s->device, sizeof s->device);
@@ -610,14 +602,11 @@ asset_tickets(struct db *db, const char *tag, struct asset_ticket **out,
 		return ASSET_ERR;
 	sqlite3_bind_text(st, 1, tag, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
+		if ((nv = vec_grow(v, &cap, *n, sizeof *v)) == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
+		v = nv;
 		t = &v[(*n)++];
 		t->id = sqlite3_column_int64(st, 0);
 		asset_db_text(st, 1, t->kind, sizeof t->kind);

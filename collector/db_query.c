@@ -14,6 +14,7 @@
 
 #include "collector/db_priv.h"
 #include "common/log.h"
+#include "common/vec.h"
 
 /* Fills 'd' from a row of DEVICE_COLUMNS. */
 static void
@@ -41,25 +42,6 @@ db_device_row(sqlite3_stmt *st, struct db_device *d)
 	d->last_seq = (uint64_t)sqlite3_column_int64(st, 9);
 }
 
-/*
- * Grows a malloc'd array of 'size'-byte elements so it holds more than n.
- * Returns the array (perhaps moved), or NULL (ENOMEM; 'arr' unchanged).
- */
-static void *
-db_grow(void *arr, size_t *cap, size_t n, size_t size)
-{
-	void *p;
-	size_t ncap;
-
-	if (n < *cap)
-		return arr;
-	ncap = *cap ? *cap * 2 : 16;
-	if ((p = reallocarray(arr, ncap, size)) == NULL)
-		return NULL;
-	*cap = ncap;
-	return p;
-}
-
 /* Collects every device row 'st' returns, then resets it. */
 static int
 db_device_rows(struct db *db, sqlite3_stmt *st, struct db_device **out,
@@ -70,7 +52,7 @@ db_device_rows(struct db *db, sqlite3_stmt *st, struct db_device **out,
 	int rc;
 
 	while ((rc = db_step(db, st, "read devices")) == SQLITE_ROW) {
-		if ((grown = db_grow(arr, &cap, cnt, sizeof *arr)) == NULL) {
+		if ((grown = vec_grow(arr, &cap, cnt, sizeof *arr)) == NULL) {
 			log_err("database %s: out of memory", db->path);
 			rc = -1;
 			break;
@@ -148,7 +130,7 @@ db_latest_load(struct db *db, const char *site, const char *device,
 	db_bind_text(st, 1, site);
 	db_bind_text(st, 2, device);
 	while ((rc = db_step(db, st, "read latest values")) == SQLITE_ROW) {
-		if ((grown = db_grow(arr, &cap, cnt, sizeof *arr)) == NULL) {
+		if ((grown = vec_grow(arr, &cap, cnt, sizeof *arr)) == NULL) {
 			log_err("database %s: out of memory", db->path);
 			rc = -1;
 			break;
@@ -221,7 +203,7 @@ db_presence_load(struct db *db, const char *site, const char *device,
 	sqlite3_bind_int64(st, 3, from);
 	sqlite3_bind_int64(st, 4, to);
 	while ((rc = db_step(db, st, "read presence")) == SQLITE_ROW) {
-		if ((grown = db_grow(arr, &cap, cnt, sizeof *arr)) == NULL) {
+		if ((grown = vec_grow(arr, &cap, cnt, sizeof *arr)) == NULL) {
 			log_err("database %s: out of memory", db->path);
 			rc = -1;
 			break;

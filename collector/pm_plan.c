@@ -14,6 +14,7 @@
 
 #include "collector/asset_priv.h"
 #include "collector/pm.h"
+#include "common/vec.h"
 
 #define PM_DAYS_MAX 3650
 #define PM_MONTHS_MAX 120
@@ -147,14 +148,11 @@ pm_plans_load(struct db *db, struct pm_plan **out, size_t *n)
 	    NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = realloc(v, cap * sizeof *v)) == NULL) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
+		if ((nv = vec_grow(v, &cap, *n, sizeof *v)) == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
+		v = nv;
 		p = &v[(*n)++];
 		memset(p, 0, sizeof *p);
 		p->id = sqlite3_column_int64(st, 0);

@@ -7,7 +7,8 @@ common_libpantau_common_a_SOURCES = \
 	common/wire.c common/wire.h common/wire_priv.h \
 	common/wire_encode.c common/wire_decode.c \
 	common/names.c common/names.h \
-	common/timeutil.c common/timeutil.h
+	common/timeutil.c common/timeutil.h \
+	common/vec.c common/vec.h
 common_libpantau_common_a_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS) $(INIH_CFLAGS)
 COMMON_LIBS = common/libpantau-common.a $(CJSON_LIBS) $(INIH_LIBS) -lm
 
@@ -22,7 +23,8 @@ COMMON_CHECKS = \
 	tests/unit/check_conf \
 	tests/unit/check_names \
 	tests/unit/check_timeutil \
-	tests/unit/check_log
+	tests/unit/check_log \
+	tests/unit/check_vec
 check_PROGRAMS += $(COMMON_CHECKS)
 TESTS += $(COMMON_CHECKS) tests/integration/01-mqtt-roundtrip.sh
 EXTRA_DIST += tests/integration/01-mqtt-roundtrip.sh tests/fixtures/conf \
@@ -47,3 +49,6 @@ tests_unit_check_timeutil_LDADD = $(COMMON_CHECK_LDADD)
 tests_unit_check_log_SOURCES = tests/unit/check_log.c
 tests_unit_check_log_CFLAGS = $(COMMON_CHECK_CFLAGS)
 tests_unit_check_log_LDADD = $(COMMON_CHECK_LDADD)
+tests_unit_check_vec_SOURCES = tests/unit/check_vec.c
+tests_unit_check_vec_CFLAGS = $(COMMON_CHECK_CFLAGS)
+tests_unit_check_vec_LDADD = $(COMMON_CHECK_LDADD)
