@@ -23,60 +23,59 @@
 #include "collector/notify.h"
 #include "collector/report.h"
 
-struct ctl {
-	const char *conf_path;
-};
-
+/*
+ * A command gets the arguments from its own name on, and either the
+ * database file (DATA/pantau.db) or the whole loaded configuration: one
+ * of 'db' and 'conf' is set.
+ */
 struct ctl_command {
 	const char *name;
 	const char *synopsis;
 	const char *help;
-	int (*fn)(struct ctl *, int, char **);
+	int (*db)(const char *db_path, int, char **);
+	int (*conf)(const struct collector_conf *, int, char **);
 };
 
-static int ctl_asset(struct ctl *, int, char **);
-static int ctl_check(struct ctl *, int, char **);
-static int ctl_report(struct ctl *, int, char **);
-static int ctl_alerts(struct ctl *, int, char **);
-static int ctl_auth(struct ctl *, int, char **);
-static int ctl_notify(struct ctl *, int, char **);
+static int ctl_check(const struct collector_conf *, int, char **);
+static int ctl_notify(const struct collector_conf *, int, char **);
 
 static const struct ctl_command ctl_commands[] = {
     {"alert", "alert list|ack",
-     "alerts (list [--site S] [--state firing|resolved], ack N)", ctl_alerts},
+     "alerts (list [--site S] [--state firing|resolved], ack N)", alert_ctl,
+     NULL},
     {"asset", "asset import|list|export|show|link|...",
      "the asset register (import FILE.csv, list --site --format "
      "table|csv|json, show TAG, link TAG SITE/DEVICE, condition, move, "
      "dispose)",
-     ctl_asset},
+     NULL, asset_ctl},
     {"check", "check",
      "validate the collector configuration "
      "(like pantau-collector -n)",
-     ctl_check},
+     NULL, ctl_check},
     {"notify", "notify test NAME",
-     "send a test message to the [notify NAME] target now", ctl_notify},
+     "send a test message to the [notify NAME] target now", NULL, ctl_notify},
     {"pm", "pm list|plans|add|done",
      "preventive maintenance (list --due, add NAME --asset|--type|--model "
      "--days|--months|--counter M --count N, done PLAN [TAG])",
-     ctl_asset},
+     NULL, pm_ctl},
     {"report", "report NAME [OPTIONS]",
      "assets, print-volume, maintenance, availability or daily "
      "(--site --from --to --format csv|pdf|json --lang id|en -o FILE)",
-     ctl_report},
+     report_cli, NULL},
     {"silence", "silence add|list",
-     "planned work: add --site S --for 2h [--device D] [--rule R]",
-     ctl_alerts},
+     "planned work: add --site S --for 2h [--device D] [--rule R]", alert_ctl,
+     NULL},
     {"ticket", "ticket list|show|note|close|set|open",
      "maintenance tickets (list [--state S] [--site S] [--format "
      "table|csv|json], show N, note N TEXT, close N)",
-     ctl_alerts},
+     alert_ctl, NULL},
     {"token", "token create|revoke|list",
      "API tokens for scripts (create NAME --role ROLE prints it once)",
-     ctl_auth},
+     auth_ctl_token, NULL},
     {"user", "user add|passwd|role|disable|enable|list",
      "web users (add NAME --role ROLE; password from stdin or "
      "--password-file)",
-     ctl_auth},
+     auth_ctl_user, NULL},
 };
 
 #define CTL_NCOMMANDS (sizeof(ctl_commands) / sizeof(ctl_commands[0]))
@@ -103,12 +102,12 @@ ctl_usage(FILE *f)
  * the caller frees the result with config_free().
  */
 static struct collector_conf *
-ctl_load(struct ctl *ctl)
+ctl_load(const char *conf_path)
 {
 	struct conf_err errs = {0};
 	struct collector_conf *cf;
 
-	if ((cf = config_load(ctl->conf_path, &errs)) == NULL)
+	if ((cf = config_load(conf_path, &errs)) == NULL)
 		conf_err_print(&errs, stderr);
 	else
 		asset_lives_load(cf->raw); /* book values in reports, assets */
@@ -117,97 +116,23 @@ ctl_load(struct ctl *ctl)
 }
 
 static int
-ctl_check(struct ctl *ctl, int argc, char **argv)
+ctl_check(const struct collector_conf *cf, int argc, char **argv)
 {
-	struct collector_conf *cf;
-
+	(void)cf;
 	(void)argv;
 	if (argc != 1) {
 		fprintf(stderr, "usage: pantauctl [-c FILE] check\n");
 		return 2;
 	}
-	if ((cf = ctl_load(ctl)) == NULL)
-		return 1;
 	printf("configuration OK\n");
-	config_free(cf);
 	return 0;
-}
-
-static int
-ctl_report(struct ctl *ctl, int argc, char **argv)
-{
-	struct collector_conf *cf;
-	char path[4096];
-	int rc;
-
-	if ((cf = ctl_load(ctl)) == NULL)
-		return 1;
-	snprintf(path, sizeof(path), "%s/pantau.db", cf->data_dir);
-	rc = report_cli(path, argc, argv);
-	config_free(cf);
-	return rc;
-}
-
-/* alert, silence and ticket (alert_ctl.c) on DATA/pantau.db. */
-static int
-ctl_alerts(struct ctl *ctl, int argc, char **argv)
-{
-	struct collector_conf *cf;
-	char path[4096];
-	int rc;
-
-	if ((cf = ctl_load(ctl)) == NULL)
-		return 1;
-	snprintf(path, sizeof(path), "%s/pantau.db", cf->data_dir);
-	rc = alert_ctl(path, argc, argv);
-	config_free(cf);
-	return rc;
 }
 
 /* notify test (notify.c): straight to the target, not through a queue. */
 static int
-ctl_notify(struct ctl *ctl, int argc, char **argv)
+ctl_notify(const struct collector_conf *cf, int argc, char **argv)
 {
-	struct collector_conf *cf;
-	int rc;
-
-	if ((cf = ctl_load(ctl)) == NULL)
-		return 1;
-	rc = notify_ctl(&cf->notify, argc, argv);
-	config_free(cf);
-	return rc;
-}
-
-/* user and token (auth_ctl.c) on DATA/pantau.db. */
-static int
-ctl_auth(struct ctl *ctl, int argc, char **argv)
-{
-	struct collector_conf *cf;
-	char path[4096];
-	int rc;
-
-	if ((cf = ctl_load(ctl)) == NULL)
-		return 1;
-	snprintf(path, sizeof(path), "%s/pantau.db", cf->data_dir);
-	rc = strcmp(argv[0], "user") == 0 ? auth_ctl_user(path, argc, argv)
-	                                  : auth_ctl_token(path, argc, argv);
-	config_free(cf);
-	return rc;
-}
-
-/* asset and pm (asset_ctl.c, pm_ctl.c) on DATA/pantau.db. */
-static int
-ctl_asset(struct ctl *ctl, int argc, char **argv)
-{
-	struct collector_conf *cf;
-	int rc;
-
-	if ((cf = ctl_load(ctl)) == NULL)
-		return 1;
-	rc = strcmp(argv[0], "pm") == 0 ? pm_ctl(cf, argc, argv)
-	                                : asset_ctl(cf, argc, argv);
-	config_free(cf);
-	return rc;
+	return notify_ctl(&cf->notify, argc, argv);
 }
 
 static const struct ctl_command *
@@ -230,14 +155,16 @@ main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const struct ctl_command *cmd;
-	struct ctl ctl = {.conf_path = COLLECTOR_CONF_DEFAULT};
-	int ch;
+	const char *conf_path = COLLECTOR_CONF_DEFAULT;
+	struct collector_conf *cf;
+	char db_path[4096];
+	int ch, rc;
 
 	/* "+": options end at the command; its own options are its own */
 	while ((ch = getopt_long(argc, argv, "+c:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			ctl.conf_path = optarg;
+			conf_path = optarg;
 			break;
 		case 'h':
 			ctl_usage(stdout);
@@ -261,5 +188,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_init("pantauctl", 1, LOG_LVL_WARN);
-	return cmd->fn(&ctl, argc - optind, argv + optind);
+	if ((cf = ctl_load(conf_path)) == NULL)
+		return 1;
+	snprintf(db_path, sizeof(db_path), "%s/pantau.db", cf->data_dir);
+	rc = cmd->db != NULL ? cmd->db(db_path, argc - optind, argv + optind)
+	                     : cmd->conf(cf, argc - optind, argv + optind);
+	config_free(cf);
+	return rc;
 }
