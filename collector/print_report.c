@@ -164,28 +164,6 @@ print_report_sql(enum print_table t)
 	return print_tables[t].sql;
 }
 
-/* "2026-11-01" is local midnight; a date-time is UTC (timeutil.h). */
-static int
-print_parse_time(const char *s, int64_t *out)
-{
-	struct tm tm;
-	int64_t utc;
-
-	if (time_parse_iso(s, &utc) == -1)
-		return -1;
-	if (strlen(s) != 10) {
-		*out = utc;
-		return 0;
-	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_isdst = -1;
-	*out = (int64_t)mktime(&tm);
-	return 0;
-}
-
 int
 print_report_filter(struct print_filter *f, const char *site, const char *from,
                     const char *to, const char *limit, char *err, size_t errsz)
@@ -201,11 +179,11 @@ print_report_filter(struct print_filter *f, const char *site, const char *from,
 		}
 		snprintf(f->site, sizeof(f->site), "%s", site);
 	}
-	if (from != NULL && print_parse_time(from, &f->from) == -1) {
+	if (from != NULL && time_parse_local_date(from, &f->from) == -1) {
 		snprintf(err, errsz, "bad 'from': expected YYYY-MM-DD");
 		return -1;
 	}
-	if (to != NULL && print_parse_time(to, &f->to) == -1) {
+	if (to != NULL && time_parse_local_date(to, &f->to) == -1) {
 		snprintf(err, errsz, "bad 'to': expected YYYY-MM-DD");
 		return -1;
 	}

@@ -50,28 +50,6 @@ report_find(const char *name)
 	return NULL;
 }
 
-/* "2026-11-01" is local midnight; a date-time is UTC (timeutil.h). */
-static int
-report_parse_time(const char *s, int64_t *out)
-{
-	struct tm tm;
-	int64_t utc;
-
-	if (time_parse_iso(s, &utc) == -1)
-		return -1;
-	if (strlen(s) != 10) {
-		*out = utc;
-		return 0;
-	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = atoi(s) - 1900;
-	tm.tm_mon = atoi(s + 5) - 1;
-	tm.tm_mday = atoi(s + 8);
-	tm.tm_isdst = -1;
-	*out = (int64_t)mktime(&tm);
-	return 0;
-}
-
 int
 report_opts_parse(struct report_opts *o, const char *name, const char *site,
                   const char *from, const char *to, const char *format,
@@ -93,11 +71,11 @@ report_opts_parse(struct report_opts *o, const char *name, const char *site,
 		}
 		snprintf(o->site, sizeof(o->site), "%s", site);
 	}
-	if (from != NULL && report_parse_time(from, &o->from) == -1) {
+	if (from != NULL && time_parse_local_date(from, &o->from) == -1) {
 		snprintf(err, errsz, "bad 'from': expected YYYY-MM-DD");
 		return -1;
 	}
-	if (to != NULL && report_parse_time(to, &o->to) == -1) {
+	if (to != NULL && time_parse_local_date(to, &o->to) == -1) {
 		snprintf(err, errsz, "bad 'to': expected YYYY-MM-DD");
 		return -1;
 	}

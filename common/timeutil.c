@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -177,5 +178,26 @@ time_parse_iso(const char *s, int64_t *out)
 		return -1;
 	*out = time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
 	       h * 3600 + mi * 60 + se;
+	return 0;
+}
+
+int
+time_parse_local_date(const char *s, int64_t *out)
+{
+	struct tm tm;
+	int64_t utc;
+
+	if (time_parse_iso(s, &utc) == -1)
+		return -1;
+	if (strlen(s) != 10) {
+		*out = utc;
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(s) - 1900;
+	tm.tm_mon = atoi(s + 5) - 1;
+	tm.tm_mday = atoi(s + 8);
+	tm.tm_isdst = -1;
+	*out = (int64_t)mktime(&tm);
 	return 0;
 }

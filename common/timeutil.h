@@ -40,4 +40,10 @@ char	*time_format_iso(int64_t t, char *buf, size_t bufsz);
  */
 int	time_parse_iso(const char *s, int64_t *out);
 
+/*
+ * Like time_parse_iso, but a bare date is local midnight (report periods
+ * follow the site's calendar); a date-time is still UTC.
+ */
+int	time_parse_local_date(const char *s, int64_t *out);
+
 #endif

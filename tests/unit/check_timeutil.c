@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +128,22 @@ START_TEST(test_format_limits)
 }
 END_TEST
 
+/* A bare date is local midnight; a date-time stays UTC. */
+START_TEST(test_parse_local_date)
+{
+	int64_t t;
+	struct tm tm = {.tm_year = 126, .tm_mon = 10, .tm_mday = 1,
+	                .tm_isdst = -1};
+
+	ck_assert_int_eq(time_parse_local_date("2026-11-01", &t), 0);
+	ck_assert_int_eq(t, (int64_t)mktime(&tm));
+	ck_assert_int_eq(time_parse_local_date("2026-11-01T00:00:00Z", &t), 0);
+	ck_assert_int_eq(t, 1793491200);
+	ck_assert_int_eq(time_parse_local_date("2026-02-30", &t), -1);
+	ck_assert_int_eq(time_parse_local_date("", &t), -1);
+}
+END_TEST
+
 START_TEST(test_clocks)
 {
 	int64_t now = time_now(), ms = time_now_ms();
@@ -154,6 +171,7 @@ main(void)
 	tcase_add_loop_test(tc, test_parse, 0, N(parse_cases));
 	tcase_add_loop_test(tc, test_format, 0, N(format_cases));
 	tcase_add_test(tc, test_format_limits);
+	tcase_add_test(tc, test_parse_local_date);
 	tcase_add_test(tc, test_clocks);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
