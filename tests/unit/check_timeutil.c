@@ -132,8 +132,8 @@ END_TEST
 START_TEST(test_parse_local_date)
 {
 	int64_t t;
-	struct tm tm = {.tm_year = 126, .tm_mon = 10, .tm_mday = 1,
-	                .tm_isdst = -1};
+	struct tm tm = {
+	    .tm_year = 126, .tm_mon = 10, .tm_mday = 1, .tm_isdst = -1};
 
 	ck_assert_int_eq(time_parse_local_date("2026-11-01", &t), 0);
 	ck_assert_int_eq(t, (int64_t)mktime(&tm));
