@@ -154,9 +154,8 @@ dp_missed(struct dev_projector *dp, int64_t ts, const struct pjlink_status *st)
 		return;
 	log_warn("%s: unreachable at %s: %s", dp->name, dp->address,
 	         st->detail);
-	dp_event(dp, ts, "device.unreachable", WIRE_SEV_WARNING,
-	         WIRE_EV_RAISED, "no answer from %s: %s", dp->address,
-	         st->detail);
+	dp_event(dp, ts, "device.unreachable", WIRE_SEV_WARNING, WIRE_EV_RAISED,
+	         "no answer from %s: %s", dp->address, st->detail);
 	dp->unreach_raised = true;
 }
 

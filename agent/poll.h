@@ -26,18 +26,19 @@ struct agent_device;
 /* One device's finished round.  Everything in it belongs to the poller and
  * is valid only during the callback. */
 struct poll_result {
-	const char		*device;	/* the [device NAME] */
-	enum dev_type		 type;
+	const char *device; /* the [device NAME] */
+	enum dev_type type;
 	/* WIRE_ONLINE when it answered, WIRE_UNREACHABLE after it stopped
 	 * answering (the poller decides when: within two rounds). */
-	enum wire_state		 state;
-	int			 state_changed;	/* publish the retained status */
+	enum wire_state state;
+	int state_changed; /* publish the retained status */
 	/* ts/type/interval set; NULL when the device did not answer this
 	 * round (unreachable, or a first missed round before it is). */
-	struct wire_metrics	*metrics;
-	const struct wire_event	*events;	/* raised/cleared conditions of this round */
-	size_t			 nevents;
-	const char		*inventory;	/* compact JSON when changed, else NULL */
+	struct wire_metrics *metrics;
+	const struct wire_event
+	    *events; /* raised/cleared conditions of this round */
+	size_t nevents;
+	const char *inventory; /* compact JSON when changed, else NULL */
 };
 
 typedef void (*poll_result_fn)(void *arg, const struct poll_result *r);
@@ -52,17 +53,20 @@ struct pjlink_poller;
  * set on failure; a poller with no devices of its kind is valid and idle.
  */
 struct snmp_poller *snmp_poller_new(const struct agent_device *devs, size_t n);
-void	snmp_poller_free(struct snmp_poller *p);	/* NULL: no-op; joins the thread */
-int	snmp_poller_fd(const struct snmp_poller *p);	/* readable: results wait */
+void
+snmp_poller_free(struct snmp_poller *p); /* NULL: no-op; joins the thread */
+int snmp_poller_fd(const struct snmp_poller *p); /* readable: results wait */
 /* Call at least once a second with the real time (Unix seconds, as
  * time_now()); starts due rounds. */
-void	snmp_poller_tick(struct snmp_poller *p, int64_t now);
-void	snmp_poller_collect(struct snmp_poller *p, poll_result_fn fn, void *arg);
+void snmp_poller_tick(struct snmp_poller *p, int64_t now);
+void snmp_poller_collect(struct snmp_poller *p, poll_result_fn fn, void *arg);
 
-struct pjlink_poller *pjlink_poller_new(const struct agent_device *devs, size_t n);
-void	pjlink_poller_free(struct pjlink_poller *p);
-int	pjlink_poller_fd(const struct pjlink_poller *p);
-void	pjlink_poller_tick(struct pjlink_poller *p, int64_t now);
-void	pjlink_poller_collect(struct pjlink_poller *p, poll_result_fn fn, void *arg);
+struct pjlink_poller *pjlink_poller_new(const struct agent_device *devs,
+                                        size_t n);
+void pjlink_poller_free(struct pjlink_poller *p);
+int pjlink_poller_fd(const struct pjlink_poller *p);
+void pjlink_poller_tick(struct pjlink_poller *p, int64_t now);
+void pjlink_poller_collect(struct pjlink_poller *p, poll_result_fn fn,
+                           void *arg);
 
 #endif

@@ -58,7 +58,7 @@ struct collector_conf {
 	unsigned rrd_step;      /* 0: the device's interval */
 	long rrd_queue_max;     /* samples waiting before MQTT pauses */
 
-	struct cups_config cups; /* nservers 0: no CUPS polling */
+	struct cups_config cups;     /* nservers 0: no CUPS polling */
 	struct notify_config notify; /* [notify NAME], notify_config.c */
 
 	const char *http_listen;

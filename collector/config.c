@@ -224,7 +224,7 @@ struct config_section {
 
 static const struct config_section config_sections[] = {
     {"alerts", false, alert_config_alerts, NULL}, /* alert_config.c */
-    {"assets", false, asset_config_check, NULL}, /* asset.c */
+    {"assets", false, asset_config_check, NULL},  /* asset.c */
     {"collector", false, config_collector, NULL},
     {"cups", false, config_cups, NULL},
     {"http", false, config_http, NULL},

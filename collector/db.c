@@ -757,8 +757,8 @@ db_metrics_store(struct db *db, const char *site, const char *device,
 		                    m->ts) == -1)
 			goto fail;
 	for (i = 0; i < m->ncounters; i++)
-		if (db_latest_store(db, up, txn, id, "counter",
-		                    &m->counters[i], m->ts) == -1)
+		if (db_latest_store(db, up, txn, id, "counter", &m->counters[i],
+		                    m->ts) == -1)
 			goto fail;
 	return db_release(db);
 

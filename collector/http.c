@@ -98,13 +98,11 @@ static const struct http_route http_routes[] = {
     {"POST", "/api/v1/alerts/:id/ack", ROLE_ADMIN | ROLE_TECHNICIAN,
      api_alert_ack},
     {"GET", "/api/v1/silences", HTTP_ANY_ROLE, api_silences_list},
-    {"POST", "/api/v1/silences", ROLE_ADMIN | ROLE_TECHNICIAN,
-     api_silence_add},
+    {"POST", "/api/v1/silences", ROLE_ADMIN | ROLE_TECHNICIAN, api_silence_add},
     {"DELETE", "/api/v1/silences/:id", ROLE_ADMIN | ROLE_TECHNICIAN,
      api_silence_end},
     {"GET", "/api/v1/tickets", HTTP_ANY_ROLE, api_tickets_list},
-    {"POST", "/api/v1/tickets", ROLE_ADMIN | ROLE_TECHNICIAN,
-     api_ticket_open},
+    {"POST", "/api/v1/tickets", ROLE_ADMIN | ROLE_TECHNICIAN, api_ticket_open},
     {"GET", "/api/v1/tickets/:id", HTTP_ANY_ROLE, api_ticket_show},
     {"PATCH", "/api/v1/tickets/:id", ROLE_ADMIN | ROLE_TECHNICIAN,
      api_ticket_change},
@@ -138,8 +136,8 @@ struct http_req {
 	char *body;
 	size_t len;
 	int replied;
-	unsigned role;         /* set by http_authorize() */
-	char user[64];         /* who signed in; "" for nobody */
+	unsigned role; /* set by http_authorize() */
+	char user[64]; /* who signed in; "" for nobody */
 };
 
 const char *

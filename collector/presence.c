@@ -49,7 +49,7 @@ struct presence {
 	struct pdev **buckets;
 	size_t nbuckets; /* a power of two */
 	size_t n;
-	int64_t first_check; /* now of the first presence_check() */
+	int64_t first_check;    /* now of the first presence_check() */
 	presence_hook_fn *hook; /* told of every change (alerts) */
 	void *hook_arg;
 };

@@ -6,9 +6,9 @@
  *
  * The book value is asset_book_value() (collector/asset.h) at the last
  * day of the period (today when the period is open), with the useful
- * lives in force ([assets] of the configuration, asset_life_years); an asset without purchase date
- * counts from 1 January of its budget year, as asset.c does.  Assets
- * disposed before that day are not in the register.
+ * lives in force ([assets] of the configuration, asset_life_years); an asset
+ * without purchase date counts from 1 January of its budget year, as asset.c
+ * does.  Assets disposed before that day are not in the register.
  */
 #include "config.h"
 
@@ -172,9 +172,9 @@ report_build_assets(struct report *r, sqlite3 *h, char *err, size_t errsz)
 		book = -1;
 		if (row[AL_TYPE].s != NULL &&
 		    asset_type_parse(row[AL_TYPE].s, &type) == 0)
-			book = asset_book_value(row[AL_PRICE].i, pd,
-			                        asset_life_years(row[AL_TYPE].s),
-			                        at);
+			book = asset_book_value(
+			    row[AL_PRICE].i, pd,
+			    asset_life_years(row[AL_TYPE].s), at);
 		if (book < 0)
 			row[AL_BOOK].null = 1;
 		else

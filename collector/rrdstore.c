@@ -79,7 +79,7 @@ struct rrdstore {
 	size_t nseries;
 	struct rrdstore_series *touched;
 	size_t ntouched; /* files on that list */
-	char *valbuf; /* nvals * RRDSTORE_VALUE_MAX */
+	char *valbuf;    /* nvals * RRDSTORE_VALUE_MAX */
 	const char **vals;
 	size_t valcap;
 };
@@ -531,8 +531,8 @@ rrdstore_cached_update(struct rrdstore *rs, struct rrdstore_series *se,
 			if (len > RRDSTORE_LINE_MAX && k > i)
 				break;
 		}
-		if (rrdstore_cached_send(rs, se->path, k - i,
-		                         rs->vals + i) != 0)
+		if (rrdstore_cached_send(rs, se->path, k - i, rs->vals + i) !=
+		    0)
 			return -1;
 		i = k;
 	}

@@ -59,7 +59,7 @@ int ticket_state(struct db *db, int64_t id, char *state, size_t statesz,
  * ("state: open -> resolved").  Becoming resolved or closed stamps
  * resolved_at / closed_at.
  */
-struct ticket_change { /* (ticket_edit.c) */
+struct ticket_change {        /* (ticket_edit.c) */
 	const char *state;    /* NULL: unchanged */
 	const char *assignee; /* NULL: unchanged; "": nobody */
 	int priority;         /* 0: unchanged, else 1..4 */

@@ -25,7 +25,6 @@ int ticket_table_exists(sqlite3 *h, const char *name);
 int ticket_note_kind(struct db *db, int64_t id, const char *actor,
                      const char *kind, const char *text, int64_t now);
 
-
 /*
  * Reads as JSON (caller deletes).  List filters may be NULL; state
  * "active" means open, in_progress or waiting.  limit 0: 1000.

@@ -68,11 +68,11 @@ struct writeq {
 	bool stop;
 	bool drain;
 	/* the writer's side, under 'lock' too */
-	size_t held;            /* samples in the store, not written yet */
-	size_t held_jobs;       /* messages they came in */
-	uint64_t held_id;       /* newest journal id among them */
-	int64_t held_since_us;  /* when the first of them was taken */
-	int64_t held_recv_sum;  /* their received_us, summed */
+	size_t held;           /* samples in the store, not written yet */
+	size_t held_jobs;      /* messages they came in */
+	uint64_t held_id;      /* newest journal id among them */
+	int64_t held_since_us; /* when the first of them was taken */
+	int64_t held_recv_sum; /* their received_us, summed */
 	int64_t last_take_us;
 	struct rrdstore *rs;
 	int pipe[2]; /* writer -> event loop */

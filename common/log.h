@@ -28,15 +28,15 @@ enum log_level {
  * 'foreground' non-zero, to stderr; otherwise to syslog (facility daemon).
  * Messages above 'level' are dropped.  Calling it again switches targets.
  */
-void	log_init(const char *ident, int foreground, enum log_level level);
-void	log_set_level(enum log_level level);
+void log_init(const char *ident, int foreground, enum log_level level);
+void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 
 /*
  * Parses "error", "warning", "info" or "debug".  Returns 0 and sets *out, or
  * -1 for anything else.
  */
-int	log_level_parse(const char *s, enum log_level *out);
+int log_level_parse(const char *s, enum log_level *out);
 
 /*
  * Within this many seconds, an identical message (same text and level,
@@ -47,28 +47,30 @@ int	log_level_parse(const char *s, enum log_level *out);
  * window or by log_flush_repeats().  Default 300; 0 disables the filter
  * (tests use that).
  */
-void	log_set_repeat_window(unsigned seconds);
+void log_set_repeat_window(unsigned seconds);
 
 /*
  * The clock of the repeat filter (Unix seconds); NULL restores time(NULL).
  * For tests, which step it instead of sleeping through a window.
  */
-void	log_set_clock(int64_t (*now)(void));
+void log_set_clock(int64_t (*now)(void));
 
-/* Writes pending "repeated N times" summaries (call at exit, or periodically). */
-void	log_flush_repeats(void);
+/* Writes pending "repeated N times" summaries (call at exit, or periodically).
+ */
+void log_flush_repeats(void);
 
-void	log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_vmsg(enum log_level level, const char *fmt, va_list ap)
-	    __attribute__((format(printf, 2, 0)));
+void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_vmsg(enum log_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /*
  * Logs at error level and exits with status 1.  Only for start-up failures
  * and broken invariants in the daemons, never from common/ code.
  */
-void	fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

@@ -229,11 +229,12 @@ START_TEST(test_devices_list)
 	assert_header(&r, "Content-Type", "application/json");
 	assert_header(&r, "Cache-Control", "no-store");
 	assert_header(&r, "X-Content-Type-Options", "nosniff");
-	assert_header(&r, "Content-Security-Policy",
-	              "default-src 'self'; script-src 'self'; style-src 'self'; "
-	              "img-src 'self' data:; object-src 'none'; "
-	              "frame-ancestors 'none'; base-uri 'none'; "
-	              "form-action 'self'");
+	assert_header(
+	    &r, "Content-Security-Policy",
+	    "default-src 'self'; script-src 'self'; style-src 'self'; "
+	    "img-src 'self' data:; object-src 'none'; "
+	    "frame-ancestors 'none'; base-uri 'none'; "
+	    "form-action 'self'");
 	ck_assert_str_eq(
 	    r.body,
 	    "{\"devices\":["
