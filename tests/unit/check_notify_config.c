@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "collector/collector.h"
 
@@ -264,9 +265,16 @@ main(void)
 {
 	Suite *s = suite_create("notify_config");
 	TCase *tc = tcase_create("core");
+	char dir[] = "/tmp/check_notify_config.XXXXXX";
 	SRunner *sr;
 	int failed;
 
+	/* n.conf and n.pass go to a directory of our own, not the build tree
+	 * (make distcheck wants it clean); the messages name them relative */
+	if (mkdtemp(dir) == NULL || chdir(dir) == -1) {
+		perror(dir);
+		return EXIT_FAILURE;
+	}
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_values);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad) / sizeof(bad[0]));
@@ -276,5 +284,9 @@ main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	unlink("n.conf");
+	unlink("n.pass");
+	if (chdir("/") == 0)
+		rmdir(dir);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
