@@ -107,6 +107,12 @@ notify_route(const struct notify_target *t, const struct notify_item *it)
 		if (i == t->nsites)
 			return false;
 	}
+	/*
+	 * Reports come with files attached and only to those who asked:
+	 * a target without 'events' keeps getting what it got before.
+	 */
+	if (t->nevents == 0 && strncmp(it->event, "report.", 7) == 0)
+		return false;
 	if (t->nevents > 0) {
 		for (i = 0; i < t->nevents; i++)
 			if (fnmatch(t->events[i], it->event, 0) == 0)

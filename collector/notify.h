@@ -27,7 +27,7 @@ struct notify;
 /* Everything a notification says; every string may hold untrusted text. */
 struct notify_msg {
 	/* "alert.firing", "alert.resolved", "ticket.opened", "site.down",
-	 * "site.up" */
+	 * "site.up", "report.monthly" */
 	const char *event;
 	const char *severity; /* "info", "warning", "critical" */
 	const char *site;
@@ -37,6 +37,13 @@ struct notify_msg {
 	const char *text_id, *text_en;       /* body */
 	int64_t ts;                          /* Unix seconds; 0: now */
 	int64_t alert_id, ticket_id;         /* 0 when none */
+	/*
+	 * Absolute paths of files to attach (copied; the files are read at
+	 * send time).  Mail carries them, a webhook gets their names, a
+	 * command PANTAU_ATTACHMENTS.  NULL/0 when none.
+	 */
+	const char *const *attach;
+	size_t nattach;
 };
 
 /*

@@ -11,6 +11,7 @@ collector_libnotify_a_SOURCES = \
 	collector/notify_config.c collector/notify_config.h \
 	collector/notify_priv.h \
 	collector/notify_msg.c \
+	collector/notify_attach.c \
 	collector/notify_mail.c \
 	collector/notify_send.c \
 	collector/notify_exec.c \
@@ -46,7 +47,8 @@ notify_test_scripts = \
 	tests/integration/91-notify-retry.sh \
 	tests/integration/92-notify-email.sh \
 	tests/integration/93-notify-exec.sh \
-	tests/integration/94-notify-limits.sh
+	tests/integration/94-notify-limits.sh \
+	tests/integration/95-notify-report.sh
 TESTS += $(notify_test_scripts)
 EXTRA_DIST += $(notify_test_scripts) tests/integration/notify-lib.sh \
 	tests/integration/webhook-sink.py tests/integration/smtp-sink.py \

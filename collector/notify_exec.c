@@ -57,15 +57,30 @@ notify_exec_env(const struct notify_item *it, const char *target, bool english)
 	    {"PANTAU_TS", num[0]},
 	    {"PANTAU_ALERT_ID", num[1]},
 	    {"PANTAU_TICKET_ID", num[2]},
+	    {"PANTAU_ATTACHMENTS", NULL},
 	};
-	size_t nvars = sizeof(vars) / sizeof(vars[0]), i;
-	char **env;
+	size_t nvars = sizeof(vars) / sizeof(vars[0]), i, len = 1;
+	char **env, *files;
+
+	/* the paths, one per line (a path holds no control character) */
+	for (i = 0; i < it->nattach; i++)
+		len += strlen(it->attach[i]) + 1;
+	if ((files = calloc(1, len)) == NULL)
+		return NULL;
+	for (i = 0; i < it->nattach; i++) {
+		if (i > 0)
+			strcat(files, "\n");
+		strcat(files, it->attach[i]);
+	}
+	vars[nvars - 1][1] = files;
 
 	snprintf(num[0], sizeof(num[0]), "%lld", (long long)it->ts);
 	snprintf(num[1], sizeof(num[1]), "%lld", (long long)it->alert_id);
 	snprintf(num[2], sizeof(num[2]), "%lld", (long long)it->ticket_id);
-	if ((env = calloc(nvars + 3, sizeof(*env))) == NULL)
+	if ((env = calloc(nvars + 3, sizeof(*env))) == NULL) {
+		free(files);
 		return NULL;
+	}
 	if ((env[0] = strdup(NOTIFY_EXEC_PATH)) == NULL ||
 	    (env[1] = strdup("LANG=C.UTF-8")) == NULL)
 		goto fail;
@@ -73,9 +88,11 @@ notify_exec_env(const struct notify_item *it, const char *target, bool english)
 		if ((env[i + 2] = notify_env_var(vars[i][0], vars[i][1])) ==
 		    NULL)
 			goto fail;
+	free(files);
 	return env;
 
 fail:
+	free(files);
 	notify_env_free(env);
 	return NULL;
 }

@@ -189,11 +189,13 @@ notify_mail_date(int64_t t, char *buf, size_t bufsz)
 
 /* The text, LF made CRLF, with the facts a technician looks for below. */
 static char *
-notify_mail_body(const struct notify_item *it, bool english)
+notify_mail_body(const struct notify_item *it, bool english,
+                 const bool *missing)
 {
 	struct notify_buf b = {0};
 	const char *p;
 	char time[32];
+	size_t i;
 
 	for (p = notify_item_text(it, english); *p != '\0'; p++) {
 		if (*p == '\n')
@@ -202,6 +204,15 @@ notify_mail_body(const struct notify_item *it, bool english)
 	}
 	if (b.len > 0 && b.s[b.len - 1] != '\n')
 		notify_buf_str(&b, "\r\n");
+	/* a file gone since the message was queued: say so, send the rest */
+	for (i = 0; i < it->nattach; i++) {
+		if (!missing[i])
+			continue;
+		notify_buf_str(&b, english ? "\r\nAttachment missing: "
+		                           : "\r\nLampiran tidak ada: ");
+		notify_buf_str(&b, notify_attach_name(it->attach[i]));
+		notify_buf_str(&b, "\r\n");
+	}
 	notify_buf_str(&b, "\r\n");
 	notify_buf_printf(&b, "%s: %s\r\n", english ? "Site" : "Situs",
 	                  it->site);
@@ -221,19 +232,95 @@ notify_mail_body(const struct notify_item *it, bool english)
 	return notify_buf_take(&b);
 }
 
+/* 'n' bytes as base64 lines of 76 characters (57 bytes each). */
+static void
+notify_mail_base64_lines(struct notify_buf *b, const unsigned char *p, size_t n)
+{
+	size_t off;
+
+	for (off = 0; off < n; off += 57) {
+		notify_base64(b, p + off, n - off < 57 ? n - off : 57);
+		notify_buf_str(b, "\r\n");
+	}
+}
+
+/*
+ * The headers of one attachment part.  A plain ASCII name is quoted as it
+ * is; any other (Indonesian month names with accents, quotes) goes as an
+ * RFC 2231 filename*=UTF-8'' value, percent-encoded, which is what mail
+ * readers decode; the raw name never reaches a header.
+ */
+static void
+notify_mail_part_head(struct notify_buf *b, const char *path)
+{
+	const char *name = notify_attach_name(path);
+	const unsigned char *p;
+
+	notify_buf_str(b, "Content-Type: ");
+	notify_buf_str(b, notify_attach_type(path));
+	if (notify_plain_ascii(name) && strpbrk(name, "\"\\") == NULL &&
+	    strlen(name) <= 200) {
+		notify_buf_str(b, "; name=\"");
+		notify_buf_str(b, name);
+		notify_buf_str(b, "\"\r\nContent-Disposition: attachment; "
+		                  "filename=\"");
+		notify_buf_str(b, name);
+		notify_buf_str(b, "\"\r\n");
+	} else {
+		notify_buf_str(b, "\r\nContent-Disposition: attachment;\r\n"
+		                  " filename*=UTF-8''");
+		for (p = (const unsigned char *)name; *p != '\0'; p++)
+			if ((*p >= 'a' && *p <= 'z') ||
+			    (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || strchr("-._", *p))
+				notify_buf_add(b, (const char *)p, 1);
+			else
+				notify_buf_printf(b, "%%%02X", *p);
+		notify_buf_str(b, "\r\n");
+	}
+	notify_buf_str(b, "Content-Transfer-Encoding: base64\r\n\r\n");
+}
+
+/*
+ * The attachments of 'it', each read now; a file that cannot be read is
+ * marked in 'missing' (and skipped) so that the text can say so.
+ */
+static void
+notify_mail_parts(struct notify_buf *b, const struct notify_item *it,
+                  const char *boundary, bool *missing)
+{
+	unsigned char *data;
+	size_t i, len;
+
+	for (i = 0; i < it->nattach; i++) {
+		if ((data = notify_attach_read(it->attach[i], &len)) == NULL) {
+			missing[i] = true;
+			continue;
+		}
+		notify_buf_printf(b, "\r\n--%s\r\n", boundary);
+		notify_mail_part_head(b, it->attach[i]);
+		notify_mail_base64_lines(b, data, len);
+		free(data);
+	}
+}
+
 char *
 notify_mail_render(const struct notify_item *it, bool english, const char *from,
                    const char *const *to, size_t nto, const char *msgid,
                    int64_t now)
 {
-	struct notify_buf b = {0};
+	struct notify_buf b = {0}, parts = {0};
 	const char *domain = strchr(from, '@');
-	char date[64], *subject, *body;
-	size_t i, off, n;
+	char date[64], boundary[96], *subject, *body = NULL;
+	bool missing[NOTIFY_ATTACH_MAX] = {false};
+	size_t i;
 
+	/* the boundary holds '=' and '_', which base64 lines never do */
+	snprintf(boundary, sizeof(boundary), "=_%s", msgid);
+	notify_mail_parts(&parts, it, boundary, missing);
 	subject = notify_mail_subject(notify_item_subject(it, english));
-	body = notify_mail_body(it, english);
-	if (subject == NULL || body == NULL)
+	body = notify_mail_body(it, english, missing);
+	if (subject == NULL || body == NULL || parts.failed)
 		goto fail;
 	notify_mail_date(now, date, sizeof(date));
 	notify_buf_printf(&b, "Date: %s\r\n", date);
@@ -245,28 +332,41 @@ notify_mail_render(const struct notify_item *it, bool english, const char *from,
 	notify_buf_str(&b, subject);
 	notify_buf_printf(&b, "\r\nMessage-ID: <%s@%s>\r\n", msgid,
 	                  domain != NULL ? domain + 1 : "localhost");
-	notify_buf_str(&b, "MIME-Version: 1.0\r\n"
-	                   "Content-Type: text/plain; charset=UTF-8\r\n"
-	                   "Content-Transfer-Encoding: base64\r\n"
-	                   "Auto-Submitted: auto-generated\r\n");
+	notify_buf_str(&b, "MIME-Version: 1.0\r\n");
+	if (it->nattach > 0)
+		notify_buf_printf(&b,
+		                  "Content-Type: multipart/mixed; "
+		                  "boundary=\"%s\"\r\n",
+		                  boundary);
+	else
+		notify_buf_str(&b, "Content-Type: text/plain; charset=UTF-8\r\n"
+		                   "Content-Transfer-Encoding: base64\r\n");
+	notify_buf_str(&b, "Auto-Submitted: auto-generated\r\n");
 	/* event and severity were checked to [a-z0-9._-] */
 	notify_buf_printf(&b, "X-Pantau-Event: %s\r\n", it->event);
 	notify_buf_printf(&b, "X-Pantau-Severity: %s\r\n", it->severity);
 	if (notify_plain_ascii(it->site))
 		notify_buf_printf(&b, "X-Pantau-Site: %s\r\n", it->site);
 	notify_buf_str(&b, "\r\n");
-	/* 57 bytes make a line of 76 base64 characters */
-	n = strlen(body);
-	for (off = 0; off < n; off += 57) {
-		notify_base64(&b, (const unsigned char *)body + off,
-		              n - off < 57 ? n - off : 57);
-		notify_buf_str(&b, "\r\n");
+	if (it->nattach > 0)
+		notify_buf_printf(&b,
+		                  "--%s\r\n"
+		                  "Content-Type: text/plain; charset=UTF-8\r\n"
+		                  "Content-Transfer-Encoding: base64\r\n\r\n",
+		                  boundary);
+	notify_mail_base64_lines(&b, (const unsigned char *)body, strlen(body));
+	if (it->nattach > 0) {
+		if (parts.len > 0)
+			notify_buf_add(&b, parts.s, parts.len);
+		notify_buf_printf(&b, "\r\n--%s--\r\n", boundary);
 	}
+	free(parts.s);
 	free(subject);
 	free(body);
 	return notify_buf_take(&b);
 
 fail:
+	free(parts.s);
 	free(subject);
 	free(body);
 	return NULL;

@@ -172,6 +172,10 @@ notify_item_new(const struct notify_msg *m, const char **why)
 	it->queued = time_now();
 	it->alert_id = m->alert_id;
 	it->ticket_id = m->ticket_id;
+	if (notify_attach_copy(it, m->attach, m->nattach, why) != 0) {
+		notify_item_free(it);
+		return NULL;
+	}
 	return it;
 
 fail_item:
@@ -187,6 +191,7 @@ notify_item_free(struct notify_item *it)
 	if (it == NULL)
 		return;
 	notify_items_free(it->children);
+	notify_attach_free(it);
 	free(it->event);
 	free(it->severity);
 	free(it->site);
@@ -221,6 +226,7 @@ struct notify_item *
 notify_item_dup(const struct notify_item *it)
 {
 	struct notify_item *d, *c, **tail;
+	const char *why;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
@@ -229,7 +235,11 @@ notify_item_dup(const struct notify_item *it)
 	d->children = NULL;
 	d->event = d->severity = d->site = d->device = NULL;
 	d->subject_id = d->subject_en = d->text_id = d->text_en = NULL;
-	if (notify_dup_str(&d->event, it->event) != 0 ||
+	d->attach = NULL;
+	d->nattach = 0;
+	if (notify_attach_copy(d, (const char *const *)it->attach, it->nattach,
+	                       &why) != 0 ||
+	    notify_dup_str(&d->event, it->event) != 0 ||
 	    notify_dup_str(&d->severity, it->severity) != 0 ||
 	    notify_dup_str(&d->site, it->site) != 0 ||
 	    notify_dup_str(&d->device, it->device) != 0 ||
@@ -388,6 +398,7 @@ notify_item_json(const struct notify_item *it, const char *target, bool english)
 	cJSON_AddStringToObject(o, "text_id", it->text_id);
 	cJSON_AddStringToObject(o, "text_en", it->text_en);
 	cJSON_AddStringToObject(o, "target", target);
+	notify_attach_json(o, "attachments", it, true);
 	if (strcmp(it->event, NOTIFY_EVENT_SUMMARY) == 0) {
 		cJSON_AddNumberToObject(o, "count", (double)it->nchildren);
 		items = cJSON_AddArrayToObject(o, "items");
@@ -423,6 +434,7 @@ notify_item_store(const struct notify_item *it)
 	cJSON_AddNumberToObject(o, "ticket_id", (double)it->ticket_id);
 	cJSON_AddNumberToObject(o, "queued", (double)it->queued);
 	cJSON_AddNumberToObject(o, "attempts", (double)it->attempts);
+	notify_attach_json(o, "attach", it, false);
 	return o;
 }
 
@@ -462,6 +474,10 @@ notify_item_load(const cJSON *o)
 	/* the file is ours, but it went through a disk: check it again */
 	if ((it = notify_item_new(&m, &why)) == NULL)
 		return NULL;
+	if (notify_attach_load(it, o) != 0) {
+		notify_item_free(it);
+		return NULL;
+	}
 	if (notify_json_int(o, "queued") > 0)
 		it->queued = notify_json_int(o, "queued");
 	it->attempts = (unsigned)notify_json_int(o, "attempts");

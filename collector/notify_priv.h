@@ -38,6 +38,8 @@ struct notify_item {
 	int64_t ts, alert_id, ticket_id;
 	int64_t queued;    /* Unix seconds, for retry_for */
 	unsigned attempts; /* failed deliveries so far */
+	char **attach;     /* absolute paths, read at send time */
+	size_t nattach;
 	size_t nchildren;
 	struct notify_item *children;
 };
@@ -113,6 +115,34 @@ char *notify_mail_render(const struct notify_item *it, bool english,
 char **notify_exec_env(const struct notify_item *it, const char *target,
                        bool english);
 void notify_env_free(char **env);
+
+/* notify_attach.c: files carried by a message */
+
+#define NOTIFY_ATTACH_MAX 16          /* files per message */
+#define NOTIFY_ATTACH_SIZE (25 << 20) /* bytes per file, as mail allows */
+
+/*
+ * Copies the 'n' paths of 'src' into it->attach.  Returns 0, or -1 with
+ * the reason in 'why' (too many, not absolute, control characters,
+ * ENOMEM).
+ */
+int notify_attach_copy(struct notify_item *it, const char *const *src, size_t n,
+                       const char **why);
+void notify_attach_free(struct notify_item *it);
+/* The last component of 'path'. */
+const char *notify_attach_name(const char *path);
+/* "application/pdf", "text/csv; charset=UTF-8", ... by the file's suffix */
+const char *notify_attach_type(const char *path);
+/*
+ * Reads a whole attachment.  Returns a malloc'd buffer with *len, or NULL
+ * (missing, unreadable, larger than NOTIFY_ATTACH_SIZE) with errno.
+ */
+unsigned char *notify_attach_read(const char *path, size_t *len);
+/* Adds "key": [strings] (names only with 'names') when there are any. */
+void notify_attach_json(cJSON *o, const char *key, const struct notify_item *it,
+                        bool names);
+/* Reads "attach" of a stored item back into 'it'; 0 or -1. */
+int notify_attach_load(struct notify_item *it, const cJSON *o);
 
 /* notify_send.c */
 

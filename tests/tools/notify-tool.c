@@ -48,7 +48,9 @@ tool_int(const cJSON *o, const char *key)
 static int
 tool_submit(struct notify *n, const char *json)
 {
+	const char *attach[16];
 	struct notify_msg m;
+	const cJSON *a, *e;
 	cJSON *o;
 	int r;
 
@@ -68,6 +70,14 @@ tool_submit(struct notify *n, const char *json)
 	m.ts = tool_int(o, "ts");
 	m.alert_id = tool_int(o, "alert_id");
 	m.ticket_id = tool_int(o, "ticket_id");
+	/* "attach": ["/abs/path", ...] */
+	a = cJSON_GetObjectItemCaseSensitive(o, "attach");
+	cJSON_ArrayForEach(e, a)
+	{
+		if (m.nattach < 16 && cJSON_IsString(e))
+			attach[m.nattach++] = e->valuestring;
+	}
+	m.attach = attach;
 	r = notify_submit(n, &m);
 	cJSON_Delete(o);
 	return r;

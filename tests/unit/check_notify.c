@@ -354,6 +354,7 @@ START_TEST(test_env)
 	    "PANTAU_TS=1795929138",
 	    "PANTAU_ALERT_ID=17",
 	    "PANTAU_TICKET_ID=0",
+	    "PANTAU_ATTACHMENTS=",
 	    NULL};
 	size_t i;
 
@@ -405,6 +406,93 @@ START_TEST(test_store)
 }
 END_TEST
 
+/*
+ * Attachments: copied and checked on submit, kept in the queue file,
+ * the names in the JSON, the paths in the environment, and in the mail a
+ * multipart/mixed part per readable file and a note for a missing one.
+ */
+START_TEST(test_attach)
+{
+	static const char *const bad[] = {"relative.pdf", "/a/b\nc.pdf"};
+	const char *paths[2], *why;
+	struct notify_msg m = {.event = "report.monthly",
+	                       .severity = "info",
+	                       .site = "*",
+	                       .subject_id = "Laporan bulanan",
+	                       .text_id = "Terlampir."};
+	char dir[] = "/tmp/check_notify.XXXXXX", pdf[64], gone[64], *text, *msg;
+	struct notify_item *it, *got;
+	const char *const to[] = {"a@b.example"};
+	bool failed;
+	char **env;
+	cJSON *o;
+	size_t n;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(pdf, sizeof(pdf), "%s/assets.pdf", dir);
+	snprintf(gone, sizeof(gone), "%s/gone.csv", dir);
+	ck_assert_ptr_nonnull(f = fopen(pdf, "w"));
+	fputs("%PDF-1.4 x", f);
+	fclose(f);
+	m.attach = bad;
+	m.nattach = 1;
+	ck_assert_ptr_null(notify_item_new(&m, &why));
+	m.attach = bad + 1;
+	ck_assert_ptr_null(notify_item_new(&m, &why));
+	paths[0] = pdf;
+	paths[1] = gone;
+	m.attach = paths;
+	m.nattach = 2;
+	ck_assert_ptr_nonnull(it = notify_item_new(&m, &why));
+	paths[0] = "/overwritten"; /* copied */
+	ck_assert_str_eq(it->attach[0], pdf);
+
+	text = notify_store_render(it, NULL, &failed);
+	ck_assert_int_eq(notify_store_write(dir, "r", text), 0);
+	free(text);
+	ck_assert_ptr_nonnull(got = notify_store_load(dir, "r", &n));
+	ck_assert_uint_eq(got->nattach, 2);
+	ck_assert_str_eq(got->attach[0], pdf);
+	ck_assert_str_eq(got->attach[1], gone);
+	ck_assert_int_eq(notify_store_write(dir, "r", NULL), 0);
+
+	o = notify_item_json(got, "x", false);
+	ck_assert_str_eq(
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(o, "attachments"), 1)
+	        ->valuestring,
+	    "gone.csv");
+	cJSON_Delete(o);
+	env = notify_exec_env(got, "x", false);
+	for (n = 0;
+	     env[n] != NULL && strncmp(env[n], "PANTAU_ATTACHMENTS=", 19) != 0;
+	     n++)
+		;
+	ck_assert_ptr_nonnull(env[n]);
+	ck_assert(strstr(env[n], "/assets.pdf\n") != NULL);
+	notify_env_free(env);
+
+	msg = notify_mail_render(got, false, "p@q.example", to, 1,
+	                         "pantau.1.ab", TS);
+	ck_assert_ptr_nonnull(msg);
+	ck_assert(strstr(msg, "Content-Type: multipart/mixed; "
+	                      "boundary=\"=_pantau.1.ab\"\r\n") != NULL);
+	ck_assert(strstr(msg, "\r\n--=_pantau.1.ab\r\nContent-Type: "
+	                      "application/pdf; name=\"assets.pdf\"\r\n"
+	                      "Content-Disposition: attachment; "
+	                      "filename=\"assets.pdf\"\r\n"
+	                      "Content-Transfer-Encoding: base64\r\n\r\n"
+	                      "JVBERi0xLjQgeA==\r\n") != NULL);
+	ck_assert(strstr(msg, "gone.csv\"") == NULL); /* not attached */
+	ck_assert(strstr(msg, "\r\n--=_pantau.1.ab--\r\n") != NULL);
+	free(msg);
+	notify_item_free(got);
+	notify_item_free(it);
+	ck_assert_int_eq(unlink(pdf), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -423,6 +511,7 @@ main(void)
 	tcase_add_test(tc, test_summary);
 	tcase_add_test(tc, test_env);
 	tcase_add_test(tc, test_store);
+	tcase_add_test(tc, test_attach);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
