@@ -172,6 +172,17 @@ int report_monthly(const char *db_path, const char *data_dir, int64_t now,
  */
 void report_monthly_tick(const char *data_dir, int64_t now);
 
+/*
+ * Where report_monthly_tick() announces a finished month: one
+ * "report.monthly" message (severity info, site "*") with the month's
+ * files attached, submitted from the tick (the caller's thread), never
+ * from the report thread.  'fn' is main.c's notify_submit() of the
+ * moment; NULL turns it off.
+ */
+struct notify_msg;
+typedef int (*report_notify_fn)(void *arg, const struct notify_msg *m);
+void report_monthly_set_notify(report_notify_fn fn, void *arg);
+
 /* ---- for the builders (report_*.c) ---- */
 
 /* Adds a table to 'r' over the static columns; NULL when out of memory. */

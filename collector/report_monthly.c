@@ -5,9 +5,9 @@
  * Every report, all sites together, as NAME.pdf and NAME.csv.  The files
  * are written into DATA/reports/.YYYY-MM.tmp/ and the directory renamed
  * when all are done, so "the directory exists" means "the month is
- * complete", and a crash midway is simply retried.  Mailing them is not
- * done here yet: the notify module (notify.h) carries text messages
- * without attachments; docs/reports.md says how to mail the directory.
+ * complete", and a crash midway is simply retried.  A finished month is
+ * announced as one "report.monthly" notification with the files attached
+ * (notify.h), which the [notify] targets that ask for it mail.
  */
 #include "config.h"
 
@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "collector/notify.h"
 #include "collector/report.h"
 #include "common/log.h"
 
@@ -149,12 +150,92 @@ struct report_job {
 static atomic_int report_busy;
 static int64_t report_next_check;
 
+/* A month written by the thread, to announce from the tick. */
+static struct {
+	char dir[4300];
+	int64_t from;
+	atomic_int ready;
+} report_done;
+static report_notify_fn report_notify;
+static void *report_notify_arg;
+
+void
+report_monthly_set_notify(report_notify_fn fn, void *arg)
+{
+	report_notify = fn;
+	report_notify_arg = arg;
+}
+
+/* The message of a finished month: every file of DATA/reports/YYYY-MM/. */
+static void
+report_monthly_announce(const char *dir, int64_t from)
+{
+	static const char *const exts[] = {"pdf", "csv"};
+	char paths[16][4400], subj_id[160], subj_en[160], text_id[4800],
+	    text_en[4800];
+	const char *attach[16];
+	struct notify_msg m;
+	struct stat st;
+	time_t t = (time_t)from;
+	struct tm tm;
+	size_t i, j, n = 0;
+
+	for (i = 0; report_names[i] != NULL; i++)
+		for (j = 0; j < 2 && n < 16; j++) {
+			snprintf(paths[n], sizeof(paths[n]), "%s/%s.%s", dir,
+			         report_names[i], exts[j]);
+			if (stat(paths[n], &st) == 0) {
+				attach[n] = paths[n];
+				n++;
+			}
+		}
+	localtime_r(&t, &tm);
+	snprintf(subj_id, sizeof(subj_id),
+	         "Laporan bulanan %s %d \u2014 semua situs",
+	         fmt_month_name(tm.tm_mon + 1, FMT_ID), tm.tm_year + 1900);
+	snprintf(subj_en, sizeof(subj_en),
+	         "Monthly reports %s %d \u2014 all sites",
+	         fmt_month_name(tm.tm_mon + 1, FMT_EN), tm.tm_year + 1900);
+	snprintf(text_id, sizeof(text_id),
+	         "Laporan bulan %s %d terlampir (%zu berkas, PDF dan CSV).\n"
+	         "Berkas juga tersimpan di %s.",
+	         fmt_month_name(tm.tm_mon + 1, FMT_ID), tm.tm_year + 1900, n,
+	         dir);
+	snprintf(text_en, sizeof(text_en),
+	         "The reports of %s %d are attached (%zu files, PDF and "
+	         "CSV).\nThey are also kept in %s.",
+	         fmt_month_name(tm.tm_mon + 1, FMT_EN), tm.tm_year + 1900, n,
+	         dir);
+	memset(&m, 0, sizeof(m));
+	m.event = "report.monthly";
+	m.severity = "info";
+	m.site = "*";
+	m.subject_id = subj_id;
+	m.subject_en = subj_en;
+	m.text_id = text_id;
+	m.text_en = text_en;
+	m.attach = attach;
+	m.nattach = n;
+	if (report_notify(report_notify_arg, &m) != 0)
+		log_warn("reports: the notification for %s was dropped", dir);
+}
+
 static void *
 report_monthly_thread(void *arg)
 {
 	struct report_job *j = arg;
 
-	report_monthly(j->db_path, j->data_dir, j->now, FMT_ID, NULL, 0);
+	char month[16];
+	int64_t from, to;
+
+	if (report_monthly(j->db_path, j->data_dir, j->now, FMT_ID, month,
+	                   sizeof(month)) > 0) {
+		report_last_month(j->now, &from, &to, month, sizeof(month));
+		snprintf(report_done.dir, sizeof(report_done.dir),
+		         "%s/reports/%s", j->data_dir, month);
+		report_done.from = from;
+		atomic_store(&report_done.ready, 1);
+	}
 	report_pdf_release();
 	free(j);
 	atomic_store(&report_busy, 0);
@@ -175,6 +256,12 @@ report_monthly_tick(const char *data_dir, int64_t now)
 	 * Not in the first minutes after a start: a collector that is being
 	 * restarted or tested should not spend them drawing PDFs.
 	 */
+	if (atomic_load(&report_done.ready)) {
+		if (report_notify != NULL)
+			report_monthly_announce(report_done.dir,
+			                        report_done.from);
+		atomic_store(&report_done.ready, 0);
+	}
 	if (report_next_check == 0)
 		report_next_check = now + REPORT_START_DELAY;
 	if (now < report_next_check || atomic_load(&report_busy))
