@@ -343,6 +343,7 @@ main_start(struct collector *c)
 	presence_set_hook(c->presence, alert_engine_presence_hook, c->alerts);
 	main_notify_start(c, &c->cf->notify);
 	alert_engine_set_notify(c->alerts, main_notify, c);
+	report_monthly_set_notify(main_notify, c); /* the month's files */
 	ingest_set_alerts(c->ingest, c->alerts);
 	if ((n = journal_replay(c->journal, ingest_message, c->ingest)) < 0)
 		fatal("cannot replay the journal in %s", path);
