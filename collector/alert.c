@@ -298,6 +298,19 @@ alert_priority(const struct arule *r, int sev)
 	return sev == SEV_CRITICAL ? 2 : sev == SEV_WARNING ? 3 : 4;
 }
 
+/* The severity as an Indonesian reader sees it in a subject line. */
+static const char *
+alert_sev_name_id(int sev)
+{
+	const char *en = alert_sev_name(sev);
+
+	if (strcmp(en, "critical") == 0)
+		return "kritis";
+	if (strcmp(en, "warning") == 0)
+		return "peringatan";
+	return en; /* "info" reads the same */
+}
+
 void
 alert_notify(struct alert_engine *e, const char *event, int sev,
              const char *site, const char *device, const char *what_en,
@@ -316,8 +329,8 @@ alert_notify(struct alert_engine *e, const char *event, int sev,
 	                 strcmp(event, "site.up") == 0
 	             ? " (resolved)"
 	             : "");
-	snprintf(sub_id, sizeof sub_id, "[%s] %s/%s: %s%s", alert_sev_name(sev),
-	         site, on, what_id,
+	snprintf(sub_id, sizeof sub_id, "[%s] %s/%s: %s%s",
+	         alert_sev_name_id(sev), site, on, what_id,
 	         strcmp(event, "alert.resolved") == 0 ||
 	                 strcmp(event, "site.up") == 0
 	             ? " (sudah pulih)"
