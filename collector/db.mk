@@ -26,7 +26,8 @@ DB_MIGRATIONS = \
 	collector/schema/001-init.sql \
 	collector/schema/002-alerts-tickets.sql \
 	collector/schema/003-assets-pm.sql \
-	collector/schema/004-auth.sql
+	collector/schema/004-auth.sql \
+	collector/schema/005-sites.sql
 EXTRA_DIST += $(DB_MIGRATIONS)
 CLEANFILES += collector/db_schema.c
 
