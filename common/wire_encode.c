@@ -264,12 +264,16 @@ wire_event_encode(const struct wire_event *e, size_t *len)
 		errno = EINVAL;
 		return NULL;
 	}
-	wire_buf_printf(
-	    &b,
-	    "{\"v\":%d,\"ts\":%" PRId64
-	    ",\"code\":\"%s\",\"severity\":\"%s\",\"state\":\"%s\",\"text\":",
-	    WIRE_VERSION, e->ts, e->code, wire_severity_name(e->severity),
-	    wire_evstate_name(e->state));
+	/*
+	 * The code (up to NAME_METRIC_MAX bytes) goes in by itself: with
+	 * the rest it would overflow wire_buf_printf()'s 128-byte buffer.
+	 */
+	wire_buf_printf(&b, "{\"v\":%d,\"ts\":%" PRId64 ",\"code\":\"",
+	                WIRE_VERSION, e->ts);
+	wire_buf_str(&b, e->code);
+	wire_buf_printf(&b, "\",\"severity\":\"%s\",\"state\":\"%s\",\"text\":",
+	                wire_severity_name(e->severity),
+	                wire_evstate_name(e->state));
 	wire_buf_json_str(&b, e->text);
 	wire_buf_put(&b, "}", 1);
 	return wire_buf_finish(&b, len);
