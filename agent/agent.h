@@ -218,8 +218,20 @@ void spool_rewind(struct spool *sp);
 /* Changes the bound (SIGHUP); takes effect at the next append. */
 void spool_set_max(struct spool *sp, uint64_t max_bytes);
 
-/* Records dropped by the bound or lost to corruption, ever (persisted). */
+/*
+ * Records dropped by the bound, by a full disk or lost to corruption, ever
+ * (persisted).
+ */
 uint64_t spool_dropped(const struct spool *sp);
+/* spool_full.c: whether the disk under the spool is full now. */
+bool spool_disk_full(const struct spool *sp);
+/*
+ * Once per change of spool_disk_full(): 1 (the disk filled) or -1 (space
+ * is back) with a text for the event, else 0.
+ */
+int spool_full_news(struct spool *sp, char *text, size_t sz);
+/* The event of the last news did not fit either: report it again. */
+void spool_full_news_again(struct spool *sp);
 /* Bytes of records not yet acknowledged. */
 uint64_t spool_pending_bytes(const struct spool *sp);
 /* Records handed out and not yet acknowledged. */

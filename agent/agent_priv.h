@@ -17,6 +17,7 @@
 #include "agent/poll.h"
 
 #define AGENT_EV_OVERFLOW "agent.spool_overflow"
+#define AGENT_EV_DISK_FULL "agent.spool.disk_full" /* emit.c */
 
 /* What the core remembers of a polled device between its rounds. */
 struct agent_dev {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "agent/agent_priv.h"
+#include "common/timeutil.h"
 
 void
 emit_message(struct agent *a, const char *topic, const char *payload,
@@ -28,7 +29,9 @@ emit_message(struct agent *a, const char *topic, const char *payload,
 			a->stop = true;
 		return;
 	}
-	if (spool_append(a->sp, topic, payload, len, retain, ts, seq) != 0)
+	/* a full disk is logged once by the spool (spool_full.c) */
+	if (spool_append(a->sp, topic, payload, len, retain, ts, seq) != 0 &&
+	    !spool_disk_full(a->sp))
 		log_err("spool: cannot append to %s: %s", a->cfg->spool_dir,
 		        strerror(errno));
 }
@@ -92,10 +95,42 @@ emit_status(struct agent *a, const char *topic, enum wire_state state,
 	free(payload);
 }
 
+/*
+ * The disk under the spool filled or has room again: an event, raised or
+ * cleared, on the PC's events channel.  The raised one goes into the room
+ * the spool's reserve left (spool_full.c), so it reaches the broker while
+ * the disk is still full.
+ */
+static void
+emit_disk_full(struct agent *a)
+{
+	struct wire_event ev;
+	uint64_t dropped = spool_dropped(a->sp);
+	int news;
+
+	memset(&ev, 0, sizeof(ev));
+	if ((news = spool_full_news(a->sp, ev.text, sizeof(ev.text))) == 0)
+		return;
+	ev.ts = time_now();
+	snprintf(ev.code, sizeof(ev.code), "%s", AGENT_EV_DISK_FULL);
+	ev.severity = news > 0 ? WIRE_SEV_WARNING : WIRE_SEV_INFO;
+	ev.state = news > 0 ? WIRE_EV_RAISED : WIRE_EV_CLEARED;
+	emit_event(a, a->t_events, &ev);
+	/* someone else took the reserve's room first: try again next time */
+	if (spool_dropped(a->sp) != dropped)
+		spool_full_news_again(a->sp);
+}
+
 void
 emit_sync(struct agent *a)
 {
-	if (a->sp != NULL && spool_sync(a->sp) != 0)
+	if (a->sp == NULL)
+		return;
+	emit_disk_full(a);
+	/* while the disk is full this fails every round: logged once */
+	if (spool_sync(a->sp) != 0 && !spool_disk_full(a->sp))
 		log_err("spool: cannot sync %s: %s", a->cfg->spool_dir,
 		        strerror(errno));
+	/* space found again by this sync: said now, synced next round */
+	emit_disk_full(a);
 }

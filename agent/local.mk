@@ -12,6 +12,7 @@ agent_libagent_core_a_SOURCES = \
 	agent/spool.c \
 	agent/spool_seg.c \
 	agent/spool_state.c \
+	agent/spool_full.c \
 	agent/publish.c \
 	agent/agent_priv.h \
 	agent/agent.c \

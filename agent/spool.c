@@ -22,7 +22,9 @@
  *
  * The bound counts the bytes of all segment files.  When an append would
  * cross it the oldest segment is deleted, acked or not, and its unacked
- * records are counted in 'dropped', which the agent publishes.
+ * records are counted in 'dropped', which the agent publishes.  A full
+ * disk is spool_full.c's: a reserve file, a retry, and records that still
+ * do not fit dropped and counted the same way.
  */
 #include "config.h"
 
@@ -124,20 +126,30 @@ spool_append(struct spool *sp, const char *topic, const void *payload,
 	last = sp->nsegs > 0 ? &sp->segs[sp->nsegs - 1] : NULL;
 	if (last == NULL || sp->wfd < 0 ||
 	    (last->size > 0 && last->size + reclen > sp->seg_max)) {
-		if (spool_seg_create(sp) != 0)
-			return -1;
+		/* a full disk: one retry in the reserve (spool_full.c) */
+		if (spool_seg_create(sp) != 0 &&
+		    (!spool_full_hit(sp, errno) || spool_seg_create(sp) != 0))
+			goto fail;
 		spool_trim(sp);
 		last = &sp->segs[sp->nsegs - 1];
 	}
 
 	if (spool_seg_write_rec(sp, topic, tlen, payload, len, retain, ts,
-	                        seq) != 0)
-		return -1;
+	                        seq) != 0 &&
+	    (!spool_full_hit(sp, errno) ||
+	     spool_seg_write_rec(sp, topic, tlen, payload, len, retain, ts,
+	                         seq) != 0))
+		goto fail;
 	last->size += reclen;
 	sp->total += reclen;
 	if (seq > 0 && spool_state_seq_seen(sp, topic, tlen, seq) == 0)
 		sp->state_dirty = true;
 	return 0;
+fail:
+	/* no room even after the reserve: dropped and counted, not logged */
+	if (spool_full_errno(errno))
+		spool_full_lost(sp);
+	return -1;
 }
 
 int
@@ -164,7 +176,9 @@ spool_sync(struct spool *sp)
 		sp->synced = sp->segs[sp->nsegs - 1].size;
 	}
 	if (sp->state_dirty) {
-		if (spool_state_write(sp) != 0)
+		/* the state file is rewritten whole: it may need the reserve */
+		if (spool_state_write(sp) != 0 &&
+		    (!spool_full_hit(sp, errno) || spool_state_write(sp) != 0))
 			return -1;
 		sp->state_dirty = false;
 		sp->dir_dirty = true;
@@ -174,6 +188,7 @@ spool_sync(struct spool *sp)
 			return -1;
 		sp->dir_dirty = false;
 	}
+	spool_full_check(sp);
 	return 0;
 }
 
@@ -355,6 +370,7 @@ spool_open(const char *dir, uint64_t max_bytes, unsigned window)
 	}
 	if (spool_recover(sp) != 0)
 		goto fail;
+	spool_full_open(sp);
 
 	/* Keep appending to the newest segment while it has room. */
 	if (sp->nsegs > 0 && sp->segs[sp->nsegs - 1].size < sp->seg_max) {

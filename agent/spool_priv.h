@@ -24,6 +24,8 @@
 #define SPOOL_SEG_MIN (4 * 1024)
 #define SPOOL_SEG_MAX (1024 * 1024)
 #define SPOOL_STATE "state"
+#define SPOOL_RESERVE "reserve" /* room kept for a full disk: spool_full.c */
+#define SPOOL_RESERVE_BYTES (64 * 1024)
 
 struct spool_hdr {
 	uint32_t magic;
@@ -72,6 +74,10 @@ struct spool {
 	unsigned ninflight;
 
 	uint64_t dropped;
+	/* a full disk (spool_full.c) */
+	bool disk_full;
+	bool full_changed;        /* not yet reported by spool_full_news() */
+	uint64_t full_dropped_at; /* 'dropped' when the disk filled */
 	struct spool_seq *seqs;
 	size_t nseqs;
 
@@ -122,6 +128,23 @@ int spool_seg_list(struct spool *sp);
  * record boundary (when this is the head segment).
  */
 int spool_seg_scan(struct spool *sp, size_t i, uint64_t hoff, bool *boundary);
+
+/* spool_full.c */
+
+/* Whether 'err' is ENOSPC or EDQUOT. */
+bool spool_full_errno(int err);
+/* At open, after recovery: makes the reserve, or starts out full. */
+void spool_full_open(struct spool *sp);
+/*
+ * A write failed with 'err'.  When it is a full disk, marks the spool
+ * full (logged once) and deletes the reserve; returns true when that freed
+ * space, so the write is worth one retry.
+ */
+bool spool_full_hit(struct spool *sp, int err);
+/* A record that did not fit is dropped: counted, not logged. */
+void spool_full_lost(struct spool *sp);
+/* At each sync while full: space is back once the reserve fits again. */
+void spool_full_check(struct spool *sp);
 
 /* spool_state.c */
 
