@@ -393,6 +393,7 @@ config_load(const char *path, const char *hostname, struct agent_config *cfg,
             struct conf_err *errs)
 {
 	struct conf *c;
+	size_t before = errs->n;
 	int r;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -400,6 +401,11 @@ config_load(const char *path, const char *hostname, struct agent_config *cfg,
 		return -1;
 	r = config_build(c, hostname, cfg, errs);
 	conf_free(c);
+	/* conf_load() records syntax errors and still returns the file */
+	if (r == 0 && errs->n != before) {
+		config_clear(cfg);
+		r = -1;
+	}
 	return r;
 }
 
@@ -408,6 +414,7 @@ config_load_string(const char *name, const char *text, const char *hostname,
                    struct agent_config *cfg, struct conf_err *errs)
 {
 	struct conf *c;
+	size_t before = errs->n;
 	int r;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -415,6 +422,11 @@ config_load_string(const char *name, const char *text, const char *hostname,
 		return -1;
 	r = config_build(c, hostname, cfg, errs);
 	conf_free(c);
+	/* conf_load() records syntax errors and still returns the file */
+	if (r == 0 && errs->n != before) {
+		config_clear(cfg);
+		r = -1;
+	}
 	return r;
 }
 
