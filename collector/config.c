@@ -27,6 +27,7 @@
 #include "collector/asset.h"
 #include "collector/collector.h"
 #include "collector/http.h"
+#include "collector/site.h"
 #include "common/names.h"
 
 #define CONFIG_QUEUE_DEFAULT 200000
@@ -42,7 +43,6 @@ static const char *const config_rrd_keys[] = {"cached", "step", "queue_max",
                                               NULL};
 static const char *const config_http_keys[] = {"listen", "tls_cert", "tls_key",
                                                "dashboards", NULL};
-static const char *const config_site_keys[] = {"label", "location", NULL};
 
 static const char *const config_log_levels[] = {"error", "warning", "info",
                                                 "debug", NULL};
@@ -200,15 +200,6 @@ config_notify(const struct conf_section *s, struct collector_conf *cf,
 	notify_config_parse(s, &cf->notify, errs);
 }
 
-static void
-config_site(const struct conf_section *s, struct conf_err *errs)
-{
-	const char *v;
-
-	conf_check_keys(s, config_site_keys, errs);
-	conf_get_str(s, "label", &v, errs);
-	conf_get_str(s, "location", &v, errs);
-}
 
 /*
  * The sections, sorted by name.  'named' says whether the section takes a
@@ -232,7 +223,7 @@ static const struct config_section config_sections[] = {
     {"notify", true, config_notify, NULL},
     {"rrd", false, config_rrd, NULL},
     {"rule", true, NULL, alert_config_rule}, /* collector/alert_config.c */
-    {"site", true, NULL, config_site},
+    {"site", true, NULL, site_config_check}, /* collector/site.c */
 };
 
 static const struct config_section *

@@ -35,6 +35,7 @@
 #include "collector/db.h"
 #include "collector/graph.h"
 #include "collector/http.h"
+#include "collector/site.h"
 #include "collector/static.h"
 #include "collector/stats.h"
 #include "common/log.h"
@@ -76,6 +77,7 @@ static const struct http_route http_routes[] = {
     {"POST", "/api/v1/users", ROLE_ADMIN, api_user_create},
     {"PATCH", "/api/v1/users/:name", ROLE_ADMIN, api_user_update},
     {"GET", "/api/v1/audit", ROLE_ADMIN, api_audit_list},
+    {"GET", "/api/v1/sites", HTTP_ANY_ROLE, api_sites_list},
     {"GET", "/api/v1/devices", HTTP_ANY_ROLE, api_devices_list},
     {"GET", "/api/v1/devices/:site/:device", HTTP_ANY_ROLE, api_device_show},
     {"GET", "/api/v1/print-jobs", HTTP_ANY_ROLE, api_print_jobs},

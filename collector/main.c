@@ -39,6 +39,7 @@
 #include "collector/pm.h"
 #include "collector/presence.h"
 #include "collector/report.h"
+#include "collector/site.h"
 #include "collector/stats.h"
 #include "common/timeutil.h"
 
@@ -182,6 +183,7 @@ main_reload_conf(struct collector *c)
 	alert_engine_set_rules(c->alerts, alert_rules_load(ncf->raw));
 	c->cf = ncf;
 	asset_lives_load(ncf->raw);
+	site_sync(c->db, ncf->raw);
 	config_free(old);
 	log_info("reload: configuration %s loaded", ncf->path);
 }
@@ -371,6 +373,7 @@ main_start(struct collector *c)
 
 	main_cups_start(c, &c->cf->cups);
 	asset_lives_load(c->cf->raw);
+	site_sync(c->db, c->cf->raw);
 
 	if ((c->sub = subscribe_new(c->cf, ingest_message, c->ingest)) == NULL)
 		fatal("cannot set up the MQTT client");

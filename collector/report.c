@@ -357,6 +357,7 @@ report_clear(struct report *r)
 		for (j = 0; j < t->nrows * t->ncols; j++)
 			free(t->cells[j].s);
 		free(t->cells);
+		free(t->cols_owned);
 	}
 	free(r->tables);
 	r->tables = NULL;
@@ -400,7 +401,8 @@ report_write(sqlite3 *h, const struct report_opts *o, FILE *out, char *err,
 	r.lang = o->lang;
 	r.progress = o->progress;
 	r.data_dir = o->data_dir;
-	if (d->build(&r, h, err, errsz) == -1) {
+	if (d->build(&r, h, err, errsz) == -1 ||
+	    report_rollup(&r, h, err, errsz) == -1) {
 		report_clear(&r);
 		return 1;
 	}

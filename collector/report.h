@@ -66,6 +66,7 @@ struct report_table {
 	int chart_value;
 	struct report_cell *cells; /* nrows * ncols */
 	size_t nrows, cap;
+	struct report_col *cols_owned; /* 'cols' when built at run time */
 };
 
 struct report {
@@ -233,6 +234,12 @@ const char *report_tr(const struct report *r, const char *id, const char *en);
 /* Progress on stderr ("\r" line) when r->progress; done == total ends it. */
 void report_progress(const struct report *r, const char *what, size_t done,
                      size_t total);
+
+/*
+ * Adds the "by_regency" table: the report's per-site table summed per
+ * regency from the sites table (report_rollup.c).  0, or -1 (message).
+ */
+int report_rollup(struct report *r, sqlite3 *h, char *err, size_t errsz);
 
 /* Frees the tables of 'r' (not 'r'). */
 void report_clear(struct report *r);

@@ -19,6 +19,7 @@ collector_libreports_a_SOURCES = \
 	collector/report_daily.c \
 	collector/report_maint.c \
 	collector/report_assets.c \
+	collector/report_rollup.c \
 	collector/report_cli.c \
 	collector/report_api.c \
 	collector/report_monthly.c
