@@ -23,11 +23,72 @@ function devLink(site, device) {
 	return h("a", {href: "#/device/" + path(site, device)}, device);
 }
 
-export async function overview() {
-	const [devs, al] = await Promise.all([api("GET", "/api/v1/devices"),
-		maybe("/api/v1/alerts?state=firing")]);
-	const devices = listOf(devs, "devices");
-	const alerts = listOf(al, "alerts").filter((a) => a.state !== "resolved");
+// The regencies, each site's place and the province total (site.c):
+// a province collector has hundreds of sites, read per regency.
+function rollup(sites, query) {
+	const regs = sites.regencies || [];
+	if (regs.length === 0)
+		return null;
+	const name = (r) => r === null ? t("regency.none") : r;
+	const pick = (r) => "#/?regency=" + encodeURIComponent(r === null ? "" : r);
+	const rows = regs.concat([Object.assign({total: true}, sites.total)]);
+	return h("section", {class: "card", id: "regencies"},
+		h("h2", {}, t("overview.regencies")),
+		table([
+			{label: t("col.regency"), get: (r) => r.total ? h("strong", {}, t("overview.province")) :
+				h("a", {href: pick(r.regency)}, name(r.regency))},
+			{label: t("col.sites"), get: (r) => fmtNumber(r.sites)},
+			{label: t("col.devices"), get: (r) => fmtNumber(r.devices)},
+			{label: t("col.online"), get: (r) => fmtNumber(r.online)},
+			{label: t("col.alerts"), get: (r) => r.alerts ? badge("firing", fmtNumber(r.alerts)) : "0"},
+			{label: t("col.tickets"), cls: "hide-sm", get: (r) => fmtNumber(r.tickets)},
+		], rows));
+}
+
+// The filter: every site, one regency, or one site (#/?site=ID).
+function filterBox(sites, query) {
+	const sel = h("select", {id: "site-filter", "aria-label": t("filter.label")},
+		h("option", {value: ""}, t("filter.all")));
+	const seen = new Set();
+	for (const s of sites.sites || []) {
+		const r = s.regency === null ? "" : s.regency;
+		if (!seen.has(r)) {
+			seen.add(r);
+			sel.appendChild(h("option", {value: "regency=" + r},
+				"▸ " + (s.regency === null ? t("regency.none") : s.regency)));
+		}
+		sel.appendChild(h("option", {value: "site=" + s.site},
+			"    " + (s.label ? s.label + " (" + s.site + ")" : s.site)));
+	}
+	const cur = query.has("site") ? "site=" + query.get("site") :
+		query.has("regency") ? "regency=" + query.get("regency") : "";
+	sel.value = cur;
+	sel.addEventListener("change", () => {
+		const v = sel.value;
+		location.hash = "#/" + (v ? "?" + v.replace(/=(.*)$/, (m, x) => "=" + encodeURIComponent(x)) : "");
+	});
+	return h("p", {class: "filter"}, h("label", {for: "site-filter"}, t("filter.label"), " "), sel);
+}
+
+export async function overview(args, query) {
+	query = query || new URLSearchParams();
+	const [devs, al, st] = await Promise.all([api("GET", "/api/v1/devices"),
+		maybe("/api/v1/alerts?state=firing"), maybe("/api/v1/sites")]);
+	const sites = st || {sites: [], regencies: []};
+	const place = new Map((sites.sites || []).map((s) => [s.site, s]));
+	const wantSite = query.get("site");
+	const wantReg = query.has("regency") ? query.get("regency") : null;
+	const keep = (site) => {
+		if (wantSite)
+			return site === wantSite;
+		if (wantReg !== null) {
+			const p = place.get(site);
+			return (p && p.regency !== null ? p.regency : "") === wantReg;
+		}
+		return true;
+	};
+	const devices = listOf(devs, "devices").filter((d) => keep(d.site));
+	const alerts = listOf(al, "alerts").filter((a) => a.state !== "resolved" && keep(a.site));
 	const bySite = new Map();
 	for (const d of devices) {
 		if (!bySite.has(d.site))
@@ -40,11 +101,19 @@ export async function overview() {
 	const online = devices.filter((d) => d.state === "online").length;
 	out.appendChild(h("p", {class: "muted", id: "summary"},
 		t("overview.summary", {n: devices.length, on: online, a: alerts.length})));
+	if ((sites.sites || []).length > 1) {
+		out.appendChild(filterBox(sites, query));
+		if (!wantSite && wantReg === null)
+			out.appendChild(rollup(sites, query));
+	}
 	if (devices.length === 0)
 		out.appendChild(h("p", {}, t("overview.empty")));
 	for (const [site, list] of bySite) {
+		const p = place.get(site);
+		const title = p && p.label ? p.label + " (" + site + ")" : site;
 		out.appendChild(h("section", {class: "card site", "data-site": site},
-			h("h2", {}, site),
+			h("h2", {}, title),
+			p && p.regency ? h("p", {class: "muted"}, [p.location, p.regency].filter((x) => x).join(", ")) : null,
 			table([
 				{label: t("col.device"), get: (d) => devLink(d.site, d.device)},
 				{label: t("col.type"), get: (d) => d.type ? t("type." + d.type) : "—"},

@@ -150,6 +150,23 @@ async function run(page) {
 	await snap(page, "overview");
 	ok("overview shows site " + env.SITE);
 
+	// A province: the regencies with their totals, and the filter.
+	if (env.SITE2) {
+		const reg = page.locator("#regencies");
+		await reg.waitFor();
+		const text = await reg.textContent();
+		for (const want of ["Kabupaten Jember", "Kota Batu", "Provinsi (jumlah)"])
+			if (!text.includes(want))
+				fail("regency roll-up lacks " + want + ": " + text);
+		await page.locator("#regencies a", {hasText: "Kota Batu"}).click();
+		await page.locator(`section.site[data-site="${env.SITE2}"]`).waitFor();
+		if (await page.locator(`section.site[data-site="${env.SITE}"]`).count() !== 0)
+			fail("the regency filter still shows " + env.SITE);
+		await page.locator("#site-filter").selectOption("");
+		await page.locator(`section.site[data-site="${env.SITE}"]`).waitFor();
+		ok("overview rolls up per regency and filters by regency");
+	}
+
 	// English, kept across a reload.
 	await page.locator("#lang").selectOption("en");
 	await page.locator("#nav").filter({hasText: "Overview"}).waitFor();

@@ -56,7 +56,14 @@ interval = 10
 timeout = 5
 site = s1
 store_titles = yes
-map = psq:printer-01"
+map = psq:printer-01
+
+[site s1]
+label = Telecenter Satu
+regency = Kabupaten Jember
+
+[site s2]
+regency = Kota Batu"
 start_collector
 dash_admin
 [ -n "$AUTH" ] || fail "no sign-in: pantauctl user add failed: $(cat "$T/useradd.log")"
@@ -70,6 +77,8 @@ while [ $i -lt 24 ]; do
 		gauge:cpu.util=$((10 + i % 7 * 9)) gauge:mem.used_pct=$((40 + i % 5))
 	i=$((i + 1))
 done
+# A second site in another regency, for the roll-up and the filter.
+pub_metrics s2 pc-01 $((t0 + 1380)) 1 gauge:cpu.util=3
 python3 - "$XSS" "$now" >"$T/inv.json" <<'PY'
 import json, sys
 print(json.dumps({"v": 1, "ts": int(sys.argv[2]), "type": "printer",
@@ -108,7 +117,7 @@ fi
 
 note "data ready after $(($(date +%s) - started)) s"
 BASE="$BASE" LOGIN_USER="${AUTH:+tester}" LOGIN_PASS="$(cat "$T/pass" 2>/dev/null)" \
-SITE=s1 DEVICE=pc-01 PRINTER=printer-01 TICKET_ID="$TICKET_ID" \
+SITE=s1 SITE2=s2 DEVICE=pc-01 PRINTER=printer-01 TICKET_ID="$TICKET_ID" \
 HOSTILE_ASSET="$HOSTILE_ASSET" HOSTILE_JOB=1 ARTIFACTS="$ART" CHROMIUM="$CHROMIUM" \
 	timeout 240 node "$RUN_DIR/dashboards.mjs" || fail "browser test (screenshots in $ART)"
 pass "dashboards in Chromium (screenshots in $ART)"
