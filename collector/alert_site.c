@@ -205,6 +205,8 @@ alert_load_firing(void *arg, int64_t id, const char *rule, const char *site,
 
 	if (rule == NULL || site == NULL || subject == NULL)
 		return;
+	if (strncmp(rule, "internet_", 9) == 0)
+		return; /* alert_internet.c's: internet.c takes them back */
 	if (device == NULL) {
 		if (strcmp(rule, alert_site_rule.name) == 0 &&
 		    (as = alert_site_get(e, site)) != NULL) {

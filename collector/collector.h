@@ -227,6 +227,10 @@ void ingest_free(struct ingest *in); /* NULL is a no-op */
 struct alert_engine;
 void ingest_set_alerts(struct ingest *in, struct alert_engine *e);
 
+/* The same for the internet tracker (internet.h; NULL: none). */
+struct internet;
+void ingest_set_internet(struct ingest *in, struct internet *inet);
+
 /* One received message (journal_fn compatible, 'arg' is the ingest). */
 void ingest_message(void *arg, const char *topic, const void *payload,
                     size_t len);

@@ -27,6 +27,7 @@
 #include "collector/asset.h"
 #include "collector/collector.h"
 #include "collector/http.h"
+#include "collector/internet.h"
 #include "collector/site.h"
 #include "common/names.h"
 
@@ -219,6 +220,7 @@ static const struct config_section config_sections[] = {
     {"collector", false, config_collector, NULL},
     {"cups", false, config_cups, NULL},
     {"http", false, config_http, NULL},
+    {"internet", false, internet_config_check, NULL}, /* internet.c */
     {"mqtt", false, config_mqtt, NULL},
     {"notify", true, config_notify, NULL},
     {"rrd", false, config_rrd, NULL},

@@ -27,7 +27,8 @@ DB_MIGRATIONS = \
 	collector/schema/002-alerts-tickets.sql \
 	collector/schema/003-assets-pm.sql \
 	collector/schema/004-auth.sql \
-	collector/schema/005-sites.sql
+	collector/schema/005-sites.sql \
+	collector/schema/006-internet.sql
 EXTRA_DIST += $(DB_MIGRATIONS)
 CLEANFILES += collector/db_schema.c
 

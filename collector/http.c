@@ -35,6 +35,7 @@
 #include "collector/db.h"
 #include "collector/graph.h"
 #include "collector/http.h"
+#include "collector/internet.h"
 #include "collector/site.h"
 #include "collector/static.h"
 #include "collector/stats.h"
@@ -109,6 +110,7 @@ static const struct http_route http_routes[] = {
     {"PATCH", "/api/v1/tickets/:id", ROLE_ADMIN | ROLE_TECHNICIAN,
      api_ticket_change},
     {"GET", "/api/v1/reports/:name", HTTP_ANY_ROLE, api_report},
+    {"GET", "/api/v1/internet", HTTP_ANY_ROLE, api_internet}, /* internet */
     /* The dashboards (static.c, graph.c): the pages hold no data. */
     {"GET", "/", HTTP_PUBLIC, static_index},
     {"GET", "/ui/:file", HTTP_PUBLIC, static_file},

@@ -26,6 +26,7 @@
 #include "collector/asset.h"
 #include "collector/collector.h"
 #include "collector/db.h"
+#include "collector/internet.h"
 #include "collector/presence.h"
 #include "collector/stats.h"
 #include "common/timeutil.h"
@@ -36,6 +37,7 @@ struct ingest {
 	struct db *db;
 	struct presence *p;
 	struct alert_engine *alerts; /* NULL: no alerts */
+	struct internet *inet;       /* NULL: no internet states */
 	bool in_txn;
 };
 
@@ -43,6 +45,12 @@ void
 ingest_set_alerts(struct ingest *in, struct alert_engine *e)
 {
 	in->alerts = e;
+}
+
+void
+ingest_set_internet(struct ingest *in, struct internet *inet)
+{
+	in->inet = inet;
 }
 
 struct ingest *
@@ -167,6 +175,9 @@ ingest_metrics(struct ingest *in, const char *topic, const char *site,
 	/* before the queue takes the samples; writes in this transaction */
 	if (in->alerts != NULL && in->db != NULL)
 		alert_engine_metrics(in->alerts, site, device, &m, now);
+	/* link probes: the site's internet state (internet.c) */
+	if (in->inet != NULL && in->db != NULL)
+		internet_metrics(in->inet, site, device, &m, now);
 	if (writeq_push(in->q, site, device, &m, id) != 0) {
 		STATS_ADD(rrd_errors, m.ngauges + m.ncounters);
 		log_err("ingest: out of memory queueing %s/%s", site, device);

@@ -36,6 +36,7 @@
 #include "collector/notify.h"
 #include "collector/db.h"
 #include "collector/http.h"
+#include "collector/internet.h"
 #include "collector/pm.h"
 #include "collector/presence.h"
 #include "collector/report.h"
@@ -57,6 +58,7 @@ struct collector {
 	struct http *http;
 	struct cups_poll *cups; /* NULL: no [cups] server */
 	struct alert_engine *alerts;
+	struct internet *inet; /* sites' internet links (internet.c) */
 	struct notify *notify; /* NULL only if it could not start */
 	char prom[PATH_MAX];
 };
@@ -65,6 +67,8 @@ static volatile sig_atomic_t main_quit, main_reload, main_dump;
 static void main_cups_start(struct collector *c, const struct cups_config *cfg);
 static void main_notify_start(struct collector *c,
                               const struct notify_config *cfg);
+static void main_internet_conf(struct collector *c,
+                               const struct collector_conf *cf);
 static int main_sigpipe[2] = {-1, -1};
 
 static void
@@ -181,6 +185,7 @@ main_reload_conf(struct collector *c)
 	if (!notify_config_equal(&ncf->notify, &old->notify))
 		main_notify_start(c, &ncf->notify);
 	alert_engine_set_rules(c->alerts, alert_rules_load(ncf->raw));
+	main_internet_conf(c, ncf);
 	c->cf = ncf;
 	asset_lives_load(ncf->raw);
 	site_sync(c->db, ncf->raw);
@@ -220,6 +225,16 @@ main_notify_start(struct collector *c, const struct notify_config *cfg)
 	if ((c->notify = notify_new(cfg, c->cf->data_dir, err, sizeof(err))) ==
 	    NULL)
 		log_err("notify: notifications off: %s", err);
+}
+
+/* The [internet] section in force (start and SIGHUP). */
+static void
+main_internet_conf(struct collector *c, const struct collector_conf *cf)
+{
+	struct internet_conf ic;
+
+	internet_conf_load(cf->raw, &ic);
+	internet_set_conf(c->inet, &ic);
 }
 
 /* The alert engine's announcements, to the notifier of the moment. */
@@ -311,6 +326,7 @@ static void
 main_start(struct collector *c)
 {
 	struct http_config hc;
+	struct internet_conf ic;
 	struct rrdstore *rs;
 	char path[PATH_MAX], err[512];
 	long n;
@@ -347,6 +363,10 @@ main_start(struct collector *c)
 	alert_engine_set_notify(c->alerts, main_notify, c);
 	report_monthly_set_notify(main_notify, c); /* the month's files */
 	ingest_set_alerts(c->ingest, c->alerts);
+	internet_conf_load(c->cf->raw, &ic);
+	if ((c->inet = internet_new(c->db, c->alerts, &ic)) == NULL)
+		fatal("cannot load the internet states");
+	ingest_set_internet(c->ingest, c->inet);
 	if ((n = journal_replay(c->journal, ingest_message, c->ingest)) < 0)
 		fatal("cannot replay the journal in %s", path);
 	if (n > 0)
@@ -392,6 +412,7 @@ main_stop(struct collector *c)
 	journal_release(c->journal, UINT64_MAX);
 	journal_close(c->journal);
 	ingest_free(c->ingest);
+	internet_free(c->inet);
 	alert_engine_free(c->alerts);
 	notify_free(c->notify); /* what is left goes to DATA/notify/ */
 	presence_free(c->presence);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "collector/internet.h"
 #include "collector/report.h"
 #include "common/log.h"
 
@@ -301,7 +302,8 @@ report_build_availability(struct report *r, sqlite3 *h, char *err, size_t errsz)
 	free(dev.m);
 	free(site.m);
 	report_progress(r, "devices", 1, 1);
-	return 0;
+	/* the site's internet link (report_internet.c) */
+	return report_internet_tables(r, h, err, errsz);
 
 dberr:
 	log_err("report availability: %s", sqlite3_errmsg(h));

@@ -1,0 +1,449 @@
+/*
+ * check_internet.c: a site's internet state from its agents' probes
+ * (collector/internet*.c, docs/internet.md).
+ *
+ * The derivation is table-driven: one PC's cable is not the ISP, every
+ * agent cut off is, a lossy majority degrades, stale agents do not count.
+ * The tracker runs over a real database with the alert engine: periods in
+ * sample time, the gap of a silent site, two rounds of the same instant,
+ * a restart, and the alert and ticket naming the ISP of the register.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "collector/alert.h"
+#include "collector/asset.h"
+#include "collector/db.h"
+#include "collector/internet.h"
+
+#define T0 1000
+
+/* Agents by what they saw, at time stamp 'ts' (interval 60). */
+#define A_OK(ts) {ts, 60, 1, 2, 2, 0, 20, 1, 1, 30}
+#define A_CUT(ts) {ts, 60, 1, 2, 0, -1, -1, 1, 0, -1}
+#define A_LOCAL(ts) {ts, 60, 0, 2, 0, -1, -1, 1, 0, -1}
+#define A_NOGW(ts) {ts, 60, -1, 2, 0, -1, -1, 0, 0, -1}
+#define A_LOSSY(ts) {ts, 60, 1, 2, 2, 30, 20, 1, 1, 30}
+#define A_SLOW(ts) {ts, 60, 1, 2, 2, 0, 400, 1, 1, 30}
+#define A_DNSBAD(ts) {ts, 60, 1, 2, 2, 0, 20, 2, 0, -1}
+#define A_GWONLY(ts) {ts, 60, 1, 0, 0, -1, -1, 0, 0, -1}
+
+static const struct derive_case {
+	const char *name;
+	size_t n;
+	struct internet_agent a[4];
+	enum internet_state want;
+	unsigned reasons;
+} derive_cases[] = {
+    {"one PC's cable down is not the site's link", 2,
+     {A_OK(T0), A_LOCAL(T0)}, INET_UP, 0},
+    {"every agent cut off, gateways answering", 2, {A_CUT(T0), A_CUT(T0)},
+     INET_DOWN, INET_R_CUT},
+    {"one cut off, one without its gateway", 2, {A_CUT(T0), A_LOCAL(T0)},
+     INET_DOWN, INET_R_CUT | INET_R_LOCAL},
+    {"all agents lost everything", 3,
+     {A_LOCAL(T0), A_LOCAL(T0), A_LOCAL(T0 - 60)}, INET_DOWN, INET_R_LOCAL},
+    {"a lone agent lost everything: its cable or the router", 1,
+     {A_LOCAL(T0)}, INET_UNKNOWN, 0},
+    {"gateway not probed counts as cut off", 1, {A_NOGW(T0)}, INET_DOWN,
+     INET_R_CUT},
+    {"a stale agent that was up is ignored", 2, {A_CUT(T0), A_OK(T0 - 121)},
+     INET_DOWN, INET_R_CUT},
+    {"an agent two intervals old still counts", 2,
+     {A_CUT(T0), A_OK(T0 - 120)}, INET_UP, 0},
+    {"only stale agents", 2, {A_OK(T0 - 600), A_CUT(T0 - 300)},
+     INET_UNKNOWN, 0},
+    {"no agents", 0, {{0}}, INET_UNKNOWN, 0},
+    {"a gateway probe alone says nothing", 2,
+     {A_GWONLY(T0), A_GWONLY(T0)}, INET_UNKNOWN, 0},
+    {"majority lossy", 3, {A_LOSSY(T0), A_LOSSY(T0), A_OK(T0)},
+     INET_DEGRADED, INET_R_LOSS},
+    {"minority lossy", 3, {A_LOSSY(T0), A_OK(T0), A_OK(T0)}, INET_UP, 0},
+    {"half is not a majority", 2, {A_LOSSY(T0), A_OK(T0)}, INET_UP, 0},
+    {"majority slow", 2, {A_SLOW(T0), A_SLOW(T0)}, INET_DEGRADED,
+     INET_R_LATENCY},
+    {"DNS failing for most", 3, {A_DNSBAD(T0), A_DNSBAD(T0), A_OK(T0)},
+     INET_DEGRADED, INET_R_DNS},
+    {"poor majority without a shared cause", 3,
+     {A_LOSSY(T0), A_SLOW(T0), A_OK(T0)}, INET_DEGRADED,
+     INET_R_LOSS | INET_R_LATENCY},
+    {"a local fault does not vote on quality", 2,
+     {A_LOSSY(T0), A_LOCAL(T0)}, INET_DEGRADED, INET_R_LOSS},
+    {"one agent reaching the internet proves it", 4,
+     {A_CUT(T0), A_CUT(T0), A_LOCAL(T0), A_OK(T0)}, INET_UP, 0},
+};
+
+START_TEST(test_derive)
+{
+	const struct derive_case *c = &derive_cases[_i];
+	struct internet_conf conf;
+	struct internet_verdict v;
+	char got[48], want[48];
+
+	internet_conf_default(&conf);
+	internet_derive(&conf, c->a, c->n, T0, &v);
+	ck_assert_msg(v.state == c->want && v.reasons == c->reasons,
+	              "%s: %s (%s), expected %s (%s)", c->name,
+	              internet_state_name(v.state),
+	              internet_reasons_str(v.reasons, got, sizeof got),
+	              internet_state_name(c->want),
+	              internet_reasons_str(c->reasons, want, sizeof want));
+}
+END_TEST
+
+START_TEST(test_thresholds)
+{
+	struct internet_conf conf;
+	struct internet_verdict v;
+	struct internet_agent a[1] = {A_LOSSY(T0)};
+
+	internet_conf_default(&conf);
+	conf.loss_pct_degraded = 31;
+	internet_derive(&conf, a, 1, T0, &v);
+	ck_assert_int_eq(v.state, INET_UP);
+	conf.loss_pct_degraded = 30; /* at the threshold: poor */
+	internet_derive(&conf, a, 1, T0, &v);
+	ck_assert_int_eq(v.state, INET_DEGRADED);
+	conf.local_quorum = 1;
+	a[0] = (struct internet_agent)A_LOCAL(T0);
+	internet_derive(&conf, a, 1, T0, &v);
+	ck_assert_int_eq(v.state, INET_DOWN);
+}
+END_TEST
+
+static void
+add(struct wire_metrics *m, const char *name, double v)
+{
+	ck_assert_int_eq(wire_metrics_add(m, 0, name, v), 0);
+}
+
+START_TEST(test_agent_read)
+{
+	struct wire_metrics m = {0};
+	struct internet_agent a;
+
+	m.ts = 1764400000;
+	m.interval = 30;
+	add(&m, "cpu.util", 5);
+	add(&m, "link.gateway.up", 1);
+	add(&m, "link.gateway.rtt_ms", 1);
+	add(&m, "link.a.loss_pct", 100);
+	add(&m, "link.a.up", 0);
+	add(&m, "link.b.rtt_ms", 35);
+	add(&m, "link.b.up", 1);
+	add(&m, "link.b.loss_pct", 10);
+	add(&m, "link.c.rtt_ms", 20); /* no verdict: not counted */
+	add(&m, "link.d.up", 1);
+	add(&m, "link.d.rtt_ms", 50);
+	add(&m, "link.d.loss_pct", 25);
+	add(&m, "dns.r1.ok", 0);
+	add(&m, "dns.r2.ok", 1);
+	add(&m, "dns.r2.ms", 12);
+	ck_assert_int_eq(internet_agent_read(&m, &a), 1);
+	ck_assert_int_eq(a.ts, 1764400000);
+	ck_assert_uint_eq(a.interval, 30);
+	ck_assert_int_eq(a.gateway, 1);
+	ck_assert_uint_eq(a.targets, 3);
+	ck_assert_uint_eq(a.targets_up, 2);
+	ck_assert_double_eq(a.loss_pct, 10); /* the best target's */
+	ck_assert_double_eq(a.rtt_ms, 35);
+	ck_assert_uint_eq(a.resolvers, 2);
+	ck_assert_uint_eq(a.resolvers_ok, 1);
+	ck_assert_double_eq(a.dns_ms, 12);
+	wire_metrics_clear(&m);
+
+	add(&m, "cpu.util", 5);
+	add(&m, "linkage.x.up", 1);
+	ck_assert_int_eq(internet_agent_read(&m, &a), 0);
+	wire_metrics_clear(&m);
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	char buf[48];
+
+	ck_assert_str_eq(internet_reasons_str(INET_R_LOSS | INET_R_DNS, buf,
+	                                      sizeof buf),
+	                 "loss,dns");
+	ck_assert_uint_eq(internet_reasons_parse("cut,local"),
+	                  INET_R_CUT | INET_R_LOCAL);
+	ck_assert_uint_eq(internet_reasons_parse(""), 0);
+	ck_assert_int_eq(internet_state_parse("degraded"), INET_DEGRADED);
+	ck_assert_int_eq(internet_state_parse("flaky"), -1);
+	ck_assert_int_eq(internet_alert_kind("internet_dns"), INET_AL_DNS);
+	ck_assert_int_eq(internet_alert_kind("site_outage"), -1);
+}
+END_TEST
+
+/* ---- the tracker over a database ---- */
+
+static char dir[300];
+static struct db *db;
+static struct alert_engine *eng;
+static struct internet *inet;
+
+#define TS(i) (1764000000 + (i) * 60)
+
+static void
+tracker_start(void)
+{
+	struct internet_conf c;
+	char path[320], err[256] = "";
+
+	snprintf(dir, sizeof dir, "%s/check_internet.XXXXXX",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/pantau.db", dir);
+	db = db_open(path, 0, err, sizeof err);
+	ck_assert_msg(db != NULL, "%s", err);
+	eng = alert_engine_new(db, alert_rules_load(NULL), TS(0));
+	ck_assert_ptr_nonnull(eng);
+	internet_conf_default(&c);
+	inet = internet_new(db, eng, &c);
+	ck_assert_ptr_nonnull(inet);
+}
+
+static void
+tracker_restart(void)
+{
+	struct internet_conf c;
+
+	internet_free(inet);
+	alert_engine_free(eng);
+	eng = alert_engine_new(db, alert_rules_load(NULL), TS(0));
+	ck_assert_ptr_nonnull(eng);
+	internet_conf_default(&c);
+	inet = internet_new(db, eng, &c);
+	ck_assert_ptr_nonnull(inet);
+}
+
+static void
+tracker_stop(void)
+{
+	char cmd[400];
+
+	internet_free(inet);
+	alert_engine_free(eng);
+	db_close(db);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* One round of agent 'dev': 'o' reaches, 'c' cut off, 'l' local fault. */
+static void
+round1(const char *dev, int i, char what)
+{
+	struct wire_metrics m = {0};
+
+	m.ts = TS(i);
+	m.interval = 60;
+	m.type = DEV_PC;
+	add(&m, "link.gateway.up", what != 'l');
+	add(&m, "link.one_one_one_one.up", what == 'o');
+	add(&m, "link.one_one_one_one.rtt_ms", 25);
+	add(&m, "link.one_one_one_one.loss_pct", what == 'o' ? 0 : 100);
+	add(&m, "dns.resolver.ok", what == 'o');
+	internet_metrics(inet, "desa", dev, &m, TS(i) + 5);
+	wire_metrics_clear(&m);
+}
+
+static void
+rounds(int from, int to, char a, char b)
+{
+	for (int i = from; i <= to; i++) {
+		round1("pc-01", i, a);
+		round1("pc-02", i, b);
+	}
+}
+
+static long
+q(const char *sql)
+{
+	sqlite3_stmt *st;
+	long v = -1;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL),
+	                 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The periods as "state@i-j" (j '-' when open), in order. */
+static const char *
+periods(void)
+{
+	static char buf[1024];
+	sqlite3_stmt *st;
+	size_t len = 0;
+
+	ck_assert_int_eq(
+	    sqlite3_prepare_v2(db_sqlite(db),
+	                       "SELECT state, since, until FROM "
+	                       "internet_state ORDER BY since, id",
+	                       -1, &st, NULL),
+	    SQLITE_OK);
+	buf[0] = '\0';
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		long s = (sqlite3_column_int64(st, 1) - TS(0)) / 60;
+
+		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s@%ld",
+		                        len ? " " : "",
+		                        (const char *)sqlite3_column_text(st, 0),
+		                        s);
+		if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+			len += (size_t)snprintf(buf + len, sizeof buf - len,
+			                        "-");
+		else
+			len += (size_t)snprintf(
+			    buf + len, sizeof buf - len, "-%ld",
+			    (long)((sqlite3_column_int64(st, 2) - TS(0)) / 60));
+	}
+	sqlite3_finalize(st);
+	return buf;
+}
+
+START_TEST(test_tracker)
+{
+	struct asset a;
+	int created;
+
+	tracker_start();
+	/* the register knows the site's connection */
+	memset(&a, 0, sizeof a);
+	snprintf(a.tag, sizeof a.tag, "NET-01");
+	snprintf(a.name, sizeof a.name, "Internet 20 Mbps");
+	snprintf(a.type, sizeof a.type, "network");
+	snprintf(a.site, sizeof a.site, "desa");
+	snprintf(a.funding, sizeof a.funding, "APBD Kabupaten/Kota");
+	a.budget_year = 2026;
+	a.price_idr = 350000;
+	snprintf(a.supplier, sizeof a.supplier, "Telkom IndiHome");
+	snprintf(a.serial, sizeof a.serial, "1234567890");
+	snprintf(a.condition, sizeof a.condition, "B");
+	ck_assert_int_eq(asset_put(db, &a, "test", TS(0), &created), 0);
+
+	rounds(0, 4, 'o', 'o');
+	/* pc-02's cable is pulled: a local fault, not the ISP */
+	rounds(5, 9, 'o', 'l');
+	ck_assert_str_eq(periods(), "up@0-");
+	/* the ISP: both cut off for 17 rounds */
+	rounds(10, 26, 'c', 'c');
+	rounds(27, 29, 'o', 'o');
+	ck_assert_str_eq(periods(), "up@0-10 down@10-27 up@27-");
+	ck_assert_int_eq(q("SELECT count(*) FROM alerts WHERE rule = "
+	                   "'internet_down' AND device = 'internet' AND "
+	                   "state = 'resolved' AND started_at = 1764000600"),
+	                 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM tickets WHERE site = 'desa' "
+	                   "AND priority = 1 AND title LIKE '%Telkom "
+	                   "IndiHome (contract 1234567890) down%'"),
+	                 1);
+
+	/* every agent silent for 10 rounds: unknown from the last + 1 */
+	rounds(40, 41, 'o', 'o');
+	ck_assert_str_eq(periods(), "up@0-10 down@10-27 up@27-30 unknown@30-40 "
+	                            "up@40-");
+
+	/* a late round of one agent is not evaluated into the past */
+	round1("pc-01", 35, 'c');
+	ck_assert_str_eq(periods(), "up@0-10 down@10-27 up@27-30 unknown@30-40 "
+	                            "up@40-");
+
+	/* pc-02 falls silent; pc-01 alone cut off at 47 makes it down ... */
+	for (int i = 42; i <= 46; i++)
+		round1("pc-01", i, 'o');
+	round1("pc-01", 47, 'c');
+	ck_assert_str_eq(periods(), "up@0-10 down@10-27 up@27-30 unknown@30-40 "
+	                            "up@40-47 down@47-");
+	/* ... until pc-02's round of the same instant says otherwise */
+	round1("pc-02", 47, 'o');
+	ck_assert_str_eq(periods(), "up@0-10 down@10-27 up@27-30 unknown@30-40 "
+	                            "up@40-");
+
+	/* an outage across a restart is one outage with one alert */
+	rounds(48, 50, 'c', 'c');
+	ck_assert_int_eq(q("SELECT count(*) FROM alerts WHERE rule = "
+	                   "'internet_down' AND state = 'firing'"),
+	                 1);
+	tracker_restart();
+	ck_assert_int_eq(q("SELECT count(*) FROM alerts WHERE rule = "
+	                   "'internet_down' AND state = 'firing'"),
+	                 1);
+	rounds(51, 52, 'c', 'c');
+	rounds(53, 54, 'o', 'o'); /* 53 is alerted on at 54 */
+	ck_assert_str_eq(periods(), "up@0-10 down@10-27 up@27-30 unknown@30-40 "
+	                            "up@40-48 down@48-53 up@53-");
+	ck_assert_int_eq(q("SELECT count(*) FROM alerts WHERE rule = "
+	                   "'internet_down'"),
+	                 2);
+	ck_assert_int_eq(q("SELECT count(*) FROM alerts WHERE state = "
+	                   "'firing'"),
+	                 0);
+	tracker_stop();
+}
+END_TEST
+
+START_TEST(test_degraded_alert)
+{
+	struct wire_metrics m = {0};
+
+	tracker_start();
+	/* one agent, 30 % loss: degraded at once, the alert after 5m */
+	for (int i = 0; i <= 6; i++) {
+		m.ts = TS(i);
+		m.interval = 60;
+		add(&m, "link.t.up", 1);
+		add(&m, "link.t.loss_pct", 30);
+		add(&m, "link.t.rtt_ms", 40);
+		internet_metrics(inet, "desa", "pc-01", &m, TS(i));
+		wire_metrics_clear(&m);
+		if (i == 4)
+			ck_assert_int_eq(q("SELECT count(*) FROM alerts"), 0);
+	}
+	ck_assert_str_eq(periods(), "degraded@0-");
+	ck_assert_int_eq(q("SELECT count(*) FROM alerts WHERE rule = "
+	                   "'internet_loss' AND state = 'firing' AND "
+	                   "started_at = 1764000000"),
+	                 1);
+	ck_assert_int_eq(q("SELECT count(*) FROM alerts WHERE rule != "
+	                   "'internet_loss'"),
+	                 0);
+	tracker_stop();
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("internet");
+	TCase *tc = tcase_create("derive");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_loop_test(tc, test_derive, 0,
+	                    (int)(sizeof derive_cases / sizeof derive_cases[0]));
+	tcase_add_test(tc, test_thresholds);
+	tcase_add_test(tc, test_agent_read);
+	tcase_add_test(tc, test_names);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("tracker");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_tracker);
+	tcase_add_test(tc, test_degraded_alert);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
