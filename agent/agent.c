@@ -75,6 +75,7 @@ agent_reload(struct agent *a)
 	}
 	conf_err_clear(&errs);
 	devices_reload(a, n);
+	link_agent_reload(a, n);
 	if (!agent_same(n->spool_dir, o->spool_dir)) {
 		log_warn("reload: a new spool_dir takes a restart; still "
 		         "using %s",
@@ -182,7 +183,7 @@ agent_new(const struct agent_options *o, struct agent_config *cfg)
 			goto fail;
 		}
 	}
-	if (devices_start(a) != 0)
+	if (devices_start(a) != 0 || link_agent_start(a) != 0)
 		goto fail;
 	log_info("started: site %s, device %s, every %u s%s", cfg->site,
 	         cfg->device, cfg->interval,
@@ -203,7 +204,7 @@ static bool
 agent_once_done(struct agent *a, int64_t now, int64_t dev_end, int64_t end,
                 int *status)
 {
-	if (!devices_done(a)) {
+	if (!devices_done(a) || !link_agent_done(a)) {
 		if (now < dev_end)
 			return false;
 		if (!a->once_dev_logged) {
@@ -233,11 +234,11 @@ agent_once_done(struct agent *a, int64_t now, int64_t dev_end, int64_t end,
 static int
 agent_loop(struct agent *a)
 {
-	struct pollfd pfd[4];
+	struct pollfd pfd[5];
 	int64_t now, t, ts, dev_end = 0, once_end = 0;
 	bool have_sock, rounded = false;
 	int status = 0;
-	size_t n, nd;
+	size_t n, nd, nl;
 
 	sched_init(&a->sched, a->cfg->interval, time_now_ms(), time_mono_ms());
 	/* The devices' first rounds start at once. */
@@ -246,8 +247,11 @@ agent_loop(struct agent *a)
 		/* Give rates one second between the priming read and now. */
 		sleep(1);
 		round_pc(a, time_align(time_now(), a->cfg->interval));
+		link_agent_round(a, time_align(time_now(), a->cfg->interval));
 		rounded = true;
 		dev_end = time_mono_ms() + devices_once_wait(a);
+		if (link_agent_once_wait(a) > devices_once_wait(a))
+			dev_end = time_mono_ms() + link_agent_once_wait(a);
 		once_end = dev_end + AGENT_ONCE_TIMEOUT;
 	}
 	while (!a->stop) {
@@ -270,18 +274,24 @@ agent_loop(struct agent *a)
 			n += have_sock;
 		}
 		nd = devices_pollfds(a, &pfd[n]);
-		if (poll(pfd, (nfds_t)(n + nd), (int)t) < 0 && errno != EINTR) {
+		nl = link_agent_pollfd(a, &pfd[n + nd]);
+		if (poll(pfd, (nfds_t)(n + nd + nl), (int)t) < 0 &&
+		    errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			return 1;
 		}
 		if (pfd[0].revents & POLLIN)
 			agent_signal(a);
 		now = time_mono_ms();
-		if (!rounded && sched_due(&a->sched, time_now_ms(), now, &ts))
+		if (!rounded && sched_due(&a->sched, time_now_ms(), now, &ts)) {
 			round_pc(a, ts);
+			link_agent_round(a, ts);
+		}
 		/* A reload may have replaced the pollers: stale fds. */
 		devices_service(a, &pfd[n], pfd[0].revents & POLLIN ? 0 : nd,
 		                time_now());
+		link_agent_service(a, &pfd[n + nd],
+		                   pfd[0].revents & POLLIN ? 0 : nl);
 		if (a->pub != NULL)
 			publish_service(a->pub, have_sock ? pfd[1].revents : 0,
 			                now);
@@ -305,6 +315,7 @@ agent_free(struct agent *a)
 {
 	if (a == NULL)
 		return;
+	link_agent_stop(a);
 	devices_stop(a);
 	publish_free(a->pub);
 	spool_close(a->sp);

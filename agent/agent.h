@@ -70,6 +70,8 @@ struct agent_mqtt {
 	unsigned reconnect_max; /* seconds: the backoff's ceiling */
 };
 
+struct link_config; /* link.h */
+
 struct agent_config {
 	char *path;
 	char site[NAME_ID_MAX + 1];
@@ -84,6 +86,7 @@ struct agent_config {
 	struct agent_mqtt mqtt;
 	struct agent_device *devices;
 	size_t ndevices;
+	struct link_config *link; /* [link]; NULL: no link probes */
 };
 
 /*

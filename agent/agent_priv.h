@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "agent/agent.h"
+#include "agent/link.h"
 #include "agent/pc.h"
 #include "agent/poll.h"
 
@@ -50,6 +51,7 @@ struct agent {
 	struct publish *pub; /* NULL with --stdout */
 	struct sched sched;
 	struct agent_devices devices;
+	struct link_agent *link; /* link_agent.c; NULL: no [link] */
 	int sigfd;
 
 	/* The PC's own topics. */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "agent/agent.h"
+#include "agent/link.h"
 
 static const char *const config_agent_keys[] = {
     "site",     "device",         "interval",      "spool_dir", "spool_max_mb",
@@ -368,6 +369,8 @@ config_build(struct conf *c, const char *hostname, struct agent_config *cfg,
 		type = conf_section_type(s);
 		if (strcmp(type, "device") == 0)
 			config_device(s, cfg, errs);
+		else if (strcmp(type, "link") == 0)
+			link_config_parse(s, cfg->interval, &cfg->link, errs);
 		else if (strcmp(type, "agent") != 0 &&
 		         strcmp(type, "mqtt") != 0)
 			conf_errorf(s, NULL, errs, "unknown section [%s]",
@@ -446,6 +449,7 @@ config_clear(struct agent_config *cfg)
 		free(d->pjlink_password);
 	}
 	free(cfg->devices);
+	link_config_free(cfg->link);
 	free(cfg->path);
 	free(cfg->spool_dir);
 	free(cfg->smartctl);

@@ -81,6 +81,7 @@ round_inventory(struct agent *a, int64_t ts, bool force)
 		log_err("cannot build the inventory: %s", strerror(errno));
 		return;
 	}
+	cmp = link_agent_inventory(a, cmp); /* the link parts' labels */
 	if (!force && a->inventory != NULL && strcmp(cmp, a->inventory) == 0) {
 		free(cmp);
 		return;
@@ -91,6 +92,7 @@ round_inventory(struct agent *a, int64_t ts, bool force)
 		log_err("cannot build the inventory: %s", strerror(errno));
 		return;
 	}
+	inv = link_agent_inventory(a, inv);
 	emit_message(a, a->t_inventory, inv, strlen(inv), true, ts, 0);
 	free(inv);
 }
