@@ -235,6 +235,8 @@ bool spool_disk_full(const struct spool *sp);
 int spool_full_news(struct spool *sp, char *text, size_t sz);
 /* The event of the last news did not fit either: report it again. */
 void spool_full_news_again(struct spool *sp);
+/* The part of spool_dropped() lost to a full disk since spool_open(). */
+uint64_t spool_full_dropped(const struct spool *sp);
 /* Bytes of records not yet acknowledged. */
 uint64_t spool_pending_bytes(const struct spool *sp);
 /* Records handed out and not yet acknowledged. */

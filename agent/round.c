@@ -107,7 +107,8 @@ round_inventory(struct agent *a, int64_t ts, bool force)
 void
 round_overflow(struct agent *a, int64_t ts)
 {
-	uint64_t d = spool_dropped(a->sp), pending;
+	/* losses to a full disk have their own event (spool_full.c) */
+	uint64_t d = spool_dropped(a->sp) - spool_full_dropped(a->sp), pending;
 	char text[160];
 
 	if (d > a->dropped_seen) {

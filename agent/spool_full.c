@@ -85,6 +85,8 @@ spool_full_hit(struct spool *sp, int err)
 	if (!spool_full_errno(err))
 		return false;
 	freed = unlinkat(sp->dirfd, SPOOL_RESERVE, 0) == 0;
+	/* the caller counts the loss by errno: keep the write's */
+	errno = err;
 	if (!sp->disk_full) {
 		sp->disk_full = true;
 		sp->full_changed = true;
@@ -93,6 +95,7 @@ spool_full_hit(struct spool *sp, int err)
 		         "do not fit are dropped until space returns",
 		         sp->dir,
 		         freed ? "using the reserve" : "no reserve left");
+		errno = err;
 	}
 	return freed;
 }
@@ -101,7 +104,14 @@ void
 spool_full_lost(struct spool *sp)
 {
 	sp->dropped++;
+	sp->full_dropped++;
 	sp->state_dirty = true;
+}
+
+uint64_t
+spool_full_dropped(const struct spool *sp)
+{
+	return sp->full_dropped;
 }
 
 /*

@@ -78,6 +78,7 @@ struct spool {
 	bool disk_full;
 	bool full_changed;        /* not yet reported by spool_full_news() */
 	uint64_t full_dropped_at; /* 'dropped' when the disk filled */
+	uint64_t full_dropped;    /* of 'dropped', for want of space */
 	struct spool_seq *seqs;
 	size_t nseqs;
 
