@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "collector/collector.h"
+#include "collector/diskfull.h"
 
 #define JOURNAL_MAGIC "PJ1\n"
 #define JOURNAL_ROTATE (8 * 1024 * 1024) /* bytes per file */
@@ -284,6 +285,9 @@ journal_append(struct journal *j, const char *topic, const void *payload,
 	iov[2].iov_len = len;
 	total = sizeof(h) + tlen + len;
 	if ((r = writev(j->fd, iov, 3)) != (ssize_t)total) {
+		/* no room: the collector pauses MQTT (diskfull.c) */
+		if (r < 0)
+			diskfull_hit(errno, "the journal");
 		if (!j->failed)
 			log_err("journal: cannot write to %s: %s", j->dir,
 			        r < 0 ? strerror(errno) : "short write");

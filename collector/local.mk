@@ -12,6 +12,7 @@ collector_libcollector_a_SOURCES = \
 	collector/journal.c \
 	collector/writeq.c \
 	collector/rrdstore.c \
+	collector/diskfull.c collector/diskfull.h \
 	collector/stats.c collector/stats.h
 collector_libcollector_a_CFLAGS = $(AM_CFLAGS) $(MOSQ_CFLAGS) $(RRD_CFLAGS)
 

@@ -35,6 +35,7 @@
 #include "collector/cups_poll.h"
 #include "collector/notify.h"
 #include "collector/db.h"
+#include "collector/diskfull.h"
 #include "collector/http.h"
 #include "collector/internet.h"
 #include "collector/pm.h"
@@ -246,10 +247,21 @@ main_notify(void *arg, const struct notify_msg *m)
 	return notify_submit(c->notify, m);
 }
 
+/* Back-pressure, or a full data directory (diskfull.c): stop reading. */
 static bool
 main_paused(void *arg)
 {
-	return writeq_full(arg);
+	return writeq_full(arg) || diskfull_full();
+}
+
+/* A full data directory, or space back: an alert (diskfull.h). */
+static void
+main_diskfull(void *arg, const struct wire_event *ev)
+{
+	struct collector *c = arg;
+
+	alert_engine_event(c->alerts, DISKFULL_SITE, DISKFULL_DEVICE, ev,
+	                   ev->ts);
 }
 
 static void
@@ -262,7 +274,7 @@ main_loop(struct collector *c)
 	bool paused;
 
 	while (!main_quit) {
-		paused = writeq_full(c->q);
+		paused = main_paused(c->q);
 		pfd[0].events = subscribe_events(c->sub, paused);
 		/*
 		 * Paused with nothing to write: leave the socket out, or a
@@ -312,6 +324,7 @@ main_loop(struct collector *c)
 			    presence_check(c->presence, time_now()) > 0)
 				ingest_commit(c->ingest);
 			alert_engine_tick(c->alerts, time_now());
+			diskfull_tick(main_diskfull, c, time_now());
 			/* last month's reports on the first (its own thread) */
 			report_monthly_tick(c->cf->data_dir, time_now());
 			ingest_commit(c->ingest);
@@ -333,6 +346,7 @@ main_start(struct collector *c)
 
 	if (mkdir(c->cf->data_dir, 0750) != 0 && errno != EEXIST)
 		fatal("cannot create %s: %s", c->cf->data_dir, strerror(errno));
+	diskfull_init(c->cf->data_dir);
 	snprintf(c->prom, sizeof(c->prom), "%s/pantau-collector.prom",
 	         c->cf->data_dir);
 

@@ -38,6 +38,7 @@
 #include <rrd_client.h>
 
 #include "collector/collector.h"
+#include "collector/diskfull.h"
 #include "collector/stats.h"
 #include "common/names.h"
 
@@ -364,6 +365,24 @@ rrdstore_create_args(unsigned step, bool counter, char buf[][64],
 	}
 }
 
+/*
+ * The errno behind librrd's last error, as far as its message tells
+ * (rrdcached only sends text): ENOSPC or EDQUOT, else 0.
+ */
+static int
+rrdstore_errno(void)
+{
+	const char *msg = rrd_get_error();
+
+	if (msg == NULL)
+		return 0;
+	if (strstr(msg, strerror(ENOSPC)) != NULL)
+		return ENOSPC;
+	if (strstr(msg, strerror(EDQUOT)) != NULL)
+		return EDQUOT;
+	return 0;
+}
+
 /* Learns whether the file exists and, if so, its last update. */
 static void
 rrdstore_check(struct rrdstore *rs, struct rrdstore_series *se)
@@ -414,7 +433,10 @@ rrdstore_create(struct rrdstore *rs, struct rrdstore_series *se, int64_t first)
 		                  (time_t)(first - se->step), 1, NULL, NULL,
 		                  RRDSTORE_NARGS, argv);
 	if (r != 0) {
-		log_err("rrd: cannot create %s: %s", se->path, rrd_get_error());
+		/* a full disk is logged once and pauses MQTT (diskfull.c) */
+		if (!diskfull_hit(rrdstore_errno(), "an RRD file"))
+			log_err("rrd: cannot create %s: %s", se->path,
+			        rrd_get_error());
 		return -1;
 	}
 	STATS_ADD(rrd_creates, 1);
@@ -572,7 +594,9 @@ rrdstore_write(struct rrdstore *rs, struct rrdstore_series *se)
 		return 0;
 	}
 	if (r != 0) {
-		log_err("rrd: cannot update %s: %s", se->path, rrd_get_error());
+		if (!diskfull_hit(rrdstore_errno(), "an RRD file"))
+			log_err("rrd: cannot update %s: %s", se->path,
+			        rrd_get_error());
 		STATS_ADD(rrd_errors, n);
 		se->checked = false; /* ask the file again next time */
 		return 0;

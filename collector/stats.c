@@ -122,6 +122,12 @@ stats_prometheus(void)
 	          "Samples that could not be written.", STATS_GET(rrd_errors));
 	stats_one(&b, "pantau_db_errors_total", "counter",
 	          "Failed database writes.", STATS_GET(db_errors));
+	stats_one(&b, "pantau_disk_full", "gauge",
+	          "1 while the data directory is full (MQTT paused).",
+	          STATS_GET(disk_full));
+	stats_one(&b, "pantau_disk_full_hits_total", "counter",
+	          "Writes refused for want of space in the data directory.",
+	          STATS_GET(disk_full_hits));
 	stats_one(&b, "pantau_write_queue_depth", "gauge",
 	          "Samples waiting for the RRD writer.",
 	          STATS_GET(queue_depth));

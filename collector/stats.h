@@ -26,6 +26,8 @@ struct stats {
 	atomic_uint_fast64_t rrd_creates;
 	atomic_uint_fast64_t rrd_errors;
 	atomic_uint_fast64_t db_errors;
+	atomic_uint_fast64_t disk_full;      /* diskfull.c: 0 or 1 */
+	atomic_uint_fast64_t disk_full_hits; /* writes refused for space */
 	atomic_uint_fast64_t queue_depth; /* samples waiting for the writer */
 	atomic_uint_fast64_t queue_max;
 	atomic_uint_fast64_t ingest_latency_us_sum; /* receive -> written */
