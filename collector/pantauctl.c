@@ -20,9 +20,9 @@
 #include "collector/alert.h"
 #include "collector/asset.h"
 #include "collector/collector.h"
-#include "collector/mqtt_ctl.h"
 #include "collector/notify.h"
 #include "collector/report.h"
+#include "collector/site_ctl.h"
 
 /*
  * A command gets the arguments from its own name on, and either the
@@ -53,10 +53,6 @@ static const struct ctl_command ctl_commands[] = {
      "validate the collector configuration "
      "(like pantau-collector -n)",
      NULL, ctl_check},
-    {"mqtt", "mqtt passwd|acl|users",
-     "broker credentials and ACL (passwd --new SITE/DEVICE -o FILE, "
-     "passwd --remove SITE/DEVICE, passwd|acl [--site S] [-o FILE])",
-     NULL, mqtt_ctl},
     {"notify", "notify test NAME",
      "send a test message to the [notify NAME] target now", NULL, ctl_notify},
     {"pm", "pm list|plans|add|done",
@@ -70,6 +66,10 @@ static const struct ctl_command ctl_commands[] = {
     {"silence", "silence add|list",
      "planned work: add --site S --for 2h [--device D] [--rule R]", alert_ctl,
      NULL},
+    {"site", "site bridge-config SITE",
+     "the site broker's mosquitto bridge to the province broker (--remote "
+     "HOST[:PORT] --cafile F --password-file F --queue-hours H -o FILE)",
+     NULL, site_ctl},
     {"ticket", "ticket list|show|note|close|set|open",
      "maintenance tickets (list [--state S] [--site S] [--format "
      "table|csv|json], show N, note N TEXT, close N)",
