@@ -132,9 +132,8 @@ inet_rule(struct db *db, const char *site, enum internet_alert_kind k,
 
 void
 internet_alerts_set(struct internet_alerts *a, struct alert_engine *e,
-                    struct db *db, const char *site,
-                    enum internet_alert_kind k, int on, int64_t since,
-                    const char *detail, int64_t now)
+                    struct db *db, const char *site, enum internet_alert_kind k,
+                    int on, int64_t since, const char *detail, int64_t now)
 {
 	struct astate *st = &a->st[k];
 	struct arule r;

@@ -49,7 +49,7 @@ struct inet_site {
 	int64_t row;               /* the open row; 0 none */
 	int64_t since, last_seen;  /* of the open row */
 	unsigned step;
-	int64_t cond[INET_AL_N]; /* since when each alert's cause holds */
+	int64_t cond[INET_AL_N];      /* since when each alert's cause holds */
 	struct internet_verdict pend; /* the newest instant's, not alerted */
 	int64_t pend_t;               /* its time; 0 none */
 	struct internet_alerts *al;
@@ -218,9 +218,9 @@ inet_transition(struct internet *in, struct inet_site *s,
 			s->row = prev.row;
 			s->since = prev.since;
 			s->reasons = prev.reasons | reasons;
-		} else if (r == 0 && internet_store_restate(in->db, s->row,
-		                                            state, reasons,
-		                                            agents) == 0) {
+		} else if (r == 0 &&
+		           internet_store_restate(in->db, s->row, state,
+		                                  reasons, agents) == 0) {
 			s->reasons = reasons;
 		} else {
 			return;
@@ -279,9 +279,9 @@ inet_alerts(struct internet *in, struct inet_site *s,
 		}
 		if (s->cond[k] == 0)
 			s->cond[k] = k == INET_AL_DOWN ? s->since : t;
-		if (t - s->cond[k] <
-		    (int64_t)(k == INET_AL_DOWN ? in->c.down_for
-		                                : in->c.degraded_for))
+		if (t - s->cond[k] < (int64_t)(k == INET_AL_DOWN
+		                                   ? in->c.down_for
+		                                   : in->c.degraded_for))
 			continue;
 		if (k == INET_AL_DOWN && (v->reasons & INET_R_CUT))
 			snprintf(detail, sizeof detail,

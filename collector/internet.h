@@ -161,9 +161,8 @@ void internet_free(struct internet *in); /* NULL is a no-op */
 void internet_set_conf(struct internet *in, const struct internet_conf *c);
 
 /* A metrics message accepted by ingest (ingest.c's hook). */
-void internet_metrics(struct internet *in, const char *site,
-                      const char *device, const struct wire_metrics *m,
-                      int64_t now);
+void internet_metrics(struct internet *in, const char *site, const char *device,
+                      const struct wire_metrics *m, int64_t now);
 
 /*
  * internet_store.c: rows of internet_state, on the tracker's connection

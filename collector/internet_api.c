@@ -84,11 +84,11 @@ inet_api_outages(sqlite3 *h, cJSON *o, const char *site, long limit)
 		else
 			cJSON_AddNumberToObject(
 			    x, "end", (double)sqlite3_column_int64(st, 2));
-		cJSON_AddNumberToObject(x, "duration_min",
-		                        (double)((sqlite3_column_int64(st, 3) -
-		                                  sqlite3_column_int64(st, 1) +
-		                                  30) /
-		                                 60));
+		cJSON_AddNumberToObject(
+		    x, "duration_min",
+		    (double)((sqlite3_column_int64(st, 3) -
+		              sqlite3_column_int64(st, 1) + 30) /
+		             60));
 		cJSON_AddItemToObject(
 		    x, "reasons",
 		    inet_api_reasons((const char *)sqlite3_column_text(st, 4)));

@@ -238,8 +238,8 @@ internet_derive(const struct internet_conf *c, const struct internet_agent *a,
 		out->state = INET_DOWN;
 		out->reasons = INET_R_CUT | (out->local > 0 ? INET_R_LOCAL : 0);
 	} else if (out->ok == 0) {
-		out->state = out->local >= c->local_quorum ? INET_DOWN
-		                                           : INET_UNKNOWN;
+		out->state =
+		    out->local >= c->local_quorum ? INET_DOWN : INET_UNKNOWN;
 		out->reasons = out->state == INET_DOWN ? INET_R_LOCAL : 0;
 	} else if (out->poor * 2 > out->ok) {
 		/* the causes a majority shares; else all of the poor ones */

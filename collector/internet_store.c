@@ -63,8 +63,8 @@ internet_store_open(struct db *db, const char *site, enum internet_state s,
 	sqlite3_bind_text(st, 1, site, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, internet_state_name(s), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, since);
-	sqlite3_bind_text(st, 4, internet_reasons_str(reasons, r, sizeof r),
-	                  -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, internet_reasons_str(reasons, r, sizeof r), -1,
+	                  SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 5, since);
 	sqlite3_bind_int(st, 6, (int)step);
 	sqlite3_bind_int(st, 7, (int)agents);
@@ -103,8 +103,8 @@ internet_store_seen(struct db *db, int64_t row, int64_t last_seen,
 		return -1;
 	sqlite3_bind_int64(st, 1, last_seen);
 	sqlite3_bind_int(st, 2, (int)step);
-	sqlite3_bind_text(st, 3, internet_reasons_str(reasons, r, sizeof r),
-	                  -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, internet_reasons_str(reasons, r, sizeof r), -1,
+	                  SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, row);
 	return inet_exec(h, st);
 }
@@ -122,17 +122,16 @@ internet_store_restate(struct db *db, int64_t row, enum internet_state s,
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, internet_state_name(s), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, internet_reasons_str(reasons, r, sizeof r),
-	                  -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, internet_reasons_str(reasons, r, sizeof r), -1,
+	                  SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 3, (int)agents);
 	sqlite3_bind_int64(st, 4, row);
 	return inet_exec(h, st);
 }
 
 int
-internet_store_merge(struct db *db, const char *site, int64_t row,
-                     int64_t at, enum internet_state s,
-                     struct internet_period *prev)
+internet_store_merge(struct db *db, const char *site, int64_t row, int64_t at,
+                     enum internet_state s, struct internet_period *prev)
 {
 	sqlite3 *h = db_sqlite(db);
 	sqlite3_stmt *st;

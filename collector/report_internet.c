@@ -38,18 +38,18 @@ static const struct report_col inet_month_cols[] = {
      -1, -1},
     {"degraded_min", "Terganggu (jam)", "Degraded (h)", REPORT_MINUTES,
      REPORT_SUM, 2, NULL, -1, -1},
-    {"down_min", "Putus (jam)", "Down (h)", REPORT_MINUTES, REPORT_SUM, 2,
-     NULL, -1, -1},
-    {"unknown_min", "Tak diketahui", "Unknown (h)", REPORT_MINUTES,
-     REPORT_SUM, 2, NULL, -1, -1},
+    {"down_min", "Putus (jam)", "Down (h)", REPORT_MINUTES, REPORT_SUM, 2, NULL,
+     -1, -1},
+    {"unknown_min", "Tak diketahui", "Unknown (h)", REPORT_MINUTES, REPORT_SUM,
+     2, NULL, -1, -1},
     {"available_min", "Tersedia (jam)", "Available (h)", REPORT_MINUTES,
      REPORT_SUM | REPORT_HIDE, 2, NULL, -1, -1},
     {"measured_min", "Terukur (jam)", "Measured (h)", REPORT_MINUTES,
      REPORT_SUM, 2, NULL, -1, -1},
-    {"outages", "Putus (kali)", "Outages", REPORT_INT, REPORT_SUM, 1, NULL,
-     -1, -1},
-    {"uptime_bp", "Ketersediaan", "Uptime", REPORT_PCT, REPORT_SUM, 2, NULL,
-     7, 8},
+    {"outages", "Putus (kali)", "Outages", REPORT_INT, REPORT_SUM, 1, NULL, -1,
+     -1},
+    {"uptime_bp", "Ketersediaan", "Uptime", REPORT_PCT, REPORT_SUM, 2, NULL, 7,
+     8},
 };
 
 static const struct report_col inet_outage_cols[] = {
@@ -57,13 +57,13 @@ static const struct report_col inet_outage_cols[] = {
     {"state", "Keadaan", "State", REPORT_TEXT, 0, 2, NULL, -1, -1},
     {"start", "Mulai", "Start", REPORT_TEXT, 0, 3, NULL, -1, -1},
     {"end", "Selesai", "End", REPORT_TEXT, 0, 3, "", -1, -1},
-    {"duration_min", "Lama (menit)", "Duration (min)", REPORT_INT,
-     REPORT_SUM, 2, NULL, -1, -1},
+    {"duration_min", "Lama (menit)", "Duration (min)", REPORT_INT, REPORT_SUM,
+     2, NULL, -1, -1},
     {"reasons", "Sebab", "Causes", REPORT_TEXT, 0, 2, NULL, -1, -1},
     {"start_unix", "Mulai (Unix)", "Start (Unix)", REPORT_INT, REPORT_HIDE, 1,
      NULL, -1, -1},
-    {"end_unix", "Selesai (Unix)", "End (Unix)", REPORT_INT, REPORT_HIDE, 1,
-     "", -1, -1},
+    {"end_unix", "Selesai (Unix)", "End (Unix)", REPORT_INT, REPORT_HIDE, 1, "",
+     -1, -1},
 };
 
 /*
@@ -218,9 +218,8 @@ inet_flush(struct report_table *t, sqlite3 *h, struct inet_acc *a,
 		report_set_int(row, 8, measured / 60);
 		report_set_int(row, 9, a->m[i].outages);
 		if (measured > 0)
-			report_set_int(row, 10,
-			               (avail * 10000 + measured / 2) /
-			                   measured);
+			report_set_int(
+			    row, 10, (avail * 10000 + measured / 2) / measured);
 	}
 	a->n = 0;
 	return 0;
@@ -303,11 +302,10 @@ report_internet_tables(struct report *r, sqlite3 *h, char *err, size_t errsz)
 {
 	struct report_table *tm, *to;
 
-	if ((tm = report_add_table(r, "internet",
-	                           "Internet per lokasi per bulan",
-	                           "Internet per site per month",
-	                           inet_month_cols, NC(inet_month_cols))) ==
-	    NULL) {
+	if ((tm = report_add_table(
+	         r, "internet", "Internet per lokasi per bulan",
+	         "Internet per site per month", inet_month_cols,
+	         NC(inet_month_cols))) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
@@ -316,10 +314,9 @@ report_internet_tables(struct report *r, sqlite3 *h, char *err, size_t errsz)
 	if (report_has_table(h, "internet_state") &&
 	    inet_months(r, tm, h, err, errsz) != 0)
 		return -1;
-	if ((to = report_add_table(r, "internet_outages",
-	                           "Gangguan internet", "Internet outages",
-	                           inet_outage_cols, NC(inet_outage_cols))) ==
-	    NULL) {
+	if ((to = report_add_table(r, "internet_outages", "Gangguan internet",
+	                           "Internet outages", inet_outage_cols,
+	                           NC(inet_outage_cols))) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}

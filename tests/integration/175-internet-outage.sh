@@ -126,6 +126,14 @@ assert r["totals"]["internet"]["uptime_bp"] == 4333, r["totals"]
 assert r["totals"]["internet_outages"]["duration_min"] == 17, r["totals"]
 PY
 
+"$CTL" -c "$T/collector.conf" report availability --site desa \
+	--from "$month-01" --to "$next" --format pdf -o "$T/a.pdf" ||
+	fail "report pdf"
+pdftotext -layout "$T/a.pdf" - >"$T/a.txt" || fail "pdftotext"
+grep -q "Internet per lokasi per bulan" "$T/a.txt" || fail "pdf: no table"
+grep -Eq "desa +down +$start +$end +17 +cut" "$T/a.txt" ||
+	fail "pdf outage: $(grep -A3 'Gangguan internet' "$T/a.txt")"
+
 # the API: up now (as of the last round), the outage, the ISP
 get "$API/api/v1/internet?site=desa" >"$T/api.json" || fail "api"
 python3 - "$T/api.json" "$T0" <<'PY' || fail "api: $(cat "$T/api.json")"

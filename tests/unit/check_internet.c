@@ -25,59 +25,78 @@
 
 #define T0 1000
 
-/* Agents by what they saw, at time stamp 'ts' (interval 60). */
-#define A_OK(ts) {ts, 60, 1, 2, 2, 0, 20, 1, 1, 30}
-#define A_CUT(ts) {ts, 60, 1, 2, 0, -1, -1, 1, 0, -1}
-#define A_LOCAL(ts) {ts, 60, 0, 2, 0, -1, -1, 1, 0, -1}
-#define A_NOGW(ts) {ts, 60, -1, 2, 0, -1, -1, 0, 0, -1}
-#define A_LOSSY(ts) {ts, 60, 1, 2, 2, 30, 20, 1, 1, 30}
-#define A_SLOW(ts) {ts, 60, 1, 2, 2, 0, 400, 1, 1, 30}
-#define A_DNSBAD(ts) {ts, 60, 1, 2, 2, 0, 20, 2, 0, -1}
-#define A_GWONLY(ts) {ts, 60, 1, 0, 0, -1, -1, 0, 0, -1}
-
-static const struct derive_case {
+/* Agents by what they saw, interval 60 (internet_agent's fields). */
+static const struct {
 	const char *name;
-	size_t n;
-	struct internet_agent a[4];
+	struct internet_agent a;
+} agent_kinds[] = {
+    {"ok", {0, 60, 1, 2, 2, 0, 20, 1, 1, 30}},
+    {"cut", {0, 60, 1, 2, 0, -1, -1, 1, 0, -1}},
+    {"local", {0, 60, 0, 2, 0, -1, -1, 1, 0, -1}},
+    {"nogw", {0, 60, -1, 2, 0, -1, -1, 0, 0, -1}},
+    {"lossy", {0, 60, 1, 2, 2, 30, 20, 1, 1, 30}},
+    {"slow", {0, 60, 1, 2, 2, 0, 400, 1, 1, 30}},
+    {"dnsbad", {0, 60, 1, 2, 2, 0, 20, 2, 0, -1}},
+    {"gwonly", {0, 60, 1, 0, 0, -1, -1, 0, 0, -1}},
+};
+
+/* "ok cut@-121": agents of those kinds, '@' an offset from T0 in s. */
+static size_t
+agents(const char *spec, struct internet_agent *out, size_t max)
+{
+	char buf[128], *p, *at, *save = NULL;
+	size_t n = 0, k;
+
+	snprintf(buf, sizeof buf, "%s", spec);
+	for (p = strtok_r(buf, " ", &save); p != NULL;
+	     p = strtok_r(NULL, " ", &save)) {
+		ck_assert_uint_lt(n, max);
+		if ((at = strchr(p, '@')) != NULL)
+			*at++ = '\0';
+		for (k = 0; k < sizeof agent_kinds / sizeof agent_kinds[0]; k++)
+			if (strcmp(agent_kinds[k].name, p) == 0)
+				break;
+		ck_assert_msg(k < sizeof agent_kinds / sizeof agent_kinds[0],
+		              "kind %s", p);
+		out[n] = agent_kinds[k].a;
+		out[n++].ts = T0 + (at != NULL ? atol(at) : 0);
+	}
+	return n;
+}
+
+/* Each: the agents, the state and reasons expected at T0. */
+static const struct derive_case {
+	const char *name, *agents;
 	enum internet_state want;
 	unsigned reasons;
 } derive_cases[] = {
-    {"one PC's cable down is not the site's link", 2,
-     {A_OK(T0), A_LOCAL(T0)}, INET_UP, 0},
-    {"every agent cut off, gateways answering", 2, {A_CUT(T0), A_CUT(T0)},
-     INET_DOWN, INET_R_CUT},
-    {"one cut off, one without its gateway", 2, {A_CUT(T0), A_LOCAL(T0)},
-     INET_DOWN, INET_R_CUT | INET_R_LOCAL},
-    {"all agents lost everything", 3,
-     {A_LOCAL(T0), A_LOCAL(T0), A_LOCAL(T0 - 60)}, INET_DOWN, INET_R_LOCAL},
-    {"a lone agent lost everything: its cable or the router", 1,
-     {A_LOCAL(T0)}, INET_UNKNOWN, 0},
-    {"gateway not probed counts as cut off", 1, {A_NOGW(T0)}, INET_DOWN,
+    {"one PC's cable down is not the site's link", "ok local", INET_UP, 0},
+    {"every agent cut off, gateways answering", "cut cut", INET_DOWN,
      INET_R_CUT},
-    {"a stale agent that was up is ignored", 2, {A_CUT(T0), A_OK(T0 - 121)},
-     INET_DOWN, INET_R_CUT},
-    {"an agent two intervals old still counts", 2,
-     {A_CUT(T0), A_OK(T0 - 120)}, INET_UP, 0},
-    {"only stale agents", 2, {A_OK(T0 - 600), A_CUT(T0 - 300)},
+    {"one cut off, one without its gateway", "cut local", INET_DOWN,
+     INET_R_CUT | INET_R_LOCAL},
+    {"all agents lost everything", "local local local@-60", INET_DOWN,
+     INET_R_LOCAL},
+    {"a lone agent lost everything: its cable or the router", "local",
      INET_UNKNOWN, 0},
-    {"no agents", 0, {{0}}, INET_UNKNOWN, 0},
-    {"a gateway probe alone says nothing", 2,
-     {A_GWONLY(T0), A_GWONLY(T0)}, INET_UNKNOWN, 0},
-    {"majority lossy", 3, {A_LOSSY(T0), A_LOSSY(T0), A_OK(T0)},
-     INET_DEGRADED, INET_R_LOSS},
-    {"minority lossy", 3, {A_LOSSY(T0), A_OK(T0), A_OK(T0)}, INET_UP, 0},
-    {"half is not a majority", 2, {A_LOSSY(T0), A_OK(T0)}, INET_UP, 0},
-    {"majority slow", 2, {A_SLOW(T0), A_SLOW(T0)}, INET_DEGRADED,
-     INET_R_LATENCY},
-    {"DNS failing for most", 3, {A_DNSBAD(T0), A_DNSBAD(T0), A_OK(T0)},
-     INET_DEGRADED, INET_R_DNS},
-    {"poor majority without a shared cause", 3,
-     {A_LOSSY(T0), A_SLOW(T0), A_OK(T0)}, INET_DEGRADED,
+    {"gateway not probed counts as cut off", "nogw", INET_DOWN, INET_R_CUT},
+    {"a stale agent that was up is ignored", "cut ok@-121", INET_DOWN,
+     INET_R_CUT},
+    {"an agent two intervals old still counts", "cut ok@-120", INET_UP, 0},
+    {"only stale agents", "ok@-600 cut@-300", INET_UNKNOWN, 0},
+    {"no agents", "", INET_UNKNOWN, 0},
+    {"a gateway probe alone says nothing", "gwonly gwonly", INET_UNKNOWN, 0},
+    {"majority lossy", "lossy lossy ok", INET_DEGRADED, INET_R_LOSS},
+    {"minority lossy", "lossy ok ok", INET_UP, 0},
+    {"half is not a majority", "lossy ok", INET_UP, 0},
+    {"majority slow", "slow slow", INET_DEGRADED, INET_R_LATENCY},
+    {"DNS failing for most", "dnsbad dnsbad ok", INET_DEGRADED, INET_R_DNS},
+    {"poor majority without a shared cause", "lossy slow ok", INET_DEGRADED,
      INET_R_LOSS | INET_R_LATENCY},
-    {"a local fault does not vote on quality", 2,
-     {A_LOSSY(T0), A_LOCAL(T0)}, INET_DEGRADED, INET_R_LOSS},
-    {"one agent reaching the internet proves it", 4,
-     {A_CUT(T0), A_CUT(T0), A_LOCAL(T0), A_OK(T0)}, INET_UP, 0},
+    {"a local fault does not vote on quality", "lossy local", INET_DEGRADED,
+     INET_R_LOSS},
+    {"one agent reaching the internet proves it", "cut cut local ok", INET_UP,
+     0},
 };
 
 START_TEST(test_derive)
@@ -85,10 +104,12 @@ START_TEST(test_derive)
 	const struct derive_case *c = &derive_cases[_i];
 	struct internet_conf conf;
 	struct internet_verdict v;
+	struct internet_agent a[8];
 	char got[48], want[48];
+	size_t n = agents(c->agents, a, 8);
 
 	internet_conf_default(&conf);
-	internet_derive(&conf, c->a, c->n, T0, &v);
+	internet_derive(&conf, a, n, T0, &v);
 	ck_assert_msg(v.state == c->want && v.reasons == c->reasons,
 	              "%s: %s (%s), expected %s (%s)", c->name,
 	              internet_state_name(v.state),
@@ -102,8 +123,9 @@ START_TEST(test_thresholds)
 {
 	struct internet_conf conf;
 	struct internet_verdict v;
-	struct internet_agent a[1] = {A_LOSSY(T0)};
+	struct internet_agent a[1];
 
+	agents("lossy", a, 1);
 	internet_conf_default(&conf);
 	conf.loss_pct_degraded = 31;
 	internet_derive(&conf, a, 1, T0, &v);
@@ -112,7 +134,7 @@ START_TEST(test_thresholds)
 	internet_derive(&conf, a, 1, T0, &v);
 	ck_assert_int_eq(v.state, INET_DEGRADED);
 	conf.local_quorum = 1;
-	a[0] = (struct internet_agent)A_LOCAL(T0);
+	agents("local", a, 1);
 	internet_derive(&conf, a, 1, T0, &v);
 	ck_assert_int_eq(v.state, INET_DOWN);
 }
@@ -170,9 +192,9 @@ START_TEST(test_names)
 {
 	char buf[48];
 
-	ck_assert_str_eq(internet_reasons_str(INET_R_LOSS | INET_R_DNS, buf,
-	                                      sizeof buf),
-	                 "loss,dns");
+	ck_assert_str_eq(
+	    internet_reasons_str(INET_R_LOSS | INET_R_DNS, buf, sizeof buf),
+	    "loss,dns");
 	ck_assert_uint_eq(internet_reasons_parse("cut,local"),
 	                  INET_R_CUT | INET_R_LOCAL);
 	ck_assert_uint_eq(internet_reasons_parse(""), 0);
@@ -190,7 +212,7 @@ static struct db *db;
 static struct alert_engine *eng;
 static struct internet *inet;
 
-#define TS(i) (1764000000 + (i) * 60)
+#define TS(i) (1764000000 + (i)*60)
 
 static void
 tracker_start(void)
@@ -286,23 +308,21 @@ periods(void)
 	sqlite3_stmt *st;
 	size_t len = 0;
 
-	ck_assert_int_eq(
-	    sqlite3_prepare_v2(db_sqlite(db),
-	                       "SELECT state, since, until FROM "
-	                       "internet_state ORDER BY since, id",
-	                       -1, &st, NULL),
-	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db_sqlite(db),
+	                                    "SELECT state, since, until FROM "
+	                                    "internet_state ORDER BY since, id",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
 	buf[0] = '\0';
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		long s = (sqlite3_column_int64(st, 1) - TS(0)) / 60;
 
-		len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s@%ld",
-		                        len ? " " : "",
-		                        (const char *)sqlite3_column_text(st, 0),
-		                        s);
+		len += (size_t)snprintf(
+		    buf + len, sizeof buf - len, "%s%s@%ld", len ? " " : "",
+		    (const char *)sqlite3_column_text(st, 0), s);
 		if (sqlite3_column_type(st, 2) == SQLITE_NULL)
-			len += (size_t)snprintf(buf + len, sizeof buf - len,
-			                        "-");
+			len +=
+			    (size_t)snprintf(buf + len, sizeof buf - len, "-");
 		else
 			len += (size_t)snprintf(
 			    buf + len, sizeof buf - len, "-%ld",
@@ -430,8 +450,9 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	tcase_add_loop_test(tc, test_derive, 0,
-	                    (int)(sizeof derive_cases / sizeof derive_cases[0]));
+	tcase_add_loop_test(
+	    tc, test_derive, 0,
+	    (int)(sizeof derive_cases / sizeof derive_cases[0]));
 	tcase_add_test(tc, test_thresholds);
 	tcase_add_test(tc, test_agent_read);
 	tcase_add_test(tc, test_names);
