@@ -8,7 +8,9 @@
 # without --enable-sanitizers; a missing BUILD_DIR is configured (-g -O1)
 # and the four programs needed are built in it.  The run: a real
 # mosquitto; the collector writing RRD files and its database; the agent
-# publishing VG_ROUNDS rounds (default 5) of a captured PC every 2 s;
+# publishing VG_ROUNDS rounds (default 5) of a captured PC every 3 s and
+# polling an SNMP printer and switch (snmpsim, when installed) and a
+# PJLink projector (tests/tools/pjlink-fake);
 # hostile messages the collector must refuse; an alert rule that fires and
 # a CUPS server that refuses; API requests; a SIGHUP of both; then
 # SIGTERM.  Each daemon runs under
@@ -73,25 +75,79 @@ COLLECTOR_PID=$SPAWNED
 wait_for 120 grep -q 'mqtt: connected' "$T/collector.log" ||
 	fail "the collector did not connect under valgrind"
 
-AGENT_INTERVAL=2 agent_conf "$T/agent.conf"
+# Polled devices: snmpsim serving the fixture printer (UTF-16 texts,
+# supplies, alerts) and switch, and the scripted PJLink projector with a
+# password (the MD5 digest path).
+. "$top/tests/integration/pjlink-lib.sh"
+devices=""
+if command -v snmpsimd >/dev/null 2>&1; then
+	sport=$(python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+	mkdir -p "$T/sim" "$T/simcache"
+	cp "$top"/tests/fixtures/snmpsim/*.snmprec "$T/sim/"
+	chmod -R u+w "$T/sim"
+	asuser=""
+	if [ "$(id -u)" -eq 0 ]; then
+		chown -R nobody "$T/sim" "$T/simcache"
+		asuser="--process-user=nobody --process-group=nogroup"
+	fi
+	# shellcheck disable=SC2086
+	spawn snmpsim snmpsimd --data-dir="$T/sim" --cache-dir="$T/simcache" \
+		--agent-udpv4-endpoint="127.0.0.1:$sport" \
+		--variation-modules-dir=/usr/share/snmpsim/variation \
+		--logging-method=null $asuser
+	wait_for 30 env MIBS= snmpget -v2c -c printer-color -r 0 -t 1 \
+		"127.0.0.1:$sport" 1.3.6.1.2.1.1.3.0 ||
+		fail "snmpsim did not start"
+	devices="[device printer-color]
+type = printer
+address = 127.0.0.1:$sport
+community = printer-color
+
+[device switch24]
+type = switch
+address = 127.0.0.1:$sport
+community = switch24
+interval = 10
+"
+fi
+start_pjfake proj --password JBMIAProjectorLink --class 2
+devices="$devices
+[device proj-1]
+type = projector
+address = 127.0.0.1:$PJ_PORT
+pjlink_password = JBMIAProjectorLink"
+
+AGENT_INTERVAL=3 agent_conf "$T/agent.conf" "$devices"
 # shellcheck disable=SC2086
 spawn agent $VG --log-file="$T/vg-agent.txt" \
 	"$AGENT" -d -c "$T/agent.conf" --root "$AGENT_ROOT"
 AGENT_PID=$SPAWNED
 
-# Rounds of the agent, ingested into RRD files.
+# Rounds of the agent, ingested into RRD files: the PC, the projector and
+# the two SNMP devices each publish one metrics message per round.
+ndev=2
+[ -n "${sport:-}" ] && ndev=4
+want=$((ROUNDS * ndev))
 ws_n=$((60 * ROUNDS))
 while :; do
 	stats_dump
 	n=$(cstat 'pantau_messages_received_total{channel="metrics"}')
-	[ "${n:-0}" -ge "$ROUNDS" ] && break
+	[ "${n:-0}" -ge "$want" ] && break
 	ws_n=$((ws_n - 1))
 	[ $ws_n -gt 0 ] || fail "only ${n:-0} metrics messages of $ROUNDS"
 	sleep 1
 done
-[ -d "$DATA/rrd/asriloka/pc-01" ] || fail "no RRD files of pc-01"
+wait_for 60 test -d "$DATA/rrd/asriloka/pc-01" || fail "no RRD files of pc-01"
 wait_for 60 grep -q 'alert #[0-9]* vg-load .*firing' "$T/collector.log" ||
 	fail "the alert rule did not fire"
+wait_for 60 test -d "$DATA/rrd/asriloka/proj-1" ||
+	fail "no RRD files of the projector"
+if [ -n "${sport:-}" ]; then
+	wait_for 60 test -d "$DATA/rrd/asriloka/printer-color" ||
+		fail "no RRD files of the SNMP printer"
+fi
 
 # Hostile input: refused, counted, and no memory error on the way.
 mosquitto_pub -h 127.0.0.1 -p "$MQTT_PORT" -q 1 \

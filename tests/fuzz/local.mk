@@ -49,8 +49,11 @@ tests_fuzz_fuzz_cups_CFLAGS = $(AM_CFLAGS) $(CUPS_CFLAGS) $(SQLITE_CFLAGS) \
 tests_fuzz_fuzz_cups_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_cups_LDADD = $(CUPS_POLL_LIBS) $(COMMON_LIBS)
 
-EXTRA_DIST += tests/fuzz/run-fuzz.sh tests/fuzz/corpus tests/fuzz/dict \
-	docs/fuzzing.md
+EXTRA_DIST += tests/fuzz/run-fuzz.sh tests/fuzz/mkcorpus-cups.py \
+	tests/fuzz/corpus tests/fuzz/dict docs/fuzzing.md
+
+# The daemons under valgrind memcheck (run by hand; docs/fuzzing.md).
+EXTRA_DIST += bench/valgrind-daemons.sh bench/valgrind.supp
 
 if FUZZ
 fuzz: $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
