@@ -70,10 +70,22 @@ function filterBox(sites, query) {
 	return h("p", {class: "filter"}, h("label", {for: "site-filter"}, t("filter.label"), " "), sel);
 }
 
+// The site's internet link (docs/internet.md), colored like presence.
+const INET_BADGE = {up: "online", degraded: "stale", down: "offline", unknown: "unknown"};
+function inetLine(s) {
+	if (!s)
+		return null;
+	return h("p", {class: "inet"}, t("inet.label"), " ",
+		badge(INET_BADGE[s.state] || "unknown", t("inet." + s.state)),
+		s.isp ? " " + s.isp.name : "", " · ", fmtAgo(s.since));
+}
+
 export async function overview(args, query) {
 	query = query || new URLSearchParams();
-	const [devs, al, st] = await Promise.all([api("GET", "/api/v1/devices"),
-		maybe("/api/v1/alerts?state=firing"), maybe("/api/v1/sites")]);
+	const [devs, al, st, ni] = await Promise.all([api("GET", "/api/v1/devices"),
+		maybe("/api/v1/alerts?state=firing"), maybe("/api/v1/sites"),
+		maybe("/api/v1/internet?limit=0")]);
+	const inet = new Map(listOf(ni, "sites").map((s) => [s.site, s]));
 	const sites = st || {sites: [], regencies: []};
 	const place = new Map((sites.sites || []).map((s) => [s.site, s]));
 	const wantSite = query.get("site");
@@ -114,6 +126,7 @@ export async function overview(args, query) {
 		out.appendChild(h("section", {class: "card site", "data-site": site},
 			h("h2", {}, title),
 			p && p.regency ? h("p", {class: "muted"}, [p.location, p.regency].filter((x) => x).join(", ")) : null,
+			inetLine(inet.get(site)),
 			table([
 				{label: t("col.device"), get: (d) => devLink(d.site, d.device)},
 				{label: t("col.type"), get: (d) => d.type ? t("type." + d.type) : "—"},

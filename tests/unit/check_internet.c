@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -22,6 +23,7 @@
 #include "collector/asset.h"
 #include "collector/db.h"
 #include "collector/internet.h"
+#include "collector/report.h"
 
 #define T0 1000
 
@@ -442,6 +444,68 @@ START_TEST(test_degraded_alert)
 }
 END_TEST
 
+/* The report's internet tables over periods across a month boundary. */
+START_TEST(test_report)
+{
+	static const char seed[] =
+	    "INSERT INTO internet_state (site, state, since, until, reasons, "
+	    "last_seen, step) VALUES "
+	    "('s1', 'up', 1793487600, 1793494800, '', 1793494740, 60),"
+	    "('s1', 'down', 1793494800, 1793496600, 'cut', 1793496540, 60),"
+	    "('s1', 'degraded', 1793496600, 1793498400, 'loss', 1793498340, "
+	    "60),"
+	    "('s1', 'unknown', 1793498400, 1793502000, '', 1793498400, 60),"
+	    "('s1', 'up', 1793502000, NULL, '', 1793505540, 60)";
+	struct report_opts o;
+	char err[256] = "", *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	tracker_start();
+	ck_assert_int_eq(sqlite3_exec(db_sqlite(db), seed, NULL, NULL, NULL),
+	                 SQLITE_OK);
+	memset(&o, 0, sizeof o);
+	o.name = "availability";
+	o.format = REPORT_CSV;
+	o.table = "internet";
+	o.from = 1790812800; /* 2026-10-01 */
+	o.to = 1796083200;   /* 2026-12-01 */
+	o.now = 1796000000;
+	ck_assert_ptr_nonnull(f = open_memstream(&buf, &len));
+	ck_assert_int_eq(report_write(db_sqlite(db), &o, f, err, sizeof err),
+	                 0);
+	fclose(f);
+	/*
+	 * The first period splits at midnight: 1h in October, 1h in
+	 * November; then 30m down, 30m degraded, 1h unknown (not counted),
+	 * and 1h up (the open period ends one step after its last round):
+	 * November (120 + 30) / 180 = 83.33 %.
+	 */
+	ck_assert_str_eq(buf, "site,month,isp,up_min,degraded_min,down_min,"
+	                      "unknown_min,available_min,measured_min,outages,"
+	                      "uptime_bp\r\n"
+	                      "s1,2026-10,,60,0,0,0,60,60,0,10000\r\n"
+	                      "s1,2026-11,,120,30,30,60,150,180,1,8333\r\n");
+	free(buf);
+	buf = NULL;
+	o.table = "internet_outages";
+	ck_assert_ptr_nonnull(f = open_memstream(&buf, &len));
+	ck_assert_int_eq(report_write(db_sqlite(db), &o, f, err, sizeof err),
+	                 0);
+	fclose(f);
+	ck_assert_str_eq(buf, "site,state,start,end,duration_min,reasons,"
+	                      "start_unix,end_unix\r\n"
+	                      "s1,down,2026-11-01 01:00,2026-11-01 01:30,30,"
+	                      "cut,1793494800,1793496600\r\n"
+	                      "s1,degraded,2026-11-01 01:30,2026-11-01 02:00,"
+	                      "30,loss,1793496600,1793498400\r\n");
+	free(buf);
+	tracker_stop();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -461,6 +525,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_tracker);
 	tcase_add_test(tc, test_degraded_alert);
+	tcase_add_test(tc, test_report);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
