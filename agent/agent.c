@@ -75,6 +75,7 @@ agent_reload(struct agent *a)
 	}
 	conf_err_clear(&errs);
 	devices_reload(a, n);
+	agentx_reload(a->agentx, n);
 	link_agent_reload(a, n);
 	if (!agent_same(n->spool_dir, o->spool_dir)) {
 		log_warn("reload: a new spool_dir takes a restart; still "
@@ -183,6 +184,13 @@ agent_new(const struct agent_options *o, struct agent_config *cfg)
 			goto fail;
 		}
 	}
+	/* Before the pollers: net-snmp is initialised once, for both. */
+	if (cfg->snmp_agentx != NULL &&
+	    (a->agentx = agentx_start(cfg)) == NULL) {
+		log_err("cannot start the AgentX subagent: %s",
+		        strerror(errno));
+		goto fail;
+	}
 	if (devices_start(a) != 0 || link_agent_start(a) != 0)
 		goto fail;
 	log_info("started: site %s, device %s, every %u s%s", cfg->site,
@@ -234,7 +242,7 @@ agent_once_done(struct agent *a, int64_t now, int64_t dev_end, int64_t end,
 static int
 agent_loop(struct agent *a)
 {
-	struct pollfd pfd[5];
+	struct pollfd pfd[5 + AGENTX_POLLFDS];
 	int64_t now, t, ts, dev_end = 0, once_end = 0;
 	bool have_sock, rounded = false;
 	int status = 0;
@@ -273,6 +281,7 @@ agent_loop(struct agent *a)
 			have_sock = publish_pollfd(a->pub, &pfd[1]) == 1;
 			n += have_sock;
 		}
+		n += agentx_pollfds(a->agentx, &pfd[n], &t);
 		nd = devices_pollfds(a, &pfd[n]);
 		nl = link_agent_pollfd(a, &pfd[n + nd]);
 		if (poll(pfd, (nfds_t)(n + nd + nl), (int)t) < 0 &&
@@ -292,6 +301,7 @@ agent_loop(struct agent *a)
 		                time_now());
 		link_agent_service(a, &pfd[n + nd],
 		                   pfd[0].revents & POLLIN ? 0 : nl);
+		agentx_service(a->agentx);
 		if (a->pub != NULL)
 			publish_service(a->pub, have_sock ? pfd[1].revents : 0,
 			                now);
@@ -317,6 +327,8 @@ agent_free(struct agent *a)
 		return;
 	link_agent_stop(a);
 	devices_stop(a);
+	/* After the pollers: it shuts net-snmp down. */
+	agentx_free(a->agentx);
 	publish_free(a->pub);
 	spool_close(a->sp);
 	pc_free(a->pc);

@@ -86,6 +86,7 @@ struct agent_config {
 	struct agent_mqtt mqtt;
 	struct agent_device *devices;
 	size_t ndevices;
+	char *snmp_agentx; /* [snmp] agentx: the master's socket, or NULL */
 	struct link_config *link; /* [link]; NULL: no link probes */
 };
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "agent/agent.h"
+#include "agent/agentx.h"
 #include "agent/link.h"
 #include "agent/pc.h"
 #include "agent/poll.h"
@@ -51,6 +52,7 @@ struct agent {
 	struct publish *pub; /* NULL with --stdout */
 	struct sched sched;
 	struct agent_devices devices;
+	struct agentx *agentx;   /* agentx.c; NULL: no [snmp] agentx */
 	struct link_agent *link; /* link_agent.c; NULL: no [link] */
 	int sigfd;
 

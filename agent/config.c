@@ -45,6 +45,7 @@ static const char *const config_types[] = {"pc", "printer", "switch",
 static const char *const config_snmp_versions[] = {"1", "2c", "3", NULL};
 static const char *const config_auths[] = {"SHA", "SHA-256", "MD5", NULL};
 static const char *const config_privs[] = {"AES", "DES", NULL};
+static const char *const config_snmp_keys[] = {"agentx", NULL};
 
 /* net-snmp refuses shorter v3 pass phrases (RFC 3414 asks for 8). */
 #define CONFIG_SNMP_PASS_MIN 8
@@ -308,6 +309,46 @@ config_device(const struct conf_section *s, struct agent_config *cfg,
 	                  errs);
 }
 
+/*
+ * [snmp] agentx: where the master agent (snmpd with "master agentx")
+ * listens, as net-snmp names it: tcp:HOST:PORT, unix:/PATH or /PATH.
+ */
+static void
+config_snmp(const struct conf_section *s, struct agent_config *cfg,
+            struct conf_err *errs)
+{
+	const char *v, *port;
+	long p;
+
+	conf_check_keys(s, config_snmp_keys, errs);
+	if (conf_section_name(s) != NULL) {
+		conf_errorf(s, NULL, errs, "section [snmp] takes no name");
+		return;
+	}
+	if (conf_get_str(s, "agentx", &v, errs) != 1)
+		return;
+	if (strncmp(v, "tcp:", 4) == 0) {
+		port = strrchr(v + 4, ':');
+		if (port == NULL || port == v + 4 ||
+		    conf_parse_long(port + 1, &p) != 0 || p < 1 || p > 65535) {
+			conf_errorf(s, "agentx", errs,
+			            "agentx: '%s' is not tcp:HOST:PORT (port "
+			            "1..65535)",
+			            v);
+			return;
+		}
+	} else if (v[0] != '/' && strncmp(v, "unix:/", 6) != 0) {
+		conf_errorf(s, "agentx", errs,
+		            "agentx: '%s' is not tcp:HOST:PORT, unix:/PATH or "
+		            "an absolute socket path",
+		            v);
+		return;
+	}
+	free(cfg->snmp_agentx);
+	if ((cfg->snmp_agentx = strdup(v)) == NULL)
+		conf_errorf(s, "agentx", errs, "out of memory");
+}
+
 static void
 config_defaults(struct agent_config *cfg)
 {
@@ -369,6 +410,8 @@ config_build(struct conf *c, const char *hostname, struct agent_config *cfg,
 		type = conf_section_type(s);
 		if (strcmp(type, "device") == 0)
 			config_device(s, cfg, errs);
+		else if (strcmp(type, "snmp") == 0)
+			config_snmp(s, cfg, errs);
 		else if (strcmp(type, "link") == 0)
 			link_config_parse(s, cfg->interval, &cfg->link, errs);
 		else if (strcmp(type, "agent") != 0 &&
@@ -449,6 +492,7 @@ config_clear(struct agent_config *cfg)
 		free(d->pjlink_password);
 	}
 	free(cfg->devices);
+	free(cfg->snmp_agentx);
 	link_config_free(cfg->link);
 	free(cfg->path);
 	free(cfg->spool_dir);

@@ -59,6 +59,7 @@ emit_metrics(struct agent *a, const char *topic, struct wire_metrics *m,
 		        strerror(errno));
 		return;
 	}
+	agentx_on_metrics(a->agentx, topic, m); /* PANTAU-MIB's tables */
 	emit_message(a, topic, payload, len, false, m->ts, m->seq);
 	free(payload);
 }
@@ -74,6 +75,7 @@ emit_event(struct agent *a, const char *topic, const struct wire_event *ev)
 		        topic, strerror(errno));
 		return;
 	}
+	agentx_on_event(a->agentx, topic, ev); /* a notification */
 	emit_message(a, topic, payload, len, false, ev->ts, 0);
 	free(payload);
 }
@@ -91,6 +93,7 @@ emit_status(struct agent *a, const char *topic, enum wire_state state,
 		        strerror(errno));
 		return;
 	}
+	agentx_on_status(a->agentx, topic, state, ts);
 	emit_message(a, topic, payload, len, true, ts, 0);
 	free(payload);
 }
