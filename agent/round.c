@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "agent/agent_priv.h"
+#include "agent/polls.h"
 #include "common/timeutil.h"
 
 #define ROUND_INV_EVERY 300 /* s between checks of the inventory */
@@ -77,7 +78,7 @@ round_inventory(struct agent *a, int64_t ts, bool force)
 {
 	char *cmp, *inv;
 
-	if ((cmp = pc_inventory(a->pc, 0)) == NULL) {
+	if ((cmp = polls_inventory(a->pc, a->cfg, 0)) == NULL) {
 		log_err("cannot build the inventory: %s", strerror(errno));
 		return;
 	}
@@ -88,7 +89,7 @@ round_inventory(struct agent *a, int64_t ts, bool force)
 	}
 	free(a->inventory);
 	a->inventory = cmp;
-	if ((inv = pc_inventory(a->pc, ts)) == NULL) {
+	if ((inv = polls_inventory(a->pc, a->cfg, ts)) == NULL) {
 		log_err("cannot build the inventory: %s", strerror(errno));
 		return;
 	}

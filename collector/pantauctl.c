@@ -20,6 +20,7 @@
 #include "collector/alert.h"
 #include "collector/asset.h"
 #include "collector/collector.h"
+#include "collector/mqtt_ctl.h"
 #include "collector/notify.h"
 #include "collector/report.h"
 #include "collector/site_ctl.h"
@@ -53,6 +54,10 @@ static const struct ctl_command ctl_commands[] = {
      "validate the collector configuration "
      "(like pantau-collector -n)",
      NULL, ctl_check},
+    {"mqtt", "mqtt passwd|acl|users",
+     "broker credentials and ACL (passwd --new SITE/DEVICE -o FILE, "
+     "passwd --remove SITE/DEVICE, passwd|acl [--site S] [-o FILE])",
+     NULL, mqtt_ctl},
     {"notify", "notify test NAME",
      "send a test message to the [notify NAME] target now", NULL, ctl_notify},
     {"pm", "pm list|plans|add|done",
