@@ -7,6 +7,8 @@ collector_libsitectl_a_SOURCES = collector/site_ctl.c collector/site_ctl.h
 collector_libsitectl_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
 COLLECTOR_MODULE_LIBS += collector/libsitectl.a
 
+EXTRA_DIST += docs/province.md
+
 check_PROGRAMS += tests/unit/check_site_ctl
 TESTS += tests/unit/check_site_ctl
 tests_unit_check_site_ctl_SOURCES = tests/unit/check_site_ctl.c
@@ -23,3 +25,4 @@ noinst_PROGRAMS += bench/tools/site-pub
 bench_tools_site_pub_SOURCES = bench/tools/site-pub.c
 bench_tools_site_pub_CFLAGS = $(AM_CFLAGS) $(MOSQ_CFLAGS)
 bench_tools_site_pub_LDADD = $(COMMON_LIBS) $(MOSQ_LIBS)
+EXTRA_DIST += bench/50-province.sh bench/55-bridge-cut.sh
