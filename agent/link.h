@@ -60,6 +60,7 @@ struct link_config {
 	bool probe_gateway;          /* gateway = yes (default) */
 	struct link_target targets[LINK_TARGETS_MAX];
 	size_t ntargets;
+	bool names; /* a target is a name, looked up before the probes */
 	/* resolvers = ...; none: the nameservers of etc/resolv.conf */
 	char resolvers[LINK_RESOLVERS_MAX][LINK_ADDR_MAX];
 	size_t nresolvers;
@@ -83,7 +84,10 @@ int link_config_parse(const struct conf_section *s, unsigned interval,
                       struct link_config **out, struct conf_err *errs);
 void link_config_free(struct link_config *lc); /* NULL: no-op */
 
-/* How long a round of 'lc' may take at most, in ms. */
+/*
+ * How long a round of 'lc' may take at most, in ms: the lookup of target
+ * names (dns_timeout_ms, when there are any), then the probes.
+ */
 unsigned link_config_round_ms(const struct link_config *lc);
 
 /* link_names.c */

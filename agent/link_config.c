@@ -111,6 +111,8 @@ link_config_targets(const struct conf_section *s, struct link_config *lc,
 	char hosts[LINK_TARGETS_MAX][LINK_HOST_MAX + 1];
 	char taken[LINK_TARGETS_MAX + 1][NAME_PART_MAX + 1];
 	char k1[NAME_PART_MAX + 16], k2[LINK_HOST_MAX + 16];
+	struct sockaddr_storage sa;
+	socklen_t len;
 	const char *key;
 	struct link_target *t;
 	int n, i;
@@ -130,6 +132,8 @@ link_config_targets(const struct conf_section *s, struct link_config *lc,
 		}
 		snprintf(taken[lc->ntargets + 1], sizeof(taken[0]), "%s",
 		         t->part);
+		if (link_parse_addr(t->host, 0, &sa, &len) != 0)
+			lc->names = true;
 		snprintf(k1, sizeof(k1), "method.%s", t->part);
 		snprintf(k2, sizeof(k2), "method.%s", t->host);
 		key = k1;
@@ -217,7 +221,7 @@ link_config_round_ms(const struct link_config *lc)
 
 	if (lc->dns_name[0] != '\0' && lc->dns_timeout_ms > ms)
 		ms = lc->dns_timeout_ms;
-	return ms;
+	return lc->names ? ms + lc->dns_timeout_ms : ms;
 }
 
 int
@@ -260,8 +264,9 @@ link_config_parse(const struct conf_section *s, unsigned interval,
 		conf_errorf(s, NULL, errs,
 		            "[link]: a round of probes takes up to %u ms "
 		            "((probes - 1) * spacing_ms + timeout_ms, or "
-		            "dns_timeout_ms), more than three quarters of "
-		            "the interval (%u s)",
+		            "dns_timeout_ms, plus dns_timeout_ms for target "
+		            "names), more than three quarters of the interval "
+		            "(%u s)",
 		            link_config_round_ms(lc), interval);
 	if (errs->n != before) {
 		free(lc);

@@ -8,8 +8,9 @@
  * (DHCP gives a new gateway, resolv.conf is rewritten): the default
  * gateway from proc/net/route, the resolvers from etc/resolv.conf unless
  * configured, the targets' addresses (a name is resolved through the
- * system; when that fails the last address it had is probed, so a DNS
- * failure shows as dns.*, not as every target down).  link_probe.c runs the
+ * system, asynchronously and for at most dns_timeout_ms; when that fails
+ * the last address it had is probed, so a DNS failure shows as dns.*, not
+ * as every target down).  link_probe.c runs the
  * probes; a round that is still running when the next is due makes the
  * core skip that one, which link_config.c's limit (three quarters of the
  * interval) keeps from happening.
@@ -27,9 +28,19 @@
 
 #include "agent/link.h"
 #include "common/log.h"
+#include "common/timeutil.h"
 
-/* A target's address, remembered for when its name does not resolve. */
-struct link_addr_cache {
+/*
+ * A target given by name: its lookup (getaddrinfo_a(), so a slow resolver
+ * cannot hold the round beyond dns_timeout_ms) and the last address it
+ * gave, probed when a later lookup fails or is still running.  Allocated
+ * on its own: a lookup that cannot be cancelled at the poller's end keeps
+ * it (glibc's helper thread still writes into it).
+ */
+struct link_name {
+	struct gaicb cb;
+	struct addrinfo hints;
+	bool inflight;
 	struct sockaddr_storage addr;
 	socklen_t alen;
 	bool failing; /* logged */
@@ -50,10 +61,11 @@ struct link_poller {
 	int64_t want_ts; /* a round to start, or 0 */
 	struct link_round *done;
 	/* The thread's own. */
-	struct link_addr_cache cache[LINK_TARGETS_MAX];
-	bool icmp_logged;
+	struct link_name *names[LINK_TARGETS_MAX];
 	bool no_gateway_logged;
 };
+
+static bool link_poll_icmp_logged;
 
 static void
 link_round_free(struct link_round *r)
@@ -64,47 +76,142 @@ link_round_free(struct link_round *r)
 	free(r);
 }
 
-/* A gateway or resolver address, or a host name resolved now. */
+/* Takes the finished lookup of name 'k' into its cache; logs changes. */
 static void
-link_poll_resolve(struct link_poller *p, size_t k, const char *host,
-                  struct link_probe_target *t)
+link_poll_name_done(struct link_poller *p, size_t k)
 {
-	struct link_addr_cache *c = &p->cache[k];
-	struct addrinfo hints, *res;
-	int rc;
+	struct link_name *n = p->names[k];
+	const char *host = p->cfg.targets[k].host;
+	int rc = gai_error(&n->cb);
 
-	if (link_parse_addr(host, 0, &t->addr, &t->alen) == 0)
+	if (rc == EAI_INPROGRESS)
 		return;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_ADDRCONFIG;
-	if ((rc = getaddrinfo(host, NULL, &hints, &res)) == 0) {
-		memcpy(&c->addr, res->ai_addr, res->ai_addrlen);
-		c->alen = res->ai_addrlen;
-		freeaddrinfo(res);
-		if (c->failing)
+	n->inflight = false;
+	if (rc == 0 && n->cb.ar_result != NULL) {
+		memcpy(&n->addr, n->cb.ar_result->ai_addr,
+		       n->cb.ar_result->ai_addrlen);
+		n->alen = n->cb.ar_result->ai_addrlen;
+		if (n->failing)
 			log_info("link: %s resolves again", host);
-		c->failing = false;
-	} else if (!c->failing) {
+		n->failing = false;
+	} else if (!n->failing) {
 		log_warn("link: cannot resolve %s (%s)%s", host,
 		         gai_strerror(rc),
-		         c->alen ? "; probing its last address" : "");
-		c->failing = true;
+		         n->alen ? "; probing its last address" : "");
+		n->failing = true;
 	}
-	t->addr = c->addr;
-	t->alen = c->alen;
+	if (n->cb.ar_result != NULL)
+		freeaddrinfo(n->cb.ar_result);
+	n->cb.ar_result = NULL;
+}
+
+/*
+ * Fills the targets' addresses: numeric ones at once, names by lookups
+ * started now (unless the last one still runs) and waited for together,
+ * at most dns_timeout_ms; a name whose lookup is not done uses the last
+ * address it had (none the first time: its probes are lost).
+ */
+static void
+link_poll_resolve(struct link_poller *p, struct link_probe_target *t)
+{
+	const struct link_config *lc = &p->cfg;
+	struct gaicb *list[LINK_TARGETS_MAX], *wait[LINK_TARGETS_MAX];
+	struct link_name *n;
+	struct timespec ts;
+	int64_t end;
+	size_t k, nw;
+
+	for (k = 0; k < lc->ntargets; k++) {
+		if (link_parse_addr(lc->targets[k].host, 0, &t[k].addr,
+		                    &t[k].alen) == 0)
+			continue;
+		if (p->names[k] == NULL &&
+		    (p->names[k] = calloc(1, sizeof(*p->names[k]))) == NULL)
+			continue;
+		n = p->names[k];
+		if (n->inflight)
+			continue;
+		n->hints.ai_family = AF_UNSPEC;
+		n->hints.ai_socktype = SOCK_STREAM;
+		n->hints.ai_flags = AI_ADDRCONFIG;
+		n->cb.ar_name = lc->targets[k].host;
+		n->cb.ar_request = &n->hints;
+		n->cb.ar_result = NULL;
+		list[0] = &n->cb;
+		if (getaddrinfo_a(GAI_NOWAIT, list, 1, NULL) == 0)
+			n->inflight = true;
+	}
+	end = time_mono_ms() + lc->dns_timeout_ms;
+	for (;;) {
+		for (k = 0, nw = 0; k < lc->ntargets; k++) {
+			if (p->names[k] == NULL || !p->names[k]->inflight)
+				continue;
+			link_poll_name_done(p, k);
+			if (p->names[k]->inflight)
+				wait[nw++] = &p->names[k]->cb;
+		}
+		if (nw == 0 || time_mono_ms() >= end)
+			break;
+		ts.tv_sec = (end - time_mono_ms()) / 1000;
+		ts.tv_nsec = (long)((end - time_mono_ms()) % 1000) * 1000000;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0)
+			break;
+		gai_suspend((const struct gaicb *const *)wait, (int)nw, &ts);
+	}
+	for (k = 0; k < lc->ntargets; k++) {
+		if ((n = p->names[k]) == NULL)
+			continue;
+		if (n->inflight && !n->failing) {
+			log_warn("link: the lookup of %s takes longer than "
+			         "dns_timeout_ms%s",
+			         lc->targets[k].host,
+			         n->alen ? "; probing its last address" : "");
+			n->failing = true;
+		}
+		t[k].addr = n->addr;
+		t[k].alen = n->alen;
+	}
+}
+
+/* At the poller's end: a lookup still running keeps its memory. */
+static void
+link_poll_names_free(struct link_poller *p)
+{
+	size_t k;
+
+	for (k = 0; k < LINK_TARGETS_MAX; k++) {
+		struct link_name *n = p->names[k];
+
+		if (n == NULL)
+			continue;
+		if (n->inflight) {
+			switch (gai_cancel(&n->cb)) {
+			case EAI_NOTCANCELED:
+				log_debug("link: the lookup of %s still runs; "
+				          "left to finish",
+				          n->cb.ar_name);
+				continue;
+			case EAI_ALLDONE:
+				if (n->cb.ar_result != NULL)
+					freeaddrinfo(n->cb.ar_result);
+				break;
+			default:
+				break;
+			}
+		}
+		free(n);
+	}
 }
 
 static void
-link_poll_icmp_note(struct link_poller *p)
+link_poll_icmp_note(void)
 {
 	char range[64] = "?";
 	FILE *f;
 
-	if (p->icmp_logged)
+	/* Once per process: a reload starts a new poller. */
+	if (__atomic_exchange_n(&link_poll_icmp_logged, true, __ATOMIC_RELAXED))
 		return;
-	p->icmp_logged = true;
 	/* The live kernel's setting, whatever --root says. */
 	if ((f = fopen("/proc/sys/net/ipv4/ping_group_range", "re")) != NULL) {
 		if (fgets(range, sizeof(range), f) == NULL)
@@ -166,13 +273,13 @@ link_poll_round(struct link_poller *p, int64_t ts)
 		}
 		nt++;
 	}
+	link_poll_resolve(p, &t[nt]);
 	for (k = 0; k < lc->ntargets; k++, nt++) {
 		e = &r->entries[nt];
 		snprintf(e->part, sizeof(e->part), "%s", lc->targets[k].part);
 		snprintf(e->label, sizeof(e->label), "%s", lc->targets[k].host);
 		t[nt].method = lc->targets[k].method;
 		t[nt].port = lc->targets[k].port;
-		link_poll_resolve(p, k, lc->targets[k].host, &t[nt]);
 	}
 	for (k = 0; k < nd; k++) {
 		e = &r->entries[nt + k];
@@ -200,7 +307,7 @@ link_poll_round(struct link_poller *p, int64_t ts)
 		link_stats_compute(t[i].rtt_ms, lc->probes, &r->entries[i].st);
 		if (t[i].fell_back) {
 			r->icmp_denied = true;
-			link_poll_icmp_note(p);
+			link_poll_icmp_note();
 		}
 	}
 	for (k = 0; k < nd; k++) {
@@ -311,6 +418,7 @@ link_poller_free(struct link_poller *p)
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->mu);
 	link_round_free(p->done);
+	link_poll_names_free(p);
 	close(p->res_fd);
 	close(p->stop_fd);
 	free(p->root);

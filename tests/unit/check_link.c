@@ -69,6 +69,7 @@ START_TEST(test_config_defaults)
 	ck_assert_uint_eq(l->timeout_ms, 1000);
 	ck_assert_uint_eq(l->dns_timeout_ms, 2000);
 	ck_assert_uint_eq(link_config_round_ms(l), 1800);
+	ck_assert(!l->names);
 	config_clear(&c);
 }
 END_TEST
@@ -114,7 +115,9 @@ START_TEST(test_config_full)
 	ck_assert_str_eq(l->resolvers[1], "fd00::53");
 	ck_assert_str_eq(l->dns_name, "kemdikbud.go.id");
 	ck_assert_uint_eq(l->probes, 20);
-	ck_assert_uint_eq(link_config_round_ms(l), 3000); /* dns_timeout_ms */
+	/* dns_timeout_ms for the names, then dns_timeout_ms again. */
+	ck_assert(l->names);
+	ck_assert_uint_eq(link_config_round_ms(l), 6000);
 	config_clear(&c);
 }
 END_TEST
@@ -142,8 +145,14 @@ static const struct {
      "t.conf:5: probes: 0 is out of range (1..100)\n"},
     {BASE "interval = 1\n[link]\n",
      "t.conf:5: [link]: a round of probes takes up to 1800 ms "
-     "((probes - 1) * spacing_ms + timeout_ms, or dns_timeout_ms), more "
-     "than three quarters of the interval (1 s)\n"},
+     "((probes - 1) * spacing_ms + timeout_ms, or dns_timeout_ms, plus "
+     "dns_timeout_ms for target names), more than three quarters of the "
+     "interval (1 s)\n"},
+    {BASE "interval = 4\n[link]\ntargets = 10.0.0.1, a.example\n",
+     "t.conf:5: [link]: a round of probes takes up to 3800 ms "
+     "((probes - 1) * spacing_ms + timeout_ms, or dns_timeout_ms, plus "
+     "dns_timeout_ms for target names), more than three quarters of the "
+     "interval (4 s)\n"},
     {BASE "[link x]\n", "t.conf:4: section [link] takes no name\n"},
 };
 
