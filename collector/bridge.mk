@@ -15,7 +15,8 @@ tests_unit_check_site_ctl_SOURCES = tests/unit/check_site_ctl.c
 tests_unit_check_site_ctl_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_site_ctl_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
 
-bridge_test_scripts = tests/integration/160-bridge-cut.sh
+bridge_test_scripts = tests/integration/160-bridge-cut.sh \
+	tests/integration/161-bridge-tls.sh
 TESTS += $(bridge_test_scripts)
 EXTRA_DIST += $(bridge_test_scripts) tests/integration/bridge-lib.sh
 
