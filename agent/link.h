@@ -48,16 +48,16 @@ enum link_method {
 };
 
 struct link_target {
-	char host[LINK_HOST_MAX + 1];   /* as configured: name or address */
-	char part[NAME_PART_MAX + 1];   /* its metric part */
+	char host[LINK_HOST_MAX + 1]; /* as configured: name or address */
+	char part[NAME_PART_MAX + 1]; /* its metric part */
 	enum link_method method;
 	unsigned port; /* LINK_TCP */
 };
 
 /* [link]; absent section: no link probes at all. */
 struct link_config {
-	struct link_target gateway;  /* part "gateway", host unused */
-	bool probe_gateway;          /* gateway = yes (default) */
+	struct link_target gateway; /* part "gateway", host unused */
+	bool probe_gateway;         /* gateway = yes (default) */
 	struct link_target targets[LINK_TARGETS_MAX];
 	size_t ntargets;
 	bool names; /* a target is a name, looked up before the probes */
@@ -142,7 +142,7 @@ struct link_probe_target {
 	struct sockaddr_storage addr;
 	socklen_t alen; /* 0: no address (unresolved): every probe lost */
 	enum link_method method;
-	unsigned port; /* TCP; also the fallback for LINK_ICMP */
+	unsigned port;  /* TCP; also the fallback for LINK_ICMP */
 	bool fell_back; /* out: ICMP was not allowed, TCP was used */
 	double rtt_ms[LINK_PROBES_MAX]; /* out: < 0 lost */
 };
@@ -180,7 +180,7 @@ bool link_probe_icmp_allowed(int family, int *err);
 
 /* One finished round, owned by the poller; valid during the callback. */
 struct link_entry {
-	bool dns;                      /* dns.<part>.*, else link.<part>.* */
+	bool dns; /* dns.<part>.*, else link.<part>.* */
 	char part[NAME_PART_MAX + 1];
 	char label[LINK_HOST_MAX + 1]; /* host, gateway or resolver address */
 	struct link_stats st;          /* link */
@@ -210,7 +210,7 @@ struct link_poller;
  */
 struct link_poller *link_poller_new(const struct link_config *lc,
                                     const char *root);
-void link_poller_free(struct link_poller *p); /* stops a round; NULL ok */
+void link_poller_free(struct link_poller *p);    /* stops a round; NULL ok */
 int link_poller_fd(const struct link_poller *p); /* readable: a round */
 /*
  * Starts the round for the aligned time 'ts' unless one is still running

@@ -128,11 +128,13 @@ link_agent_labels(struct link_agent *la, const struct link_round *r)
 		return false;
 	for (i = 0; i < r->n; i++) {
 		snprintf(l[i].prefix, sizeof(l[i].prefix), "%s.%s",
-		         r->entries[i].dns ? "dns" : "link", r->entries[i].part);
+		         r->entries[i].dns ? "dns" : "link",
+		         r->entries[i].part);
 		snprintf(l[i].label, sizeof(l[i].label), "%s",
 		         r->entries[i].label);
-		if (!changed && (strcmp(l[i].prefix, la->labels[i].prefix) != 0 ||
-		                 strcmp(l[i].label, la->labels[i].label) != 0))
+		if (!changed &&
+		    (strcmp(l[i].prefix, la->labels[i].prefix) != 0 ||
+		     strcmp(l[i].label, la->labels[i].label) != 0))
 			changed = true;
 	}
 	free(la->labels);

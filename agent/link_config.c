@@ -29,9 +29,8 @@
 #include "agent/link.h"
 
 static const char *const link_config_fixed_keys[] = {
-    "targets",    "gateway",    "resolvers",      "dns_name",
-    "probes",     "spacing_ms", "timeout_ms",     "dns_timeout_ms",
-    "fallback_port", NULL};
+    "targets",    "gateway",    "resolvers",      "dns_name",      "probes",
+    "spacing_ms", "timeout_ms", "dns_timeout_ms", "fallback_port", NULL};
 
 #define LINK_CONFIG_NKEYS                                                      \
 	(sizeof(link_config_fixed_keys) / sizeof(link_config_fixed_keys[0]) +  \
@@ -124,8 +123,9 @@ link_config_targets(const struct conf_section *s, struct link_config *lc,
 	for (i = 0; i < n; i++) {
 		t = &lc->targets[lc->ntargets];
 		snprintf(t->host, sizeof(t->host), "%s", hosts[i]);
-		if (link_part(t->host, (const char(*)[NAME_PART_MAX + 1])taken,
-		              lc->ntargets + 1, t->part, sizeof(t->part)) != 0) {
+		if (link_part(t->host, (const char(*)[NAME_PART_MAX + 1]) taken,
+		              lc->ntargets + 1, t->part,
+		              sizeof(t->part)) != 0) {
 			conf_errorf(s, "targets", errs,
 			            "targets: '%s' is not a host", t->host);
 			continue;
@@ -253,8 +253,8 @@ link_config_parse(const struct conf_section *s, unsigned interval,
 	               errs);
 	conf_get_bool(s, "gateway", &lc->probe_gateway, errs);
 	snprintf(lc->gateway.part, sizeof(lc->gateway.part), "gateway");
-	link_config_method(s, "method.gateway", lc->fallback_port,
-	                   &lc->gateway, errs);
+	link_config_method(s, "method.gateway", lc->fallback_port, &lc->gateway,
+	                   errs);
 	link_config_targets(s, lc, errs);
 	link_config_dns(s, lc, errs);
 	link_config_keys(s, lc, errs);

@@ -267,8 +267,9 @@ link_poll_round(struct link_poller *p, int64_t ts)
 			p->no_gateway_logged = false;
 		} else if (!p->no_gateway_logged) {
 			/* No default route: nothing beyond the LAN. */
-			log_warn("link: no default gateway in %s/proc/net/route",
-			         strcmp(p->root, "/") == 0 ? "" : p->root);
+			log_warn(
+			    "link: no default gateway in %s/proc/net/route",
+			    strcmp(p->root, "/") == 0 ? "" : p->root);
 			p->no_gateway_logged = true;
 		}
 		nt++;
@@ -285,9 +286,10 @@ link_poll_round(struct link_poller *p, int64_t ts)
 		e = &r->entries[nt + k];
 		e->dns = true;
 		snprintf(e->label, sizeof(e->label), "%s", res[k]);
-		if (link_part(res[k], (const char(*)[NAME_PART_MAX + 1])taken,
+		if (link_part(res[k], (const char(*)[NAME_PART_MAX + 1]) taken,
 		              k, e->part, sizeof(e->part)) != 0)
-			snprintf(e->part, sizeof(e->part), "resolver%zu", k + 1);
+			snprintf(e->part, sizeof(e->part), "resolver%zu",
+			         k + 1);
 		snprintf(taken[k], sizeof(taken[k]), "%s", e->part);
 		if (link_parse_addr(res[k], 53, &d[k].addr, &d[k].alen) != 0)
 			d[k].alen = 0;

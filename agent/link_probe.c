@@ -36,9 +36,9 @@
 
 /* A target's state in the round. */
 struct link_probe_st {
-	int icmp_fd;                     /* -1: TCP (or no address) */
-	int tcp_fd[LINK_PROBES_MAX];     /* -1: none in flight */
-	double sent[LINK_PROBES_MAX];    /* ms; 0: not yet */
+	int icmp_fd;                  /* -1: TCP (or no address) */
+	int tcp_fd[LINK_PROBES_MAX];  /* -1: none in flight */
+	double sent[LINK_PROBES_MAX]; /* ms; 0: not yet */
 	bool done[LINK_PROBES_MAX];
 	unsigned next; /* the next probe to send */
 };
@@ -151,12 +151,14 @@ link_probe_send_tcp(struct link_probe_target *t, struct link_probe_st *s,
 	int fd;
 
 	if (sa.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&sa)->sin6_port = htons((uint16_t)t->port);
+		((struct sockaddr_in6 *)&sa)->sin6_port =
+		    htons((uint16_t)t->port);
 	else
-		((struct sockaddr_in *)&sa)->sin_port = htons((uint16_t)t->port);
+		((struct sockaddr_in *)&sa)->sin_port =
+		    htons((uint16_t)t->port);
 	s->sent[i] = now;
-	fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	            0);
+	fd =
+	    socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		s->done[i] = true;
 		return;
@@ -186,7 +188,8 @@ link_probe_read_icmp(struct link_probe_target *t, struct link_probe_st *s,
 	unsigned i;
 	ssize_t n;
 
-	want = t->addr.ss_family == AF_INET6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY;
+	want =
+	    t->addr.ss_family == AF_INET6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY;
 	/* Errors (an ICMP unreachable) come out of recv() too: skip them. */
 	while ((n = recv(s->icmp_fd, buf, sizeof(buf), 0)) >= 0 ||
 	       (errno != EAGAIN && errno != EWOULDBLOCK)) {
@@ -218,9 +221,8 @@ link_probe_tcp_done(struct link_probe_target *t, struct link_probe_st *s,
 }
 
 static void
-link_probe_dns_send(const struct link_probe_params *p,
-                    struct link_probe_dns *d, struct link_dns_st *s,
-                    double now)
+link_probe_dns_send(const struct link_probe_params *p, struct link_probe_dns *d,
+                    struct link_dns_st *s, double now)
 {
 	unsigned char q[NS_PACKETSZ];
 	struct __res_state st;
@@ -232,8 +234,8 @@ link_probe_dns_send(const struct link_probe_params *p,
 	memset(&st, 0, sizeof(st));
 	if (d->alen == 0 || res_ninit(&st) != 0)
 		return;
-	n = res_nmkquery(&st, ns_o_query, p->dns_name, ns_c_in, ns_t_a, NULL,
-	                 0, NULL, q, sizeof(q));
+	n = res_nmkquery(&st, ns_o_query, p->dns_name, ns_c_in, ns_t_a, NULL, 0,
+	                 NULL, q, sizeof(q));
 	res_nclose(&st);
 	if (n < (int)sizeof(HEADER))
 		return;
@@ -253,8 +255,7 @@ link_probe_dns_send(const struct link_probe_params *p,
 }
 
 static void
-link_probe_dns_read(struct link_probe_dns *d, struct link_dns_st *s,
-                    double now)
+link_probe_dns_read(struct link_probe_dns *d, struct link_dns_st *s, double now)
 {
 	unsigned char buf[NS_MAXMSG > 4096 ? 4096 : NS_MAXMSG];
 	const HEADER *h = (const HEADER *)buf;
@@ -284,10 +285,9 @@ link_probe_dns_read(struct link_probe_dns *d, struct link_dns_st *s,
 
 /* Sends what is due and times out what waited too long; true when done. */
 static bool
-link_probe_step(const struct link_probe_params *p,
-                struct link_probe_target *t, struct link_probe_st *ts,
-                size_t nt, struct link_dns_st *ds, size_t nd, double start,
-                double now, double *wake)
+link_probe_step(const struct link_probe_params *p, struct link_probe_target *t,
+                struct link_probe_st *ts, size_t nt, struct link_dns_st *ds,
+                size_t nd, double start, double now, double *wake)
 {
 	bool all = true;
 	double due;
@@ -347,8 +347,8 @@ link_probe_step(const struct link_probe_params *p,
 /* The pollfd set of the moment; returns how many. */
 static size_t
 link_probe_fds(const struct link_probe_params *p, struct link_probe_st *ts,
-               size_t nt, struct link_dns_st *ds, size_t nd,
-               struct pollfd *pfd, struct link_poll_ref *ref)
+               size_t nt, struct link_dns_st *ds, size_t nd, struct pollfd *pfd,
+               struct link_poll_ref *ref)
 {
 	size_t n = 0, k;
 	unsigned i;
@@ -372,16 +372,16 @@ link_probe_fds(const struct link_probe_params *p, struct link_probe_st *ts,
 	}
 	for (k = 0; k < nd; k++)
 		if (ds[k].fd >= 0 && !ds[k].done) {
-			pfd[n] = (struct pollfd){.fd = ds[k].fd,
-			                         .events = POLLIN};
+			pfd[n] =
+			    (struct pollfd){.fd = ds[k].fd, .events = POLLIN};
 			ref[n++] = (struct link_poll_ref){3, k, 0};
 		}
 	return n;
 }
 
 static void
-link_probe_cleanup(struct link_probe_st *ts, size_t nt,
-                   struct link_dns_st *ds, size_t nd)
+link_probe_cleanup(struct link_probe_st *ts, size_t nt, struct link_dns_st *ds,
+                   size_t nd)
 {
 	size_t k;
 	unsigned i;
@@ -398,9 +398,8 @@ link_probe_cleanup(struct link_probe_st *ts, size_t nt,
 }
 
 int
-link_probe_run(const struct link_probe_params *p,
-               struct link_probe_target *t, size_t nt,
-               struct link_probe_dns *d, size_t nd)
+link_probe_run(const struct link_probe_params *p, struct link_probe_target *t,
+               size_t nt, struct link_probe_dns *d, size_t nd)
 {
 	struct link_probe_st *ts;
 	struct link_dns_st *ds;
@@ -445,8 +444,8 @@ link_probe_run(const struct link_probe_params *p,
 				stopped = true;
 				break;
 			case 1:
-				link_probe_read_icmp(&t[ref[k].t], &ts[ref[k].t],
-				                     now);
+				link_probe_read_icmp(&t[ref[k].t],
+				                     &ts[ref[k].t], now);
 				break;
 			case 2:
 				link_probe_tcp_done(&t[ref[k].t], &ts[ref[k].t],

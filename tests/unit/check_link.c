@@ -76,22 +76,22 @@ END_TEST
 
 START_TEST(test_config_full)
 {
-	struct agent_config c = load_ok(
-	    BASE "interval = 30\n"
-	         "[link]\n"
-	         "targets = detik.com, 1.1.1.1 detik_com,fd00::1\n"
-	         "method.detik.com = tcp:443\n"
-	         "method.1_1_1_1 = tcp\n"
-	         "method.fd00_1 = icmp\n"
-	         "method.gateway = tcp:80\n"
-	         "fallback_port = 8443\n"
-	         "resolvers = 127.0.0.53, fd00::53\n"
-	         "dns_name = kemdikbud.go.id\n"
-	         "probes = 20\n"
-	         "spacing_ms = 100\n"
-	         "timeout_ms = 500\n"
-	         "dns_timeout_ms = 3000\n"
-	         "gateway = no\n");
+	struct agent_config c =
+	    load_ok(BASE "interval = 30\n"
+	                 "[link]\n"
+	                 "targets = detik.com, 1.1.1.1 detik_com,fd00::1\n"
+	                 "method.detik.com = tcp:443\n"
+	                 "method.1_1_1_1 = tcp\n"
+	                 "method.fd00_1 = icmp\n"
+	                 "method.gateway = tcp:80\n"
+	                 "fallback_port = 8443\n"
+	                 "resolvers = 127.0.0.53, fd00::53\n"
+	                 "dns_name = kemdikbud.go.id\n"
+	                 "probes = 20\n"
+	                 "spacing_ms = 100\n"
+	                 "timeout_ms = 500\n"
+	                 "dns_timeout_ms = 3000\n"
+	                 "gateway = no\n");
 	const struct link_config *l = c.link;
 
 	ck_assert(!l->probe_gateway);
@@ -163,9 +163,8 @@ START_TEST(test_config_bad)
 	char got[2048] = "";
 	size_t i;
 
-	ck_assert_int_eq(config_load_string("t.conf", bad_cases[_i].text, "h",
-	                                    &c, &e),
-	                 -1);
+	ck_assert_int_eq(
+	    config_load_string("t.conf", bad_cases[_i].text, "h", &c, &e), -1);
 	for (i = 0; conf_err_get(&e, i) != NULL; i++) {
 		strcat(got, conf_err_get(&e, i));
 		strcat(got, "\n");
@@ -189,12 +188,13 @@ START_TEST(test_parts)
 	                 0);
 	ck_assert_str_eq(out, "fe80_1_eth0");
 	ck_assert_int_eq(link_part("gateway",
-	                           (const char(*)[NAME_PART_MAX + 1])taken, 3,
+	                           (const char(*)[NAME_PART_MAX + 1]) taken, 3,
 	                           out, sizeof(out)),
 	                 0);
 	ck_assert_str_eq(out, "gateway_2");
-	ck_assert_int_eq(link_part("a.b", (const char(*)[NAME_PART_MAX + 1])taken,
-	                           3, out, sizeof(out)),
+	ck_assert_int_eq(link_part("a.b",
+	                           (const char(*)[NAME_PART_MAX + 1]) taken, 3,
+	                           out, sizeof(out)),
 	                 0);
 	ck_assert_str_eq(out, "a_b_3");
 	ck_assert_int_eq(link_part("::", NULL, 0, out, sizeof(out)), -1);
@@ -205,7 +205,7 @@ START_TEST(test_parts)
 	                 0);
 	ck_assert_uint_eq(strlen(taken[0]), NAME_PART_MAX);
 	ck_assert_int_eq(link_part(longname,
-	                           (const char(*)[NAME_PART_MAX + 1])taken, 1,
+	                           (const char(*)[NAME_PART_MAX + 1]) taken, 1,
 	                           out, sizeof(out)),
 	                 0);
 	ck_assert_uint_eq(strlen(out), NAME_PART_MAX);
@@ -291,8 +291,7 @@ START_TEST(test_gateway)
 	               "\t0\t0\n");
 	ck_assert_int_eq(link_read_gateway(root, gw, sizeof(gw)), 0);
 	/* Two default routes: the lower metric wins. */
-	put("proc/net/route",
-	    ROUTE_HEAD
+	put("proc/net/route", ROUTE_HEAD
 	    "wlan0\t00000000\t0101A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n"
 	    "eth0\t00000000\t0100A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
 	    "eth0\t0000A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n");
@@ -433,9 +432,8 @@ START_TEST(test_probe_loopback)
 	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	ck_assert_int_eq(listen(lfd, 8), 0);
 	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
-	ck_assert_int_eq(link_parse_addr("127.0.0.1", 0, &t[0].addr,
-	                                 &t[0].alen),
-	                 0);
+	ck_assert_int_eq(
+	    link_parse_addr("127.0.0.1", 0, &t[0].addr, &t[0].alen), 0);
 	t[0].method = LINK_TCP;
 	t[0].port = ntohs(sa.sin_port);
 	t[1] = t[0];
@@ -446,16 +444,13 @@ START_TEST(test_probe_loopback)
 
 	r1 = fake_resolver(&p1, ns_r_noerror, 1);
 	r2 = fake_resolver(&p2, ns_r_servfail, 0);
-	ck_assert_int_eq(link_parse_addr("127.0.0.1", p1, &d[0].addr,
-	                                 &d[0].alen),
-	                 0);
-	ck_assert_int_eq(link_parse_addr("127.0.0.1", p2, &d[1].addr,
-	                                 &d[1].alen),
-	                 0);
+	ck_assert_int_eq(
+	    link_parse_addr("127.0.0.1", p1, &d[0].addr, &d[0].alen), 0);
+	ck_assert_int_eq(
+	    link_parse_addr("127.0.0.1", p2, &d[1].addr, &d[1].alen), 0);
 	/* Nobody there: ICMP port unreachable, at once. */
-	ck_assert_int_eq(link_parse_addr("127.0.0.1", 9, &d[2].addr,
-	                                 &d[2].alen),
-	                 0);
+	ck_assert_int_eq(
+	    link_parse_addr("127.0.0.1", 9, &d[2].addr, &d[2].alen), 0);
 
 	ck_assert_int_eq(link_probe_run(&p, t, 3, d, 3), 0);
 	for (i = 0; i < 3; i++) {
