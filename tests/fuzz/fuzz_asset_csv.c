@@ -48,8 +48,7 @@ fuzz_asset_csv_roundtrip(const struct asset *rows, size_t n)
 	if (asset_csv_write(f, rows, n) != 0)
 		abort();
 	fclose(f);
-	if (asset_csv_parse(buf, len, &back, &nback, &errs) != 0 ||
-	    nback != n)
+	if (asset_csv_parse(buf, len, &back, &nback, &errs) != 0 || nback != n)
 		abort();
 	for (i = 0; i < n; i++)
 		if (!fuzz_asset_csv_same(&back[i], &rows[i]))

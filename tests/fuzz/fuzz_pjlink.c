@@ -114,8 +114,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (pos < size) {
 		/* one line, as pjlink.c cuts them: at most LINE_MAX - 1 */
 		for (len = 0; pos + len < size && data[pos + len] != '\r' &&
-		              data[pos + len] != '\n' &&
-		              len < sizeof(line) - 1;
+		              data[pos + len] != '\n' && len < sizeof(line) - 1;
 		     len++)
 			line[len] = (char)data[pos + len];
 		line[len] = '\0';

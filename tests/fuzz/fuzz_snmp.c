@@ -26,8 +26,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The charsets snmp_decode_text() knows, and two it does not. */
-static const int fuzz_snmp_charsets[] = {0, 3, 4, 106, 1000, 1013, 1014, 1015,
-                                         2025, -1};
+static const int fuzz_snmp_charsets[] = {0,    3,    4,    106,  1000,
+                                         1013, 1014, 1015, 2025, -1};
 
 static void
 fuzz_snmp_decoders(const uint8_t *data, size_t size)
