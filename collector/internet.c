@@ -346,6 +346,17 @@ internet_metrics(struct internet *in, const char *site, const char *device,
 
 	if (in == NULL || !internet_agent_read(m, &a))
 		return;
+	/*
+	 * A round stamped ahead of this clock (beyond two intervals) comes
+	 * from a PC whose clock is wrong: it would drive the site's clock
+	 * forward and make every other agent's round late and stale.
+	 */
+	if (a.ts > now + 2 * (int64_t)(a.interval ? a.interval : 60)) {
+		log_warn("internet: %s/%s: round stamped %lld s ahead of this "
+		         "clock, not counted (check the PC's clock)",
+		         site, device, (long long)(a.ts - now));
+		return;
+	}
 	if ((s = inet_site_get(in, site)) == NULL ||
 	    (slot = inet_agent_get(s, device)) == NULL) {
 		log_err("internet: out of memory for %s/%s", site, device);

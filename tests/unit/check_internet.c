@@ -376,6 +376,20 @@ START_TEST(test_tracker)
 	ck_assert_str_eq(periods(), "up@0-10 down@10-27 up@27-30 unknown@30-40 "
 	                            "up@40-");
 
+	/* a PC whose clock runs 10 minutes ahead is not counted */
+	{
+		struct wire_metrics m = {0};
+
+		m.ts = TS(51);
+		m.interval = 60;
+		add(&m, "link.x.up", 0);
+		add(&m, "link.gateway.up", 1);
+		internet_metrics(inet, "desa", "pc-03", &m, TS(41));
+		wire_metrics_clear(&m);
+	}
+	ck_assert_str_eq(periods(), "up@0-10 down@10-27 up@27-30 unknown@30-40 "
+	                            "up@40-");
+
 	/* a late round of one agent is not evaluated into the past */
 	round1("pc-01", 35, 'c');
 	ck_assert_str_eq(periods(), "up@0-10 down@10-27 up@27-30 unknown@30-40 "
