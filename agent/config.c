@@ -412,10 +412,12 @@ config_build(struct conf *c, const char *hostname, struct agent_config *cfg,
 			config_device(s, cfg, errs);
 		else if (strcmp(type, "snmp") == 0)
 			config_snmp(s, cfg, errs);
-		else if (strcmp(type, "link") == 0)
+		else if (strcmp(type, "link") == 0) {
+			/* a second [link] is an error (conf.c): no leak */
+			link_config_free(cfg->link);
 			link_config_parse(s, cfg->interval, &cfg->link, errs);
-		else if (strcmp(type, "agent") != 0 &&
-		         strcmp(type, "mqtt") != 0)
+		} else if (strcmp(type, "agent") != 0 &&
+		           strcmp(type, "mqtt") != 0)
 			conf_errorf(s, NULL, errs, "unknown section [%s]",
 			            type);
 		else if (conf_section_name(s) != NULL)
