@@ -1,11 +1,13 @@
 /*
- * agentx.c: pantau-agent as an AgentX subagent serving PANTAU-MIB
- * (mibs/PANTAU-MIB.txt) from the store of agentx_store.c, and sending the
- * agent's events as pantauEventNotification through the master agent.
+ * agentx.c: the AgentX plug-in of pantau-agent (pantau-agentx.so, see
+ * agentx_mod.h): serves PANTAU-MIB (mibs/PANTAU-MIB.txt) from the store of
+ * agentx_store.c, and sends the agent's events as pantauEventNotification
+ * through the master agent.
  *
- * Only pantau-agent links this file (with libnetsnmpagent), and only an
- * agent configured with [snmp] agentx calls into it.  The device pollers
- * use net-snmp's single-session API in their own thread; this file uses
+ * Only this plug-in links libnetsnmpagent, and agentx_load.c opens it only
+ * for an agent configured with [snmp] agentx; it reaches the agent only
+ * through the host table it is given (logger and store functions).  The device
+ * pollers use net-snmp's single-session API in their own thread; this file uses
  * the traditional session list in the main thread, where the agent's
  * poll() loop runs it: agentx_pollfds() hands over net-snmp's descriptors
  * and timer, agentx_service() lets the library read and answer without
@@ -29,8 +31,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include "agent/agent.h"
-#include "agent/agentx_priv.h"
-#include "common/log.h"
+#include "agent/agentx_mod.h"
 
 /*
  * The MIB's root, enterprises.PANTAU_MIB_PEN: RFC 5612's documentation
@@ -74,6 +75,21 @@ struct agentx_snmp {
 
 /* The one subagent of the process (net-snmp's state is global). */
 static struct agentx *agentx_running;
+/* What the agent lent us (agentx_mod.h). */
+static const struct agentx_host *agentx_host;
+
+static void agentx_logf(enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+agentx_logf(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	agentx_host->vlog(level, fmt, ap);
+	va_end(ap);
+}
 
 /* net-snmp's log lines from the main thread into the agent's log. */
 static int
@@ -96,11 +112,11 @@ agentx_log(int major, int minor, void *server, void *client)
 	while (n > 0 && (m->msg[n - 1] == '\n' || m->msg[n - 1] == ' '))
 		n--;
 	if (m->priority <= LOG_ERR)
-		log_err("agentx: %.*s", (int)n, m->msg);
+		agentx_logf(LOG_LVL_ERR, "agentx: %.*s", (int)n, m->msg);
 	else if (m->priority == LOG_WARNING)
-		log_warn("agentx: %.*s", (int)n, m->msg);
+		agentx_logf(LOG_LVL_WARN, "agentx: %.*s", (int)n, m->msg);
 	else if (m->priority <= LOG_INFO)
-		log_info("agentx: %.*s", (int)n, m->msg);
+		agentx_logf(LOG_LVL_INFO, "agentx: %.*s", (int)n, m->msg);
 	return 0;
 }
 
@@ -310,19 +326,19 @@ agentx_met_table(netsnmp_mib_handler *h, netsnmp_handler_registration *reg,
 			                           m->counter ? 2 : 1);
 			break;
 		case COL_MET_VALUE:
-			agentx_format_value(m->value, buf, sizeof(buf));
+			agentx_host->format_value(m->value, buf, sizeof(buf));
 			agentx_set_string(v, buf, strlen(buf));
 			break;
 		case COL_MET_UNIT:
-			unit = agentx_unit(m->name);
+			unit = agentx_host->unit(m->name);
 			agentx_set_string(v, unit, strlen(unit));
 			break;
 		case COL_MET_INTEGER:
-			snmp_set_var_typed_integer(v, ASN_INTEGER,
-			                           agentx_integer(m->value));
+			snmp_set_var_typed_integer(
+			    v, ASN_INTEGER, agentx_host->integer(m->value));
 			break;
 		case COL_MET_COUNTER64:
-			u = m->counter ? agentx_counter64(m->value) : 0;
+			u = m->counter ? agentx_host->counter64(m->value) : 0;
 			c64.high = (u_long)(u >> 32);
 			c64.low = (u_long)(u & 0xffffffffu);
 			snmp_set_var_typed_value(v, ASN_COUNTER64,
@@ -387,8 +403,9 @@ agentx_notify(struct agentx *ax, size_t dev, const struct wire_event *ev)
 	/* Through the master to its trap sinks; dropped while it is away. */
 	send_v2trap(vars);
 	snmp_free_varbind(vars);
-	log_debug("agentx: notification %s %s for %s", ev->code,
-	          wire_evstate_name(ev->state), d->id);
+	agentx_logf(LOG_LVL_DEBUG, "agentx: notification %s %s for %s",
+	            ev->code,
+	            ev->state == WIRE_EV_RAISED ? "raised" : "cleared", d->id);
 }
 
 static int
@@ -472,8 +489,8 @@ agentx_init_library(const char *address)
 	                      NETSNMP_DS_AGENT_X_SOCKET, address);
 }
 
-struct agentx *
-agentx_start(const struct agent_config *cfg)
+static struct agentx *
+agentx_mod_start(const struct agent_config *cfg, const struct agentx_host *host)
 {
 	struct agentx *ax;
 	struct agentx_snmp *s;
@@ -482,12 +499,13 @@ agentx_start(const struct agent_config *cfg)
 		errno = EBUSY;
 		return NULL;
 	}
-	if ((ax = agentx_store_new(cfg)) == NULL)
+	agentx_host = host;
+	if ((ax = agentx_host->store_new(cfg)) == NULL)
 		return NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
 	    (ax->address = strdup(cfg->snmp_agentx)) == NULL) {
 		free(s);
-		agentx_store_free(ax);
+		agentx_host->store_free(ax);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -503,11 +521,11 @@ agentx_start(const struct agent_config *cfg)
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
 	                       agentx_log, NULL);
 	if (init_agent(AGENTX_APP) != 0 || agentx_register() != 0) {
-		log_err("agentx: cannot register PANTAU-MIB");
+		agentx_logf(LOG_LVL_ERR, "agentx: cannot register PANTAU-MIB");
 		agentx_running = NULL;
 		free(s);
 		ax->snmp = NULL;
-		agentx_store_free(ax);
+		agentx_host->store_free(ax);
 		errno = EINVAL;
 		return NULL;
 	}
@@ -516,13 +534,14 @@ agentx_start(const struct agent_config *cfg)
 	                   NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, AGENTX_PING);
 	/* Connects to the master (post-config callback of the subagent). */
 	init_snmp(AGENTX_APP);
-	log_info("agentx: serving PANTAU-MIB through the master at %s",
-	         cfg->snmp_agentx);
+	agentx_logf(LOG_LVL_INFO,
+	            "agentx: serving PANTAU-MIB through the master at %s",
+	            cfg->snmp_agentx);
 	return ax;
 }
 
-void
-agentx_free(struct agentx *ax)
+static void
+agentx_mod_free(struct agentx *ax)
 {
 	struct agentx_snmp *s;
 
@@ -539,32 +558,30 @@ agentx_free(struct agentx *ax)
 	 * callback.c); the process is about to exit anyway.
 	 */
 	snmp_close_sessions();
-	log_info("agentx: closed the session with the master");
+	agentx_logf(LOG_LVL_INFO, "agentx: closed the session with the master");
 	agentx_running = NULL;
 	free(ax->snmp);
 	ax->snmp = NULL;
-	agentx_store_free(ax);
+	agentx_host->store_free(ax);
 }
 
-void
-agentx_reload(struct agentx *ax, const struct agent_config *n)
+static void
+agentx_mod_reload(struct agentx *ax, const struct agent_config *n)
 {
-	if (ax == NULL) {
-		if (n->snmp_agentx != NULL)
-			log_warn("reload: [snmp] agentx takes a restart");
-		return;
-	}
 	if (n->snmp_agentx == NULL || strcmp(n->snmp_agentx, ax->address) != 0)
-		log_warn("reload: a new [snmp] agentx takes a restart; still "
-		         "serving through %s",
-		         ax->address);
-	if (agentx_store_sync(ax, n) != 0)
-		log_err("agentx: out of memory; the tables keep the old "
-		        "devices");
+		agentx_logf(
+		    LOG_LVL_WARN,
+		    "reload: a new [snmp] agentx takes a restart; still "
+		    "serving through %s",
+		    ax->address);
+	if (agentx_host->store_sync(ax, n) != 0)
+		agentx_logf(LOG_LVL_ERR,
+		            "agentx: out of memory; the tables keep the old "
+		            "devices");
 }
 
-size_t
-agentx_pollfds(struct agentx *ax, struct pollfd *pfd, int64_t *timeout_ms)
+static size_t
+agentx_mod_pollfds(struct agentx *ax, struct pollfd *pfd, int64_t *timeout_ms)
 {
 	struct agentx_snmp *s;
 	struct timeval tv = {0, 0};
@@ -595,11 +612,20 @@ agentx_pollfds(struct agentx *ax, struct pollfd *pfd, int64_t *timeout_ms)
 	return n;
 }
 
-void
-agentx_service(struct agentx *ax)
+static void
+agentx_mod_service(struct agentx *ax)
 {
 	if (ax == NULL)
 		return;
 	/* Reads what is there, answers, runs due timers: never blocks. */
 	agent_check_and_process(0);
 }
+
+const struct agentx_module pantau_agentx_module = {
+    .version = AGENTX_MODULE_VERSION,
+    .start = agentx_mod_start,
+    .free = agentx_mod_free,
+    .reload = agentx_mod_reload,
+    .pollfds = agentx_mod_pollfds,
+    .service = agentx_mod_service,
+};

@@ -2,18 +2,27 @@
 # agent/agentx.h, docs/snmp-manager.md).
 #
 # The store the emit hooks fill links no net-snmp and goes into the core
-# library (the unit tests link it); the subagent itself (agentx.c) is a
-# library of its own linked into pantau-agent only, with net-snmp's agent
-# library.  The agent links with --as-needed, so libnetsnmpmibs, which
-# pkg-config names too, is not loaded.
+# library (the unit tests link it).  pantau-agent gets the entry points of
+# agentx.h from agentx_load.c, which opens the subagent itself, a plug-in
+# (pantau-agentx.so, agentx.c), only when [snmp] agentx is set:
+# libnetsnmpagent pulls in libperl, libwrap, Kerberos and more, about
+# 1.5 MiB of RSS for every agent if it were linked (agentx_mod.h).
 agent_libagent_core_a_SOURCES += agent/agentx.h agent/agentx_priv.h \
 	agent/agentx_store.c
 
-noinst_LIBRARIES += agent/libagentx.a
-agent_libagentx_a_SOURCES = agent/agentx.c
-agent_libagentx_a_CFLAGS = $(AM_CFLAGS) $(NETSNMP_AGENT_CFLAGS)
-AGENTX_LIBS = agent/libagentx.a $(NETSNMP_AGENT_LIBS)
-agent_pantau_agent_LDADD += $(AGENTX_LIBS)
+noinst_LIBRARIES += agent/libagentx-load.a
+agent_libagentx_load_a_SOURCES = agent/agentx_load.c agent/agentx_mod.h
+agent_libagentx_load_a_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DAGENTX_MODULE_DIR='"$(agentxmoddir)"'
+agent_pantau_agent_LDADD += agent/libagentx-load.a
+
+# The plug-in: a shared object built as a program (no libtool here).
+agentxmoddir = $(pkglibdir)
+agentxmod_PROGRAMS = agent/pantau-agentx.so
+agent_pantau_agentx_so_SOURCES = agent/agentx.c agent/agentx_mod.h
+agent_pantau_agentx_so_CFLAGS = $(AM_CFLAGS) -fPIC $(NETSNMP_AGENT_CFLAGS)
+agent_pantau_agentx_so_LDFLAGS = $(AM_LDFLAGS) -shared -Wl,--as-needed
+agent_pantau_agentx_so_LDADD = $(NETSNMP_AGENT_LIBS)
 
 # Unit test of the store: hooks, units, value formatting.
 check_PROGRAMS += tests/unit/check_agentx_store
