@@ -28,12 +28,12 @@ DB="$DATA/pantau.db"
 "$TLS" ca "$T/other-pki" >/dev/null || fail "pantau-tls ca (other)"
 chmod 644 "$T/pki/broker.key" "$T/pki/wrong.example.key"
 
-# Four free ports from one python (each start costs seconds on a busy box).
+# Five free ports from one python (each start costs seconds on a busy box).
 set -- $(python3 -c 'import socket
-ss = [socket.socket() for _ in range(4)]
+ss = [socket.socket() for _ in range(5)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))')
-MQTT_PORT=$1 WRONG_PORT=$2 HTTP_PORT=$3 PJ_PORT=$4
+MQTT_PORT=$1 WRONG_PORT=$2 HTTP_PORT=$3 PJ_PORT=$4 HTTP2_PORT=$5
 od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$T/collector.pass"
 cat >"$T/collector.conf" <<EOF
 [collector]
@@ -288,6 +288,17 @@ grep -q 'connected to the broker' "$T/agent_c.log" && fail "agent C connected to
 grep -q 'connected to the broker' "$T/agent_d.log" && fail "agent D connected to a broker named otherwise"
 [ -z "$(devq asriloka pc-03 name)$(devq asriloka pc-04 name)" ] ||
 	fail "an agent without a trusted broker was stored"
+# The collector checks the broker's name as well.
+sed -e "s|^data_dir = .*|data_dir = $T/data2|" -e "s/^port = .*/port = $WRONG_PORT/" \
+	-e "s/^listen = .*/listen = 127.0.0.1:$HTTP2_PORT/" \
+	-e "s/^client_id = .*/client_id = pantau-collector-2/" \
+	"$T/collector.conf" >"$T/collector2.conf"
+spawn collector2 "$COLLECTOR" -d -c "$T/collector2.conf"
+wait_for 30 grep -q "mqtt: .*127.0.0.1:$WRONG_PORT.*TLS" "$T/collector2.log" ||
+	fail "the collector did not report the wrong host name"
+grep -q 'mqtt: connected' "$T/collector2.log" &&
+	fail "the collector connected to a broker named otherwise"
+note "collector, wrong host: $(grep -m1 "mqtt: .*$WRONG_PORT" "$T/collector2.log" | sed 's/.*mqtt:/mqtt:/')"
 note "untrusted CA: $(grep -m1 'cannot reach' "$T/agent_c.log" | sed 's/.*cannot reach/cannot reach/')"
 note "wrong host: $(grep -m1 'cannot reach' "$T/agent_d.log" | sed 's/.*cannot reach/cannot reach/')"
 
