@@ -311,10 +311,11 @@ EOF
 	note "phase $I ms: $(cat "$T/pub-$I.out")"
 	set -- $line
 	note "phase $I ms (x$((60000 / I)) real time): offered $2 samples/s, stored $3 samples/s ($5 of $4), latency p50 $6 s p95 $7 s p99 $8 s; broker chain p50 $9 s p95 ${10} s p99 ${11} s (${13} messages); drained ${12} s after the last publish; RSS $((RSS_MAX / 1024)) MB"
-	# kept up: everything stored, drained within 10 s, p99 under 10 s
-	# (the writer holds samples up to 5 s to batch them: docs/collector.md)
-	if [ "$5" -ge "$4" ] && awk -v d="${12}" -v p="$8" \
-	    'BEGIN { exit !(d < 10 && p < 10) }'; then
+	# kept up: everything stored, and drained within 10 s of the last
+	# publish (the backlog did not grow through the phase).  Latency is
+	# reported, not judged: the writer holds samples up to 5 s to batch
+	# them and then writes a batch of thousands of files (docs/collector.md)
+	if [ "$5" -ge "$4" ] && awk -v d="${12}" 'BEGIN { exit !(d < 10) }'; then
 		SUSTAINED=$3 SUST_I=$I
 		SUST_LINE=$line
 	fi
