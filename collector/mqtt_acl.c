@@ -99,8 +99,7 @@ acl_cmp_agent(const void *a, const void *b)
 }
 
 static int
-acl_has_user(const struct mqtt_store *st, const char *site,
-             const char *device)
+acl_has_user(const struct mqtt_store *st, const char *site, const char *device)
 {
 	char user[MQTT_USER_MAX];
 
@@ -193,8 +192,7 @@ acl_load(const char *db_path, const struct mqtt_store *st, const char *site,
 		fprintf(notes, "pantauctl: %s\n", err);
 		return -1;
 	}
-	rc = acl_query(db_sqlite(db), acl_sql_known, 0, site, st, known,
-	               notes);
+	rc = acl_query(db_sqlite(db), acl_sql_known, 0, site, st, known, notes);
 	if (rc == 0)
 		rc = acl_query(db_sqlite(db), acl_sql_claims, 1, site, st,
 		               claims, notes);
@@ -209,9 +207,9 @@ acl_judge(struct acl_list *c, const struct mqtt_store *st, FILE *notes)
 	size_t i, j, k;
 
 	for (i = 0; i < c->n; i = j) {
-		for (j = i + 1; j < c->n && strcmp(c->v[j].site, c->v[i].site) ==
-		                                0 &&
-		                strcmp(c->v[j].device, c->v[i].device) == 0;
+		for (j = i + 1;
+		     j < c->n && strcmp(c->v[j].site, c->v[i].site) == 0 &&
+		     strcmp(c->v[j].device, c->v[i].device) == 0;
 		     j++)
 			;
 		for (k = i; k < j; k++) {
@@ -301,7 +299,8 @@ acl_print_agent(FILE *out, const char *site, const char *device,
 		if (d->verdict == ACL_SELF)
 			continue;
 		if (first) {
-			fprintf(out, "# the devices it polls (its inventory)\n");
+			fprintf(out,
+			        "# the devices it polls (its inventory)\n");
 			first = 0;
 		}
 		if (d->verdict == ACL_GRANT)
@@ -317,8 +316,7 @@ acl_print_agent(FILE *out, const char *site, const char *device,
 
 int
 mqtt_acl_write(const char *db_path, const struct mqtt_store *st,
-               const char *collector, const char *site, FILE *out,
-               FILE *notes)
+               const char *collector, const char *site, FILE *out, FILE *notes)
 {
 	struct acl_list known = {0}, claims = {0};
 	char s[NAME_ID_MAX + 1];
@@ -368,8 +366,9 @@ mqtt_acl_write(const char *db_path, const struct mqtt_store *st,
 		memcpy(s, u, n);
 		s[n] = '\0';
 		if (!name_id_valid(s) || !name_id_valid(dot + 1)) {
-			fprintf(notes, "pantauctl: '%s' is not SITE.DEVICE: "
-			               "left out\n",
+			fprintf(notes,
+			        "pantauctl: '%s' is not SITE.DEVICE: "
+			        "left out\n",
 			        u);
 			continue;
 		}

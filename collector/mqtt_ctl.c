@@ -319,8 +319,9 @@ mqtt_ctl(const struct collector_conf *cf, int argc, char **argv)
 	if (mqtt_ctl_load(cf, &st) != 0)
 		return 1;
 	if (strcmp(argv[1], "passwd") == 0 && a.newdev != NULL)
-		rc = a.remove != NULL || a.site != NULL ? mqtt_ctl_usage()
-		                                        : mqtt_ctl_new(cf, &st, &a);
+		rc = a.remove != NULL || a.site != NULL
+		         ? mqtt_ctl_usage()
+		         : mqtt_ctl_new(cf, &st, &a);
 	else if (strcmp(argv[1], "passwd") == 0 && a.remove != NULL)
 		rc = a.site != NULL || a.out != NULL
 		         ? mqtt_ctl_usage()

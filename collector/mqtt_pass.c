@@ -65,8 +65,8 @@ mqtt_pass_unb64(const char *in, size_t len, unsigned char *out, size_t outsz)
 }
 
 static int
-mqtt_pass_derive(const char *secret, const unsigned char *salt,
-                 size_t saltlen, int iter, unsigned char dk[MQTT_DK_LEN])
+mqtt_pass_derive(const char *secret, const unsigned char *salt, size_t saltlen,
+                 int iter, unsigned char dk[MQTT_DK_LEN])
 {
 	return PKCS5_PBKDF2_HMAC(secret, (int)strlen(secret), salt,
 	                         (int)saltlen, iter, EVP_sha512(), MQTT_DK_LEN,
@@ -83,8 +83,8 @@ mqtt_pass_hash(const char *secret, char *out, size_t outsz)
 	int n;
 
 	if (RAND_bytes(salt, sizeof salt) != 1 ||
-	    mqtt_pass_derive(secret, salt, sizeof salt, MQTT_PBKDF2_ITER,
-	                     dk) != 0 ||
+	    mqtt_pass_derive(secret, salt, sizeof salt, MQTT_PBKDF2_ITER, dk) !=
+	        0 ||
 	    mqtt_pass_b64(salt, sizeof salt, bsalt, sizeof bsalt) != 0 ||
 	    mqtt_pass_b64(dk, sizeof dk, bdk, sizeof bdk) != 0)
 		return -1;
@@ -278,8 +278,9 @@ mqtt_store_load(struct mqtt_store *st, const char *path, char *err,
 			*colon = '\0';
 		if (colon == NULL || strncmp(colon + 1, "$7$", 3) != 0 ||
 		    mqtt_store_set(st, line, colon + 1) != 0) {
-			snprintf(err, errsz, "%s:%u: not a \"user:$7$...\" line",
-			         path, lineno);
+			snprintf(err, errsz,
+			         "%s:%u: not a \"user:$7$...\" line", path,
+			         lineno);
 			rc = -1;
 			break;
 		}
@@ -319,8 +320,7 @@ mqtt_store_print(const struct mqtt_store *st, const char *collector,
 }
 
 int
-mqtt_file_replace(const char *path, const char *text, size_t len,
-                  unsigned mode)
+mqtt_file_replace(const char *path, const char *text, size_t len, unsigned mode)
 {
 	char tmp[4096];
 	ssize_t w;

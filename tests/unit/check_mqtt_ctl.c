@@ -142,16 +142,15 @@ START_TEST(test_ids_everywhere)
 	ck_assert_int_ne(wire_topic_parse(topic, site, dev, &ch, &werr),
 	                 WIRE_OK);
 	/* an agent never makes one */
-	ck_assert_int_eq(wire_topic(topic, sizeof topic, "asriloka", id,
-	                            WIRE_CH_METRICS),
-	                 -1);
+	ck_assert_int_eq(
+	    wire_topic(topic, sizeof topic, "asriloka", id, WIRE_CH_METRICS),
+	    -1);
 	/* a config file refuses it (agent site/device, [device NAME]) */
 	snprintf(text, sizeof text, "[agent]\nsite = %s\n", id);
 	c = conf_load_string("t.conf", text, &errs);
 	ck_assert_ptr_nonnull(c);
-	ck_assert_int_eq(conf_get_id(conf_find(c, "agent", NULL), "site", &v,
-	                             &errs),
-	                 -1);
+	ck_assert_int_eq(
+	    conf_get_id(conf_find(c, "agent", NULL), "site", &v, &errs), -1);
 	ck_assert_ptr_nonnull(strstr(conf_err_get(&errs, 0), "not a valid id"));
 	conf_free(c);
 	conf_err_clear(&errs);
@@ -193,8 +192,7 @@ write_file(const char *path, const char *text)
 
 /* Reads a whole (small) memstream result. */
 static char *
-run_print(const struct mqtt_store *st, const char *collector,
-          const char *site)
+run_print(const struct mqtt_store *st, const char *collector, const char *site)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -378,14 +376,13 @@ make_store(struct mqtt_store *st)
 }
 
 static void
-run_acl(const char *db_path, const struct mqtt_store *st,
-        const char *collector, const char *site, char **out, char **notes)
+run_acl(const char *db_path, const struct mqtt_store *st, const char *collector,
+        const char *site, char **out, char **notes)
 {
 	size_t lo = 0, ln = 0;
 	FILE *o = open_memstream(out, &lo), *n = open_memstream(notes, &ln);
 
-	ck_assert_int_eq(mqtt_acl_write(db_path, st, collector, site, o, n),
-	                 0);
+	ck_assert_int_eq(mqtt_acl_write(db_path, st, collector, site, o, n), 0);
 	fclose(o);
 	fclose(n);
 }
