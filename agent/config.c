@@ -311,13 +311,14 @@ config_device(const struct conf_section *s, struct agent_config *cfg,
 
 /*
  * [snmp] agentx: where the master agent (snmpd with "master agentx")
- * listens, as net-snmp names it: tcp:HOST:PORT, unix:/PATH or /PATH.
+ * listens, as net-snmp names it: tcp:HOST:PORT, tcp6:[HOST]:PORT,
+ * unix:/PATH or /PATH.
  */
 static void
 config_snmp(const struct conf_section *s, struct agent_config *cfg,
             struct conf_err *errs)
 {
-	const char *v, *port;
+	const char *v, *host, *port;
 	long p;
 
 	conf_check_keys(s, config_snmp_keys, errs);
@@ -327,13 +328,14 @@ config_snmp(const struct conf_section *s, struct agent_config *cfg,
 	}
 	if (conf_get_str(s, "agentx", &v, errs) != 1)
 		return;
-	if (strncmp(v, "tcp:", 4) == 0) {
-		port = strrchr(v + 4, ':');
-		if (port == NULL || port == v + 4 ||
+	if (strncmp(v, "tcp:", 4) == 0 || strncmp(v, "tcp6:", 5) == 0) {
+		host = strchr(v, ':') + 1;
+		port = strrchr(host, ':');
+		if (port == NULL || port == host ||
 		    conf_parse_long(port + 1, &p) != 0 || p < 1 || p > 65535) {
 			conf_errorf(s, "agentx", errs,
-			            "agentx: '%s' is not tcp:HOST:PORT (port "
-			            "1..65535)",
+			            "agentx: '%s' is not tcp:HOST:PORT or "
+			            "tcp6:[HOST]:PORT (port 1..65535)",
 			            v);
 			return;
 		}

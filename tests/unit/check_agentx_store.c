@@ -3,12 +3,14 @@
  * units by name, values printed as the MQTT payload prints them, the
  * integer and Counter64 conversions, and the hooks emit.c calls (rows in
  * the configuration's order, metrics keeping their index, absent metrics,
- * states, a reload that keeps a device's values, events to the notifier).
+ * states, a reload that keeps a device's values, events to the notifier),
+ * and the [snmp] section of config.c that turns it on.
  */
 #include "config.h"
 
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -208,6 +210,64 @@ START_TEST(test_events)
 }
 END_TEST
 
+/* [snmp] agentx: what config.c takes, and the FILE:LINE errors. */
+static const struct {
+	const char *section; /* lines after [agent] and [mqtt] */
+	const char *agentx;  /* NULL: refused */
+	const char *error;   /* the error, when refused */
+} snmp_cases[] = {
+    {"[snmp]\nagentx = tcp:127.0.0.1:705\n", "tcp:127.0.0.1:705", NULL},
+    {"[snmp]\nagentx = /var/agentx/master\n", "/var/agentx/master", NULL},
+    {"[snmp]\nagentx = unix:/run/agentx\n", "unix:/run/agentx", NULL},
+    {"[snmp]\nagentx = tcp6:[::1]:705\n", "tcp6:[::1]:705", NULL},
+    {"", NULL, NULL}, /* no section: no subagent */
+    {"[snmp]\nagentx = tcp:127.0.0.1\n", NULL,
+     "t.conf:6: agentx: 'tcp:127.0.0.1' is not tcp:HOST:PORT or "
+     "tcp6:[HOST]:PORT (port 1..65535)"},
+    {"[snmp]\nagentx = tcp:127.0.0.1:0\n", NULL,
+     "t.conf:6: agentx: 'tcp:127.0.0.1:0' is not tcp:HOST:PORT or "
+     "tcp6:[HOST]:PORT (port 1..65535)"},
+    {"[snmp]\nagentx = tcp::705\n", NULL,
+     "t.conf:6: agentx: 'tcp::705' is not tcp:HOST:PORT or "
+     "tcp6:[HOST]:PORT (port 1..65535)"},
+    {"[snmp]\n\nagentx = localhost:705\n", NULL,
+     "t.conf:7: agentx: 'localhost:705' is not tcp:HOST:PORT, unix:/PATH "
+     "or an absolute socket path"},
+    {"[snmp]\nagentx = var/agentx\n", NULL,
+     "t.conf:6: agentx: 'var/agentx' is not tcp:HOST:PORT, unix:/PATH or "
+     "an absolute socket path"},
+    {"[snmp backup]\nagentx = tcp:127.0.0.1:705\n", NULL,
+     "t.conf:5: section [snmp] takes no name"},
+};
+
+START_TEST(test_config)
+{
+	char text[512];
+	struct agent_config cfg;
+	struct conf_err errs = {0};
+	int r;
+
+	snprintf(text, sizeof(text),
+	         "[agent]\nsite = asriloka\ndevice = pc-01\n\n%s",
+	         snmp_cases[_i].section);
+	r = config_load_string("t.conf", text, "pc-01", &cfg, &errs);
+	if (snmp_cases[_i].error == NULL) {
+		ck_assert_msg(r == 0, "refused: %s", conf_err_get(&errs, 0));
+		if (snmp_cases[_i].agentx == NULL)
+			ck_assert_ptr_null(cfg.snmp_agentx);
+		else
+			ck_assert_str_eq(cfg.snmp_agentx,
+			                 snmp_cases[_i].agentx);
+		config_clear(&cfg);
+	} else {
+		ck_assert_int_eq(r, -1);
+		ck_assert_str_eq(conf_err_get(&errs, 0), snmp_cases[_i].error);
+		ck_assert_ptr_null(conf_err_get(&errs, 1));
+	}
+	conf_err_clear(&errs);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -222,6 +282,8 @@ main(void)
 	                    sizeof(value_cases) / sizeof(value_cases[0]));
 	tcase_add_test(tc, test_hooks);
 	tcase_add_test(tc, test_events);
+	tcase_add_loop_test(tc, test_config, 0,
+	                    sizeof(snmp_cases) / sizeof(snmp_cases[0]));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
