@@ -33,6 +33,11 @@
 #                          spawn dnsmasq in NAME answering on ADDR:53 for
 #                          each DOMAIN (and its subdomains) with IP, nothing
 #                          else (no upstream); sets DNSMASQ_PID
+#   netns_mosquitto NAME ADDR [PORT]
+#                          spawn a broker in NAME listening on ADDR:PORT
+#                          (1883), for agents in other namespaces routed
+#                          to it and a collector beside it; sets
+#                          NETNS_MQTT_PID
 #   netns_cleanup          stop spawned processes, delete the namespaces
 #                          (installed on EXIT; call it yourself only to
 #                          tear down early)
@@ -200,4 +205,22 @@ netns_dnsmasq() {
 	wait_for 10 sh -c "ip netns exec '$NETNS_PREFIX-$dn' ss -lnu |
 	    grep -q -- '$daddr\]*:53 '" ||
 		fail "dnsmasq did not listen on $daddr:53 in $dn"
+}
+
+netns_mosquitto() {
+	mn=$1 maddr=$2 mport=${3:-1883}
+	mkdir -p "$T/mosquitto-$mn"
+	{
+		echo "listener $mport $maddr"
+		echo "allow_anonymous true"
+		echo "persistence false"
+		echo "log_dest stderr"
+		[ "$(id -u)" -eq 0 ] && echo "user root"
+	} >"$T/mosquitto-$mn/mosquitto.conf"
+	spawn "mosquitto-$mn" ip netns exec "$NETNS_PREFIX-$mn" \
+	    "${MOSQUITTO:-mosquitto}" -c "$T/mosquitto-$mn/mosquitto.conf"
+	NETNS_MQTT_PID=$SPAWNED
+	wait_for 10 ip netns exec "$NETNS_PREFIX-$mn" mosquitto_pub -h "$maddr" \
+	    -p "$mport" -t pantau/ping -n ||
+		fail "mosquitto did not start on $maddr:$mport in $mn"
 }
