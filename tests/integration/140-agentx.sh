@@ -1,8 +1,10 @@
 #!/bin/sh
 # 140-agentx.sh: pantau-agent as an AgentX subagent (issue 11) of a real
 # snmpd, with a real mosquitto and snmptrapd, all on loopback:
-#  - snmpwalk through the master, with PANTAU-MIB loaded, lists the PC and
-#    the projector (pjlink-fake) with their ids, types and states, and
+#  - snmpwalk through the master, with PANTAU-MIB loaded, lists the PC,
+#    the projector (pjlink-fake) and a switch (the master snmpd itself,
+#    polled by the agent's SNMP poller in the same process as the
+#    subagent) with their ids, types and states, and
 #    every metric of each device's latest MQTT metrics message with
 #    exactly the value text of that message (the one whose ts is the
 #    device's pantauDeviceLastSeen), its kind and its unit;
@@ -72,6 +74,13 @@ cat >>"$T/agent.conf" <<EOF
 type = projector
 address = 127.0.0.1:$PJ_PORT
 interval = 2
+
+[device sw-lab]
+type = switch
+address = 127.0.0.1:$SNMP_PORT
+snmp_version = 2c
+community = public
+interval = 2
 EOF
 
 # Without [snmp] agentx: no subagent, not even an attempt.
@@ -91,9 +100,10 @@ wait_for 20 grep -q "AgentX subagent connected" "$T/agent.log" \
 
 have_rounds() {
 	[ "$(grep -c "^$SITE_T/proj-hall/metrics " "$T/sub.log")" -ge 2 ] &&
+	[ "$(grep -c "^$SITE_T/sw-lab/metrics " "$T/sub.log")" -ge 2 ] &&
 	[ "$(grep -c "^$SITE_T/pc-01/metrics " "$T/sub.log")" -ge 2 ]
 }
-wait_for 30 have_rounds || fail "no rounds of the PC and the projector"
+wait_for 30 have_rounds || fail "no rounds of the PC, projector and switch"
 
 walk() {
 	env MIBS=PANTAU-MIB snmpwalk -v2c -c public -t 2 -r 1 -M "$MIBDIRS" \
@@ -121,8 +131,11 @@ want("pantauDeviceState.1", "online")
 want("pantauDeviceId.2", "proj-hall")
 want("pantauDeviceType.2", "projector")
 want("pantauDeviceState.2", "online")
-if "pantauDeviceId.3" in v:
-    bad.append("a third device")
+want("pantauDeviceId.3", "sw-lab")
+want("pantauDeviceType.3", "switch")
+want("pantauDeviceState.3", "online")
+if "pantauDeviceId.4" in v:
+    bad.append("a fourth device")
 # The metrics message each device's last-seen ts names, numbers as text.
 msgs = {}
 for line in open(log):
@@ -130,7 +143,7 @@ for line in open(log):
     if t.startswith(base) and t.endswith("/metrics"):
         m = json.loads(p, parse_float=str, parse_int=str)
         msgs[(t[len(base):].split("/")[0], m["ts"])] = m
-for idx, dev in (("1", "pc-01"), ("2", "proj-hall")):
+for idx, dev in (("1", "pc-01"), ("2", "proj-hall"), ("3", "sw-lab")):
     ts = v.get("pantauDeviceLastSeen." + idx)
     m = msgs.get((dev, ts))
     if m is None:
@@ -183,7 +196,7 @@ for try in 1 2 3 4 5; do
 	sleep 1
 done
 [ $ok = 1 ] || fail "the walk does not match MQTT: $(cat "$T/walk.check")"
-note "walk of $(wc -l <"$T/walk.txt") objects in $(((t1 - t0) / 1000000)) ms"
+note "walk of $(wc -l <"$T/walk.txt") objects in $(((t1 - t0) / 1000000)) ms (try $try)"
 
 # A lamp error: the event on MQTT, the notification at snmptrapd.
 printf 'mode=normal\nerst=020000\n' >"$T/pj.state.tmp"
