@@ -269,9 +269,8 @@ inet_alerts(struct internet *in, struct inet_site *s,
 			     (v->reasons & cause[k]) != 0;
 		if (!on) {
 			s->cond[k] = 0;
-			snprintf(detail, sizeof detail, "%s since %lld",
-			         internet_state_name(v->state),
-			         (long long)s->since);
+			snprintf(detail, sizeof detail, "internet %s",
+			         internet_state_name(v->state));
 			internet_alerts_set(s->al, in->alerts, in->db, s->name,
 			                    (enum internet_alert_kind)k, 0, 0,
 			                    detail, now);
@@ -283,20 +282,22 @@ inet_alerts(struct internet *in, struct inet_site *s,
 		                                   ? in->c.down_for
 		                                   : in->c.degraded_for))
 			continue;
-		if (k == INET_AL_DOWN && (v->reasons & INET_R_CUT))
+		/* numbers and words both languages read: it ends both texts */
+		if (k == INET_AL_DOWN)
 			snprintf(detail, sizeof detail,
-			         "no agent reaches the internet, %u of %u "
-			         "still reach their gateway",
+			         "internet 0/%u PC, gateway %u/%u PC", v->fresh,
 			         v->cut, v->fresh);
-		else if (k == INET_AL_DOWN)
+		else if (k == INET_AL_LOSS)
 			snprintf(detail, sizeof detail,
-			         "%u of %u agents lost even their gateway "
-			         "(router, switch or power)",
-			         v->local, v->fresh);
+			         "PC %u/%u: loss >= %g%%", v->poor, v->ok,
+			         in->c.loss_pct_degraded);
+		else if (k == INET_AL_LATENCY)
+			snprintf(detail, sizeof detail,
+			         "PC %u/%u: rtt >= %g ms", v->poor, v->ok,
+			         in->c.rtt_ms_degraded);
 		else
-			snprintf(detail, sizeof detail,
-			         "%u of %u agents over the thresholds", v->poor,
-			         v->ok);
+			snprintf(detail, sizeof detail, "PC %u/%u: DNS",
+			         v->poor, v->ok);
 		internet_alerts_set(s->al, in->alerts, in->db, s->name,
 		                    (enum internet_alert_kind)k, 1, s->cond[k],
 		                    detail, now);

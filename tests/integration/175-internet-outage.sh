@@ -35,7 +35,16 @@ collector_conf "
 loss_pct_degraded = 20
 rtt_ms_degraded = 300
 stale_intervals = 10
+
+[notify log]
+type = command
+command = /bin/sh $T/hook.sh $T/notes
+events = alert.*
 "
+cat >"$T/hook.sh" <<'SH'
+#!/bin/sh
+echo "$PANTAU_EVENT $PANTAU_SUBJECT" >>"$1"
+SH
 cat >"$T/assets.csv" <<'EOF'
 tag,name,type,site,funding,budget_year,price_idr,condition,supplier,serial,warranty_until
 NET-DESA-01,Internet 20 Mbps,network,desa,APBD Kabupaten/Kota,2026,350000,B,Telkom IndiHome,K-2026-001,2027-12-31
@@ -98,6 +107,15 @@ site = 'desa' AND device = 'internet'")" = "1 resolved 600" ] ||
 priority = 1 AND title LIKE
 '%internet Telkom IndiHome (contract K-2026-001) down%'")" = 1 ] ||
 	fail "ticket: $(sql 'SELECT * FROM tickets')"
+
+# the notifications, in Bahasa Indonesia by default, name the ISP
+fired="alert.firing [kritis] desa/internet: Internet Telkom IndiHome \
+(kontrak K-2026-001) putus: internet 0/2 PC, gateway 2/2 PC"
+cleared="alert.resolved [kritis] desa/internet: Internet Telkom IndiHome \
+(kontrak K-2026-001) putus (sudah pulih)"
+notes() { [ "$(cat "$T/notes" 2>/dev/null)" = "$fired
+$cleared" ]; }
+wait_for 20 notes || fail "notifications: $(cat "$T/notes")"
 
 # the report: the month's uptime, and the outage with its 17 minutes
 "$CTL" -c "$T/collector.conf" report availability --site desa \
