@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <check.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -496,6 +497,77 @@ START_TEST(test_probe_unresolved)
 }
 END_TEST
 
+static void
+collected(void *arg, const struct link_round *r)
+{
+	struct wire_metrics *m = arg;
+
+	m->ts = r->ts;
+	ck_assert_int_eq(link_round_metrics(r, m), 0);
+}
+
+/* The poller's thread: a round on loopback, handed back through its fd. */
+START_TEST(test_poller)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	socklen_t len = sizeof(sa);
+	struct link_config lc;
+	struct link_poller *p;
+	struct wire_metrics m;
+	struct pollfd pfd;
+	int lfd;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(lfd = socket(AF_INET, SOCK_STREAM, 0), 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(lfd, 8), 0);
+	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+
+	make_root();
+	/* The gateway is loopback too: only what the fixture says. */
+	put("proc/net/route", ROUTE_HEAD
+	    "lo\t00000000\t0100007F\t0003\t0\t0\t0\t00000000\t0\t0\t0\n");
+	memset(&lc, 0, sizeof(lc));
+	lc.probe_gateway = true;
+	lc.gateway.method = LINK_TCP;
+	lc.gateway.port = ntohs(sa.sin_port);
+	snprintf(lc.gateway.part, sizeof(lc.gateway.part), "gateway");
+	lc.ntargets = 1;
+	snprintf(lc.targets[0].host, sizeof(lc.targets[0].host), "127.0.0.1");
+	snprintf(lc.targets[0].part, sizeof(lc.targets[0].part), "127_0_0_1");
+	lc.targets[0].method = LINK_TCP;
+	lc.targets[0].port = 1; /* refused: an answer */
+	lc.probes = 3;
+	lc.spacing_ms = 10;
+	lc.timeout_ms = 300;
+	lc.dns_timeout_ms = 300;
+
+	ck_assert_ptr_nonnull(p = link_poller_new(&lc, root));
+	ck_assert_int_eq(link_poller_start(p, 42), 1);
+	/* One round at a time. */
+	ck_assert_int_eq(link_poller_start(p, 43), 0);
+	pfd = (struct pollfd){.fd = link_poller_fd(p), .events = POLLIN};
+	ck_assert_int_eq(poll(&pfd, 1, 10000), 1);
+	memset(&m, 0, sizeof(m));
+	m.type = DEV_PC;
+	m.interval = 60;
+	link_poller_collect(p, collected, &m);
+	ck_assert_int_eq(m.ts, 42);
+	ck_assert_double_eq(gauge(&m, "link.gateway.up"), 1);
+	ck_assert_double_eq(gauge(&m, "link.gateway.loss_pct"), 0);
+	ck_assert_double_eq(gauge(&m, "link.127_0_0_1.up"), 1);
+	wire_metrics_clear(&m);
+	ck_assert(!link_poller_busy(p));
+
+	/* Freed in the middle of a round: stops at once. */
+	lc.targets[0].port = lc.gateway.port;
+	ck_assert_int_eq(link_poller_start(p, 44), 1);
+	link_poller_free(p);
+	close(lfd);
+	drop_root();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -517,6 +589,7 @@ main(void)
 	tcase_add_test(tc, test_round_metrics);
 	tcase_add_test(tc, test_probe_loopback);
 	tcase_add_test(tc, test_probe_unresolved);
+	tcase_add_test(tc, test_poller);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
