@@ -24,6 +24,7 @@
 #include "collector/db.h"
 #include "collector/internet.h"
 #include "collector/report.h"
+#include "common/conf.h"
 
 #define T0 1000
 
@@ -139,6 +140,36 @@ START_TEST(test_thresholds)
 	agents("local", a, 1);
 	internet_derive(&conf, a, 1, T0, &v);
 	ck_assert_int_eq(v.state, INET_DOWN);
+}
+END_TEST
+
+START_TEST(test_config)
+{
+	struct conf_err errs = {0};
+	struct internet_conf c;
+	struct conf *raw;
+
+	raw = conf_load_string("t.conf",
+	                       "[internet]\nloss_pct_degraded = 30\n"
+	                       "degraded_for = 10m\nalerts = no\n",
+	                       &errs);
+	ck_assert_ptr_nonnull(raw);
+	internet_conf_load(raw, &c);
+	ck_assert_double_eq(c.loss_pct_degraded, 30);
+	ck_assert_double_eq(c.rtt_ms_degraded, 300);
+	ck_assert_uint_eq(c.degraded_for, 600);
+	ck_assert_int_eq(c.alerts, 0);
+	conf_free(raw);
+	raw = conf_load_string("t.conf",
+	                       "[internet]\nloss_pct_degraded = 0\n"
+	                       "stale_intervals = many\nlocal_quorom = 2\n",
+	                       &errs);
+	ck_assert_ptr_nonnull(raw);
+	internet_config_parse(conf_find(raw, "internet", NULL), &c, &errs);
+	ck_assert_uint_eq(errs.n, 3);
+	ck_assert_ptr_nonnull(strstr(conf_err_get(&errs, 2), "t.conf:4"));
+	conf_err_clear(&errs);
+	conf_free(raw);
 }
 END_TEST
 
@@ -534,6 +565,7 @@ main(void)
 	tcase_add_test(tc, test_thresholds);
 	tcase_add_test(tc, test_agent_read);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_config);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("tracker");
 	tcase_set_timeout(tc, 60);
