@@ -29,6 +29,7 @@
 
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
+#include <sqlite3.h>
 
 #include "collector/api.h"
 #include "collector/auth_check.h"
@@ -209,6 +210,27 @@ const char *
 http_req_user(const struct http_req *req)
 {
 	return req->user[0] != '\0' ? req->user : NULL;
+}
+
+/*
+ * A handler whose COMMIT (the RELEASE of an outer savepoint) failed, for a
+ * full disk say, can leave its transaction open on the writable
+ * connection; the next request's changes would then be answered 200
+ * without being committed, and lost at the next crash (bench/40's fault
+ * campaign found an acknowledged ticket note missing this way).  The
+ * failed request was answered with an error: its work is rolled back.
+ */
+static void
+http_db_settle(const struct http_req *req, const char *method, const char *url)
+{
+	sqlite3 *h;
+
+	if (req->h->dbw == NULL ||
+	    sqlite3_get_autocommit(h = db_sqlite(req->h->dbw)))
+		return;
+	log_err("http: %s %s left a transaction open; rolled back", method,
+	        url);
+	sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
 }
 
 struct db *
@@ -657,7 +679,7 @@ http_dispatch(struct http_req *req, const char *url)
 	char *segs[HTTP_MAX_SEGMENTS];
 	char allow[64] = "";
 	const char *method = req->method;
-	int nsegs;
+	int nsegs, r;
 	size_t i;
 
 	if (strlen(url) >= sizeof req->path)
@@ -684,7 +706,9 @@ http_dispatch(struct http_req *req, const char *url)
 		return http_reply_error(req, 404, "not found");
 	if (http_authorize(req, route) == -1)
 		return 0;
-	if (route->handler(req) == -1 && !req->replied)
+	r = route->handler(req);
+	http_db_settle(req, method, url);
+	if (r == -1 && !req->replied)
 		return http_reply_error(req, 500, "internal error");
 	return 0;
 }
