@@ -75,10 +75,11 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # schedule can be repeated (its timing cannot)
 awk -v s="$SEED" 'BEGIN { srand(s % 2147483647)
 	for (i = 0; i < 20000; i++) printf "%.9f\n", rand() }' >"$T/random"
-RN=0
-rnd() {
-	RN=$((RN % 20000 + 1))
-	sed -n "${RN}p" "$T/random" |
+echo 0 >"$T/random.n"
+rnd() { # called in $(...): the position is kept in a file, not a variable
+	rn=$(($(cat "$T/random.n") % 20000 + 1))
+	echo "$rn" >"$T/random.n"
+	sed -n "${rn}p" "$T/random" |
 	    awk -v lo="$1" -v hi="$2" '{ print lo + int($1 * (hi - lo + 1)) }'
 }
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }

@@ -81,6 +81,18 @@ wait_for 15 grep -q '"code":"agent.spool.disk_full".*"state":"cleared"' \
 grep -q 'spool: space is back' "$T/agent.log" || fail "no log of space back"
 
 # ---- the collector's disk
+ADMIN=$("$top_builddir/collector/pantauctl" -c "$T/collector.conf" \
+	token create fs-admin --role admin) || fail "pantauctl token create"
+note_patch() { # TEXT: the HTTP status of adding a note to ticket 1
+	curl -s -o /dev/null -w '%{http_code}' -m 10 -X PATCH \
+	    -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+	    --data "{\"note\":\"$1\"}" "http://$HTTP/api/v1/tickets/1"
+}
+s=$(curl -s -o /dev/null -w '%{http_code}' -m 10 -X POST \
+	-H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+	--data '{"title":"disk test","site":"asriloka"}' \
+	"http://$HTTP/api/v1/tickets")
+[ "$s" = 201 ] || fail "POST ticket: $s"
 note "filling the data directory's file system"
 fs_fill "$DATAFS"
 wait_for 15 grep -q 'data directory .* is full' "$T/collector.log" ||
@@ -93,6 +105,14 @@ sleep 2
 kill -0 "$COLLECTOR_PID" || fail "the collector died on a full disk"
 n=$(grep -c 'data directory .* is full' "$T/collector.log")
 [ "$n" = 1 ] || fail "the collector logged the full disk $n times, not once"
+# The API while full: with the reserve's room taken too, an edit cannot
+# commit and is refused; it must not leave its transaction open, or the
+# next acknowledged edit would never be committed (http_db_settle()).
+fs_fill "$DATAFS"
+s=$(note_patch "while full")
+note "a ticket note while the disk is full: HTTP $s"
+[ "$s" = 200 ] && [ "$(sql "SELECT count(*) FROM ticket_notes WHERE text = 'while full'")" != 1 ] &&
+	fail "a note answered 200 is not in the database"
 fs_free "$DATAFS"
 wait_for 20 grep -q 'space is back in the data directory' \
 	"$T/collector.log" || fail "the collector did not resume"
@@ -100,6 +120,10 @@ wait_for 10 sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$DATA/pantau.db' \
 	\"SELECT state FROM alerts WHERE subject = 'collector.disk_full'\")\" = resolved ]" ||
 	fail "the collector.disk_full alert did not resolve"
 [ "$(prom pantau_disk_full)" = 0 ] || fail "pantau_disk_full is not 0"
+s=$(note_patch "after the full disk")
+[ "$s" = 200 ] || fail "a ticket note after the full disk: HTTP $s"
+[ "$(sql "SELECT count(*) FROM ticket_notes WHERE text = 'after the full disk'")" = 1 ] ||
+	fail "a note answered 200 is not committed"
 
 # ---- accounting: stop the agent, let the collector catch up
 stop "$AGENT_PID" TERM
