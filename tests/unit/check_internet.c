@@ -489,6 +489,76 @@ START_TEST(test_degraded_alert)
 }
 END_TEST
 
+static double
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/*
+ * The cost on the ingest thread: 100 sites of 5 PCs, 20 rounds of a
+ * typical [link] message (gateway, 2 targets, 2 resolvers, 30 gauges in
+ * all), in one transaction as ingest batches them.  Printed, not
+ * asserted (docs/internet.md quotes it).
+ */
+START_TEST(test_cost)
+{
+	struct wire_metrics m = {0};
+	char site[16], dev[16], name[64];
+	double t0, t1, plain = 0;
+	int i, j, r, k;
+
+	tracker_start();
+	for (k = 0; k < 15; k++) {
+		snprintf(name, sizeof name, "cpu.core%d", k);
+		add(&m, name, 1);
+	}
+	add(&m, "link.gateway.up", 1);
+	add(&m, "link.gateway.rtt_ms", 1);
+	add(&m, "link.gateway.loss_pct", 0);
+	add(&m, "link.a.up", 1);
+	add(&m, "link.a.rtt_ms", 30);
+	add(&m, "link.a.loss_pct", 0);
+	add(&m, "link.a.rtt_min_ms", 29);
+	add(&m, "link.a.rtt_max_ms", 31);
+	add(&m, "link.b.up", 1);
+	add(&m, "link.b.rtt_ms", 40);
+	add(&m, "link.b.loss_pct", 0);
+	add(&m, "dns.r1.ok", 1);
+	add(&m, "dns.r1.ms", 10);
+	add(&m, "dns.r2.ok", 1);
+	add(&m, "dns.r2.ms", 12);
+	m.interval = 60;
+	ck_assert_int_eq(db_begin(db), 0);
+	t0 = now_us();
+	for (r = 0; r < 20; r++)
+		for (i = 0; i < 100; i++)
+			for (j = 0; j < 5; j++) {
+				snprintf(site, sizeof site, "s%d", i);
+				snprintf(dev, sizeof dev, "pc-%d", j);
+				m.ts = TS(r);
+				internet_metrics(inet, site, dev, &m, TS(r));
+			}
+	t1 = now_us();
+	ck_assert_int_eq(db_commit(db), 0);
+	/* a message without probes: the prefix check alone */
+	m.ngauges = 15;
+	for (r = 0; r < 10000; r++)
+		internet_metrics(inet, "s0", "pc-0", &m, TS(0));
+	plain = now_us() - t1;
+	printf("check_internet: %.1f us per message with probes, %.2f us "
+	       "without\n",
+	       (t1 - t0) / 10000, plain / 10000);
+	ck_assert_int_eq(q("SELECT count(*) FROM internet_state"), 100);
+	m.ngauges = 30;
+	wire_metrics_clear(&m);
+	tracker_stop();
+}
+END_TEST
+
 /* The report's internet tables over periods across a month boundary. */
 START_TEST(test_report)
 {
@@ -572,6 +642,7 @@ main(void)
 	tcase_add_test(tc, test_tracker);
 	tcase_add_test(tc, test_degraded_alert);
 	tcase_add_test(tc, test_report);
+	tcase_add_test(tc, test_cost);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
