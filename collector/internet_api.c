@@ -14,7 +14,8 @@
  * "current" is false when the last round is older than two steps: the
  * state is then the last one known, not the present (no agent reports).
  * Outages are the newest first, at most ?limit= (default 20) per site;
- * the open one has "end": null and its duration so far.
+ * the open one has "end": null and its duration so far.  As in the
+ * report, degraded periods shorter than 5 minutes are not listed.
  */
 #include "config.h"
 
@@ -38,8 +39,9 @@ static const char inet_api_sites_sql[] =
 
 static const char inet_api_outages_sql[] =
     "SELECT state, since, until, coalesce(until, last_seen + step), "
-    "reasons FROM internet_state WHERE site = ?1 AND state IN ('down', "
-    "'degraded') ORDER BY since DESC LIMIT ?2";
+    "reasons FROM internet_state WHERE site = ?1 AND (state = 'down' OR "
+    "(state = 'degraded' AND coalesce(until, last_seen + step) - since >= "
+    "300)) ORDER BY since DESC LIMIT ?2";
 
 /* "loss,cut" as ["loss", "cut"]; NULL when out of memory. */
 static cJSON *

@@ -68,15 +68,18 @@ static const struct report_col inet_outage_cols[] = {
 
 /*
  * The outages: an open one ends (for its duration) one step after its
- * last round.  Times in local time, as the secretary reads them.
+ * last round.  Times in local time, as the secretary reads them.  A
+ * degraded period shorter than 5 minutes (a link hovering at a
+ * threshold) is not listed: its minutes are in the monthly table.
  */
 static const char inet_outage_sql[] =
     "SELECT site, state, strftime('%Y-%m-%d %H:%M', since, 'unixepoch', "
     "'localtime'), CASE WHEN until IS NULL THEN NULL ELSE "
     "strftime('%Y-%m-%d %H:%M', until, 'unixepoch', 'localtime') END, "
     "(coalesce(until, last_seen + step) - since + 30) / 60, reasons, "
-    "since, until FROM internet_state WHERE state IN ('down', 'degraded') "
-    "AND (?1 = '' OR site = ?1) AND (?3 = 0 OR since < ?3) AND "
+    "since, until FROM internet_state WHERE (state = 'down' OR (state = "
+    "'degraded' AND coalesce(until, last_seen + step) - since >= "
+    "300)) AND (?1 = '' OR site = ?1) AND (?3 = 0 OR since < ?3) AND "
     "coalesce(until, last_seen + step) > ?2 ORDER BY site, since";
 
 static const char inet_period_sql[] =
