@@ -222,8 +222,10 @@ void internet_alerts_restore(struct internet_alerts *a,
 
 /*
  * Fires (on, once) or resolves (!on) alert 'k' of 'site'; 'since' is the
- * first breach in sample time, 'detail' a short English line ("2 of 2
- * PCs").  The text names the ISP from the asset register (docs/internet.md).
+ * first breach in sample time, 'detail' a short line both languages read
+ * ("internet 0/2 PC, gateway 2/2 PC"), appended to the alert's text, or
+ * the resolution's reason.  The text names the ISP from the asset
+ * register (docs/internet.md).
  */
 void internet_alerts_set(struct internet_alerts *a, struct alert_engine *e,
                          struct db *db, const char *site,
