@@ -179,7 +179,7 @@ struct run {
 };
 
 static struct run
-run_ctl(const char *mqtt_host, const char *const *args)
+run_ctl_conf(const char *mqtt_host, const char *extra, const char *const *args)
 {
 	struct collector_conf *cf;
 	struct conf_err errs = {0};
@@ -191,8 +191,8 @@ run_ctl(const char *mqtt_host, const char *const *args)
 	int argc = 0;
 
 	snprintf(conf, sizeof conf,
-	         "[collector]\ndata_dir = %s\n[mqtt]\nhost = %s\n", dir,
-	         mqtt_host);
+	         "[collector]\ndata_dir = %s\n[mqtt]\nhost = %s\n%s", dir,
+	         mqtt_host, extra);
 	write_file("collector.conf", conf);
 	snprintf(path, sizeof path, "%s/collector.conf", dir);
 	cf = config_load(path, &errs);
@@ -213,6 +213,12 @@ run_ctl(const char *mqtt_host, const char *const *args)
 	while (argc > 0)
 		free(argv[--argc]);
 	return r;
+}
+
+static struct run
+run_ctl(const char *mqtt_host, const char *const *args)
+{
+	return run_ctl_conf(mqtt_host, "", args);
 }
 
 static void
@@ -302,6 +308,21 @@ START_TEST(test_unknown_site)
 	    strstr(r.out, "\naddress mqtt.jatimprov.example:8883\n"));
 	ck_assert_ptr_nonnull(
 	    strstr(r.out, "\nbridge_cafile " SITE_BRIDGE_CAFILE "\n"));
+	run_free(&r);
+}
+END_TEST
+
+/* Known through its [site NAME] section alone: no warning, defaults. */
+START_TEST(test_known_by_section)
+{
+	const char *args[] = {"asriloka", NULL};
+	struct run r =
+	    run_ctl_conf("mqtt.jatimprov.example",
+	                 "[site asriloka]\nlabel = Asriloka\n", args);
+
+	ck_assert_int_eq(r.rc, 0);
+	ck_assert_str_eq(r.err, "");
+	ck_assert_ptr_nonnull(strstr(r.out, "\nmax_queued_messages 54000\n"));
 	run_free(&r);
 }
 END_TEST
@@ -420,6 +441,7 @@ site_ctl_suite(void)
 	tcase_add_test(tc, test_loopback_default);
 	tcase_add_test(tc, test_unknown_site);
 	tcase_add_test(tc, test_known_site);
+	tcase_add_test(tc, test_known_by_section);
 	tcase_add_test(tc, test_password_and_output);
 	suite_add_tcase(s, tc);
 	return s;
