@@ -27,6 +27,14 @@ DB="$DATA/pantau.db"
 	fail "pantau-tls server wrong.example"
 "$TLS" ca "$T/other-pki" >/dev/null || fail "pantau-tls ca (other)"
 chmod 644 "$T/pki/broker.key" "$T/pki/wrong.example.key"
+"$TLS" client "$T/pki" pc-01 >/dev/null || fail "pantau-tls client"
+openssl verify -CAfile "$T/pki/ca.crt" "$T/pki/broker.crt" "$T/pki/pc-01.crt" \
+	>/dev/null || fail "the certificates do not verify"
+openssl x509 -in "$T/pki/broker.crt" -noout -ext subjectAltName |
+	grep -q 'DNS:broker, DNS:.*, DNS:localhost, IP Address:127.0.0.1' ||
+	fail "the broker's default SANs"
+[ "$(stat -c %a "$T/pki/ca.key")" = 600 ] || fail "the CA key is not 0600"
+"$TLS" ca "$T/pki" 2>/dev/null && fail "pantau-tls overwrote a CA"
 
 # Five free ports from one python (each start costs seconds on a busy box).
 set -- $(python3 -c 'import socket
