@@ -100,6 +100,28 @@ snmp_conds_find(const struct snmp_conds *c, const char *code)
 }
 
 /*
+ * Drops a UTF-8 sequence cut short at the end of 's' (snprintf() cuts on a
+ * byte): the wire encoder refuses an event text that is not UTF-8.
+ */
+static void
+snmp_out_utf8_trim(char *s)
+{
+	size_t len = strlen(s), i = len, need;
+	unsigned char lead;
+
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	lead = (unsigned char)s[i - 1];
+	if (lead < 0x80)
+		return;
+	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+	if (len - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
+/*
  * Two sources may name the same condition (the error-state bit jammed and
  * a prtAlertTable jam row): one condition, the graver severity, the texts
  * joined.
@@ -121,6 +143,7 @@ snmp_out_cond(struct snmp_out *o, const char *code, enum wire_severity sev,
 		    len + 2 < sizeof(c->text))
 			snprintf(c->text + len, sizeof(c->text) - len, "%s%s",
 			         len > 0 ? "; " : "", text);
+		snmp_out_utf8_trim(c->text);
 		return;
 	}
 	if (o->now.n == o->now.cap) {
@@ -137,6 +160,7 @@ snmp_out_cond(struct snmp_out *o, const char *code, enum wire_severity sev,
 	snprintf(c->code, sizeof(c->code), "%s", code);
 	c->sev = sev;
 	snprintf(c->text, sizeof(c->text), "%s", text);
+	snmp_out_utf8_trim(c->text);
 }
 
 void
