@@ -358,6 +358,8 @@ EOF
 }
 wait_for 120 caught_up || note "the collector did not catch up with the broker"
 sleep 2
+curl -sf -m 5 -H "Authorization: Bearer $TOKEN" \
+	"http://127.0.0.1:$HTTP_PORT/metrics" >"$T/metrics.last" 2>/dev/null
 stop "$COLLECTOR_PID" TERM
 [ -n "$RRDC_PID" ] && stop "$RRDC_PID" TERM
 stop "$AUDIT_PID" TERM
@@ -412,8 +414,15 @@ for k, v in n.items():
     print(k, v)
 EOF
 chg() { awk -v k="$1" '$1 == k { print $2 }' "$T/changes"; }
-# the database outlives the tmpfs when the temp dir is kept
-[ "${KEEP_TMP:-0}" = 1 ] && cp -a "$DATA"/pantau.db* "$T/"
+# the database, and the RRD files of samples found lost, outlive the
+# tmpfs when the temp dir is kept
+if [ "${KEEP_TMP:-0}" = 1 ]; then
+	cp -a "$DATA"/pantau.db* "$T/"
+	for f in $(sed -n 's/^lost_files //p' "$T/figures"); do
+		mkdir -p "$T/lost-rrd/$(dirname "$f")"
+		cp -a "$DATA/rrd/$f" "$T/lost-rrd/$f"
+	done
+fi
 
 cat <<EOF
 # ---- fault campaign: $MINUTES min, $NAGENTS agents, seed $SEED
@@ -425,6 +434,9 @@ cat <<EOF
 # print jobs acknowledged $(chg jobs_acked), found once $(chg jobs_found) (lp refused $(chg jobs_failed) while cupsd was down)
 EOF
 grep '^lost_examples' "$T/figures" | sed 's/^/# /'
+awk '$1 == "pantau_rrd_errors_total" || $1 == "pantau_samples_skipped_total" ||
+	$1 == "pantau_disk_full_hits_total" { print "# collector at the end: " $1 " " $2 }' \
+	"$T/metrics.last" 2>/dev/null
 grep -h 'disk.* is full\|space is back' "$T"/agent-*.log "$T/collector.log" 2>/dev/null |
 	wc -l | sed 's/^/# log lines about full disks (all daemons, all episodes): /'
 R() { printf 'RESULT\tfaults\t%s\t%s\t-\t0\t%s\t%s\n' "$1" "$2" "$3" "$4"; }

@@ -42,8 +42,8 @@
 #define DISKFULL_RESERVE_MIN (64 * 1024)
 
 static char diskfull_dir[PATH_MAX];
-static atomic_bool diskfull_now; /* set by any thread */
-static bool diskfull_reported;   /* event loop: what the alert says */
+static atomic_bool diskfull_now;  /* set by any thread */
+static bool diskfull_reported;    /* event loop: what the alert says */
 static uint64_t diskfull_hits_at; /* disk_full_hits when reported */
 
 bool
@@ -152,10 +152,11 @@ diskfull_event(diskfull_report_fn *fn, void *arg, bool full, int64_t now)
 	ev.severity = full ? WIRE_SEV_CRITICAL : WIRE_SEV_INFO;
 	ev.state = full ? WIRE_EV_RAISED : WIRE_EV_CLEARED;
 	if (full)
-		snprintf(ev.text, sizeof(ev.text),
-		         "the data directory %.512s is full: no data is taken in "
-		         "until space returns",
-		         diskfull_dir);
+		snprintf(
+		    ev.text, sizeof(ev.text),
+		    "the data directory %.512s is full: no data is taken in "
+		    "until space returns",
+		    diskfull_dir);
 	else
 		snprintf(ev.text, sizeof(ev.text),
 		         "space is back in the data directory %.512s",

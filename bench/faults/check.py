@@ -80,6 +80,7 @@ def main():
                never_at_broker=0, stored=0, stored_after_gap=0, lost=0,
                unverifiable=0, no_file=0)
     lost_where = []
+    lost_files = set()
     for d in devices:
         m = msgs[d]
         if not m:
@@ -133,6 +134,7 @@ def main():
                     tot["unverifiable"] += 1
                 else:
                     tot["lost"] += 1
+                    lost_files.add("%s/%s/%s.rrd" % (site, d, name))
                     if len(lost_where) < 20:
                         lost_where.append("%s/%s@%d(seq %d)" % (d, name, t, s))
     tot["redelivered"] = redelivered
@@ -144,6 +146,7 @@ def main():
         print("%s %d" % (k, tot[k]))
     if lost_where:
         print("lost_examples %s" % " ".join(lost_where))
+        print("lost_files %s" % " ".join(sorted(lost_files)))
     return 0
 
 
