@@ -18,6 +18,7 @@ COLLECTOR_MODULE_EXT_LIBS += $(CRYPTO_LIBS)
 agent_libagent_core_a_SOURCES += agent/polls.c agent/polls.h
 
 dist_sbin_SCRIPTS = tools/pantau-tls
+dist_man_MANS += tools/pantau-tls.8
 EXTRA_DIST += docs/security.md
 
 # Unit tests: hashes against mosquitto_passwd's, the store, the exact ACL
