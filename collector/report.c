@@ -293,6 +293,21 @@ report_total(const struct report_table *t, size_t col, size_t r0, size_t r1,
 	return report_sum(t, col, r0, r1, null);
 }
 
+int64_t
+report_month_of(int64_t t, char *month, size_t sz)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	strftime(month, sz, "%Y-%m", &tm);
+	tm.tm_mday = 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_mon++;
+	tm.tm_isdst = -1; /* the next month's own offset */
+	return (int64_t)mktime(&tm);
+}
+
 const char *
 report_tr(const struct report *r, const char *id, const char *en)
 {

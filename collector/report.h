@@ -228,6 +228,12 @@ const struct report_cell *report_cell(const struct report_table *t, size_t row,
 char *report_cell_text(const struct report *r, const struct report_col *c,
                        const struct report_cell *v, char *buf, size_t sz);
 
+/*
+ * The local month of 't' as "YYYY-MM" into 'month', and when the next
+ * month starts (Unix seconds): periods are split at local month bounds.
+ */
+int64_t report_month_of(int64_t t, char *month, size_t sz);
+
 /* Localised text: 'id' or 'en' by r->lang. */
 const char *report_tr(const struct report *r, const char *id, const char *en);
 

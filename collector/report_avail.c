@@ -114,22 +114,6 @@ avail_get(struct avail_acc *a, const char *month)
 	return &a->m[a->n++];
 }
 
-/* The local month of 't' ("YYYY-MM") and when the next one starts. */
-static int64_t
-avail_month_of(int64_t t, char *month, size_t sz)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	localtime_r(&tt, &tm);
-	strftime(month, sz, "%Y-%m", &tm);
-	tm.tm_mday = 1;
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_mon++;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
-}
-
 /* Adds [lo, hi) in state 'k' to the months it spans. */
 static int
 avail_add(struct avail_acc *a, int k, int64_t lo, int64_t hi)
@@ -139,7 +123,7 @@ avail_add(struct avail_acc *a, int k, int64_t lo, int64_t hi)
 	int64_t next;
 
 	while (lo < hi) {
-		next = avail_month_of(lo, month, sizeof(month));
+		next = report_month_of(lo, month, sizeof(month));
 		if (next > hi || next <= lo)
 			next = hi;
 		if ((m = avail_get(a, month)) == NULL)

@@ -126,22 +126,6 @@ inet_month_get(struct inet_acc *a, const char *month)
 	return &a->m[a->n++];
 }
 
-/* The local month of 't' and when the next one starts. */
-static int64_t
-inet_month_of(int64_t t, char *month, size_t sz)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	localtime_r(&tt, &tm);
-	strftime(month, sz, "%Y-%m", &tm);
-	tm.tm_mday = 1;
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_mon++;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
-}
-
 static int
 inet_add(struct inet_acc *a, int k, int64_t lo, int64_t hi, int start)
 {
@@ -150,7 +134,7 @@ inet_add(struct inet_acc *a, int k, int64_t lo, int64_t hi, int start)
 	int64_t next;
 
 	while (lo < hi) {
-		next = inet_month_of(lo, month, sizeof month);
+		next = report_month_of(lo, month, sizeof month);
 		if (next > hi || next <= lo)
 			next = hi;
 		if ((m = inet_month_get(a, month)) == NULL)
