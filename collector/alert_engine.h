@@ -44,6 +44,7 @@ struct asite {
 	char name[NAME_ID_MAX + 1];
 	unsigned ndev, ndown; /* devices known, of them not online */
 	struct astate out;    /* the site outage alert */
+	int64_t recovered;    /* when that alert last resolved (0 never) */
 };
 
 struct adev {

@@ -76,6 +76,7 @@ alert_site_check(struct alert_engine *e, struct asite *s, int64_t now)
 		         s->ndev);
 		alert_resolve(e, s->name, NULL, &s->out, &alert_site_rule,
 		              extra, now);
+		s->recovered = now;
 	}
 }
 
@@ -87,7 +88,7 @@ alert_presence_due(struct alert_engine *e, struct adev *d, int64_t now)
 	struct aseries *s;
 	struct astate *st;
 	const struct arule *r;
-	int64_t wait;
+	int64_t wait, start;
 
 	if (d->site->out.state == AS_FIRING)
 		return; /* the site alert says it all */
@@ -102,7 +103,15 @@ alert_presence_due(struct alert_engine *e, struct adev *d, int64_t now)
 		if (d->site->ndev >= rs->site_outage_min &&
 		    wait < (int64_t)rs->site_outage_window)
 			wait = rs->site_outage_window;
-		if (now - st->since >= wait)
+		/*
+		 * When the power or link comes back, the devices return one
+		 * by one over a minute: those still down when the site
+		 * alert resolved get the window again, not a page each.
+		 */
+		start = st->since;
+		if (d->site->recovered > start)
+			start = d->site->recovered;
+		if (now - start >= wait)
 			alert_fire(e, d->site->name, d->device, st, r,
 			           dev_state_name(r->presence), r->severity,
 			           NULL, "", now);
