@@ -103,10 +103,12 @@ total=$(awk '/^pantau_messages_rejected_total/ && !/future/ { n += $2 }
 [ "$(cstat pantau_rrd_creates_total)" = 0 ] || fail "files created"
 kill -0 "$COLLECTOR_PID" || fail "the collector died"
 
-# Nothing was made: no file anywhere in $T but the logs and counters, no
-# RRD, no journal record, no device row.
+# Nothing was made: no file anywhere in $T but the logs and counters, the
+# disk-full reserve the collector keeps from its start (diskfull.c), no RRD,
+# no journal record, no device row.
 find "$T" -path "$T/mosquitto" -prune -o -path "$G" -prune -o -type f \
 	! -name '*.log' ! -name 'pantau-collector.prom' ! -name 'pantau.db*' \
+	! -path "$DATA/.reserve" \
 	! -name 'collector.conf' ! -name '*.mark' -print >"$G/extra"
 [ -s "$G/extra" ] && fail "files made: $(cat "$G/extra")"
 [ -z "$(find "$DATA/rrd" -mindepth 1)" ] || fail "rrd/ is not empty"
