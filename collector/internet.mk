@@ -36,6 +36,7 @@ tests_unit_check_internet_LDADD = $(COLLECTOR_LIBS) $(CHECK_LIBS)
 # Integration: two agents of one site through mosquitto and the
 # collector, an outage of 17 minutes in sample time, its alert, ticket,
 # report rows and API entry.
-internet_test_scripts = tests/integration/175-internet-outage.sh
+internet_test_scripts = tests/integration/175-internet-outage.sh \
+	tests/integration/176-internet-netns.sh
 TESTS += $(internet_test_scripts)
 EXTRA_DIST += $(internet_test_scripts) docs/internet.md
