@@ -201,7 +201,6 @@ config_notify(const struct conf_section *s, struct collector_conf *cf,
 	notify_config_parse(s, &cf->notify, errs);
 }
 
-
 /*
  * The sections, sorted by name.  'named' says whether the section takes a
  * name ([rule NAME]) or must not have one ([mqtt]).

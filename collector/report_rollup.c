@@ -124,8 +124,7 @@ rollup_regency(const struct rollup *ru, const char *site)
 
 	if (site == NULL || ru->nmap == 0)
 		return NULL;
-	f = bsearch(&key, ru->map, ru->nmap, sizeof(*ru->map),
-	            rollup_site_cmp);
+	f = bsearch(&key, ru->map, ru->nmap, sizeof(*ru->map), rollup_site_cmp);
 	return f != NULL ? f->regency : NULL;
 }
 
@@ -183,10 +182,10 @@ rollup_same_group(const struct rollup *ru, const struct rollup_row *a,
 	if (rollup_strcmp(a->regency, b->regency) != 0)
 		return 0;
 	for (k = 0; k < ru->nkeys; k++)
-		if (rollup_cell_cmp(report_cell(ru->src, a->row,
-		                                (size_t)ru->key_cols[k]),
-		                    report_cell(ru->src, b->row,
-		                                (size_t)ru->key_cols[k])) != 0)
+		if (rollup_cell_cmp(
+		        report_cell(ru->src, a->row, (size_t)ru->key_cols[k]),
+		        report_cell(ru->src, b->row,
+		                    (size_t)ru->key_cols[k])) != 0)
 			return 0;
 	return 1;
 }
@@ -303,8 +302,7 @@ rollup_fill_row(const struct rollup *ru, struct report *r,
 	/* a ratio of this row's own sums, as report_total() totals it */
 	for (i = 2; i < t->ncols; i++)
 		if (t->cols[i].ratio_num >= 0 && t->cols[i].ratio_den >= 0) {
-			sum = report_total(t, i, t->nrows - 1, t->nrows,
-			                   &null);
+			sum = report_total(t, i, t->nrows - 1, t->nrows, &null);
 			if (!null)
 				report_set_int(dst, i, sum);
 		}
@@ -328,8 +326,7 @@ rollup_add(struct report *r, struct rollup *ru, size_t src_i)
 		goto nomem;
 	for (i = 0; i < n; i++) {
 		rows[i].row = i;
-		rows[i].site =
-		    report_cell(ru->src, i, (size_t)ru->site_col)->s;
+		rows[i].site = report_cell(ru->src, i, (size_t)ru->site_col)->s;
 		rows[i].regency = rollup_regency(ru, rows[i].site);
 	}
 	rollup_sorting = ru;
@@ -344,8 +341,8 @@ rollup_add(struct report *r, struct rollup *ru, size_t src_i)
 	ru->src = &r->tables[src_i]; /* the add may have moved the tables */
 	for (a = 0, i = 1; i <= n; i++)
 		if (i == n || !rollup_same_group(ru, &rows[a], &rows[i])) {
-			if (a < n && rollup_fill_row(ru, r, t, map, rows, a,
-			                             i) == -1)
+			if (a < n &&
+			    rollup_fill_row(ru, r, t, map, rows, a, i) == -1)
 				goto nomem;
 			a = i;
 		}

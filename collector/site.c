@@ -17,8 +17,7 @@
 #include "collector/site.h"
 #include "common/log.h"
 
-static const char *const site_keys[] = {"label", "location", "regency",
-                                        NULL};
+static const char *const site_keys[] = {"label", "location", "regency", NULL};
 
 /* Longest label, location or regency: a name, not a paragraph. */
 #define SITE_TEXT_MAX 120
@@ -87,8 +86,7 @@ site_sync(struct db *db, const struct conf *raw)
 		n++;
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_exec(h, "RELEASE site_sync", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_exec(h, "RELEASE site_sync", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	log_debug("sites: %zu from the configuration", n);
 	return 0;
@@ -107,8 +105,8 @@ fail:
 /* The counts the overview shows, per site, regency and province. */
 enum { SC_DEVICES, SC_ONLINE, SC_ALERTS, SC_TICKETS, SC_N };
 
-static const char *const site_count_keys[SC_N] = {"devices", "online",
-                                                  "alerts", "tickets"};
+static const char *const site_count_keys[SC_N] = {"devices", "online", "alerts",
+                                                  "tickets"};
 
 static const char site_list_sql[] =
     "SELECT s.name, s.label, s.location, s.regency, "

@@ -170,8 +170,7 @@ maintenance_json(cJSON **root)
 	                 0);
 	o.now = 1790100000;
 	ck_assert_ptr_nonnull(f = open_memstream(&buf, &len));
-	ck_assert_msg(report_write(db_sqlite(db), &o, f, err, sizeof(err)) ==
-	                  0,
+	ck_assert_msg(report_write(db_sqlite(db), &o, f, err, sizeof(err)) == 0,
 	              "%s", err);
 	fclose(f);
 	ck_assert_ptr_nonnull(*root = cJSON_Parse(buf));
@@ -243,9 +242,9 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_sync);
-	tcase_add_loop_test(tc, test_config, 0,
-	                    (int)(sizeof(config_cases) /
-	                          sizeof(config_cases[0])));
+	tcase_add_loop_test(
+	    tc, test_config, 0,
+	    (int)(sizeof(config_cases) / sizeof(config_cases[0])));
 	tcase_add_test(tc, test_rollup);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
