@@ -122,7 +122,10 @@ link_config_targets(const struct conf_section *s, struct link_config *lc,
 	snprintf(taken[0], sizeof(taken[0]), "gateway");
 	for (i = 0; i < n; i++) {
 		t = &lc->targets[lc->ntargets];
-		snprintf(t->host, sizeof(t->host), "%s", hosts[i]);
+		/* the same size: a whole copy (-O2 cannot tell for snprintf) */
+		_Static_assert(sizeof(t->host) == sizeof(hosts[0]),
+		               "host buffers differ");
+		memcpy(t->host, hosts[i], sizeof(t->host));
 		if (link_part(t->host, (const char(*)[NAME_PART_MAX + 1]) taken,
 		              lc->ntargets + 1, t->part,
 		              sizeof(t->part)) != 0) {
