@@ -294,10 +294,11 @@ report_total(const struct report_table *t, size_t col, size_t r0, size_t r1,
 }
 
 int64_t
-report_month_of(int64_t t, char *month, size_t sz)
+report_month_piece(int64_t lo, int64_t hi, char *month, size_t sz)
 {
-	time_t tt = (time_t)t;
+	time_t tt = (time_t)lo;
 	struct tm tm;
+	int64_t next;
 
 	localtime_r(&tt, &tm);
 	strftime(month, sz, "%Y-%m", &tm);
@@ -305,7 +306,9 @@ report_month_of(int64_t t, char *month, size_t sz)
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_mon++;
 	tm.tm_isdst = -1; /* the next month's own offset */
-	return (int64_t)mktime(&tm);
+	next = (int64_t)mktime(&tm);
+	/* mktime failing (-1) must not loop forever */
+	return next > hi || next <= lo ? hi : next;
 }
 
 const char *

@@ -229,10 +229,12 @@ char *report_cell_text(const struct report *r, const struct report_col *c,
                        const struct report_cell *v, char *buf, size_t sz);
 
 /*
- * The local month of 't' as "YYYY-MM" into 'month', and when the next
- * month starts (Unix seconds): periods are split at local month bounds.
+ * The first piece of [lo, hi) inside one local month: that month as
+ * "YYYY-MM" into 'month', and where the piece ends (the next month's
+ * start, or 'hi').  Periods are split at local month bounds by calling it
+ * until the piece ends at 'hi'.
  */
-int64_t report_month_of(int64_t t, char *month, size_t sz);
+int64_t report_month_piece(int64_t lo, int64_t hi, char *month, size_t sz);
 
 /* Localised text: 'id' or 'en' by r->lang. */
 const char *report_tr(const struct report *r, const char *id, const char *en);

@@ -123,9 +123,7 @@ avail_add(struct avail_acc *a, int k, int64_t lo, int64_t hi)
 	int64_t next;
 
 	while (lo < hi) {
-		next = report_month_of(lo, month, sizeof(month));
-		if (next > hi || next <= lo)
-			next = hi;
+		next = report_month_piece(lo, hi, month, sizeof(month));
 		if ((m = avail_get(a, month)) == NULL)
 			return -1;
 		m->s[k] += next - lo;
@@ -168,7 +166,8 @@ avail_flush(struct report_table *t, struct avail_acc *dev,
 	size_t i;
 	int k;
 
-	qsort(dev->m, dev->n, sizeof(dev->m[0]), avail_cmp);
+	if (dev->n > 1) /* qsort(NULL, 0) is undefined */
+		qsort(dev->m, dev->n, sizeof(dev->m[0]), avail_cmp);
 	for (i = 0; i < dev->n; i++) {
 		if ((row = report_add_row(t)) == NULL ||
 		    report_set_text(row, 0, sname) == -1 ||
@@ -193,7 +192,8 @@ avail_flush_site(struct report_table *t, struct avail_acc *site,
 	struct report_cell *row;
 	size_t i;
 
-	qsort(site->m, site->n, sizeof(site->m[0]), avail_cmp);
+	if (site->n > 1)
+		qsort(site->m, site->n, sizeof(site->m[0]), avail_cmp);
 	for (i = 0; i < site->n; i++) {
 		if ((row = report_add_row(t)) == NULL ||
 		    report_set_text(row, 0, sname) == -1 ||

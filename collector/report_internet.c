@@ -134,9 +134,7 @@ inet_add(struct inet_acc *a, int k, int64_t lo, int64_t hi, int start)
 	int64_t next;
 
 	while (lo < hi) {
-		next = report_month_of(lo, month, sizeof month);
-		if (next > hi || next <= lo)
-			next = hi;
+		next = report_month_piece(lo, hi, month, sizeof month);
 		if ((m = inet_month_get(a, month)) == NULL)
 			return -1;
 		m->s[k] += next - lo;
@@ -187,7 +185,8 @@ inet_flush(struct report_table *t, sqlite3 *h, struct inet_acc *a,
 	if (a->n == 0)
 		return 0;
 	inet_isp(h, site, isp, sizeof isp);
-	qsort(a->m, a->n, sizeof a->m[0], inet_month_cmp);
+	if (a->n > 1) /* qsort(NULL, 0) is undefined */
+		qsort(a->m, a->n, sizeof a->m[0], inet_month_cmp);
 	for (size_t i = 0; i < a->n; i++) {
 		s = a->m[i].s;
 		if ((row = report_add_row(t)) == NULL ||
